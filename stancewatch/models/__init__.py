@@ -1,0 +1,35 @@
+"""SQLAlchemy 2.0 models, one module per stage, on one declarative base."""
+
+from stancewatch.models.base import Base, UTCDateTime, utcnow
+from stancewatch.models.crawl import (
+    Article,
+    ArticleSignature,
+    ArticleVersion,
+    CrawlRun,
+    FetchState,
+    Source,
+)
+from stancewatch.models.outbox import OutboxMessage
+from stancewatch.models.stance import (
+    ActorState,
+    StanceChange,
+    Statement,
+    stance_change_statements,
+)
+
+__all__ = [
+    "ActorState",
+    "Article",
+    "ArticleSignature",
+    "ArticleVersion",
+    "Base",
+    "CrawlRun",
+    "FetchState",
+    "OutboxMessage",
+    "Source",
+    "StanceChange",
+    "Statement",
+    "UTCDateTime",
+    "stance_change_statements",
+    "utcnow",
+]

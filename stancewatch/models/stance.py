@@ -1,0 +1,107 @@
+"""Tables of the analyze stage: statements, each actor's established stance, stance changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from stancewatch.models.base import Base, UTCDateTime, utcnow
+from stancewatch.models.crawl import Article
+
+
+class Statement(Base):
+    """What one actor says (or is said to hold) about Ukraine joining NATO, in one article."""
+
+    __tablename__ = "statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    actor: Mapped[str] = mapped_column(String(200))
+    actor_kind: Mapped[str] = mapped_column(String(20))
+    #: support | oppose | neutral
+    stance: Mapped[str] = mapped_column(String(10))
+    confidence: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[str] = mapped_column(Text)
+    #: Character offsets of ``evidence`` in the article text (title + "\n\n" + text).
+    span_start: Mapped[int] = mapped_column(Integer)
+    span_end: Mapped[int] = mapped_column(Integer)
+    #: The rule or cue that decided the stance, so every label can be explained.
+    cue: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship()
+
+    __table_args__ = (
+        Index("ix_statements_actor", "actor"),
+        Index("ix_statements_article_id", "article_id"),
+    )
+
+
+class ActorState(Base):
+    """The established stance of an actor, as the tracker last left it."""
+
+    __tablename__ = "actor_states"
+
+    actor: Mapped[str] = mapped_column(String(200), primary_key=True)
+    stance: Mapped[str] = mapped_column(String(10))
+    #: Publication time of the evidence that established it.
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+    statement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statements.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+stance_change_statements = Table(
+    "stance_change_statements",
+    Base.metadata,
+    Column("change_id", ForeignKey("stance_changes.id", ondelete="CASCADE"), primary_key=True),
+    Column("statement_id", ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class StanceChange(Base):
+    """A recorded change of an actor's stance: the unit of an alert."""
+
+    __tablename__ = "stance_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    old_stance: Mapped[str] = mapped_column(String(10))
+    new_stance: Mapped[str] = mapped_column(String(10))
+    #: Publication time of the evidence that made the change.
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The statement that decided it, and the one it replaced (the old stance's evidence).
+    statement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statements.id", ondelete="SET NULL")
+    )
+    previous_statement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statements.id", ondelete="SET NULL")
+    )
+    #: Distinct stories (near-duplicate copies counted once) behind the change.
+    stories: Mapped[int] = mapped_column(Integer, default=1)
+    #: Evidence of an old change survives ``restance`` through this: text of both quotes.
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    previous_evidence: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    statement = relationship(Statement, foreign_keys=[statement_id])
+    previous_statement = relationship(Statement, foreign_keys=[previous_statement_id])
+    statements: Mapped[list[Statement]] = relationship(secondary=stance_change_statements)
+
+    __table_args__ = (
+        UniqueConstraint("actor", "changed_at", "new_stance", name="uq_stance_changes_key"),
+        Index("ix_stance_changes_changed_at", "changed_at"),
+    )

@@ -1,0 +1,182 @@
+"""Every setting with its default, and the one reader of the environment.
+
+Precedence, lowest to highest (written down once, like Scrapy's SETTINGS_PRIORITIES):
+
+    package defaults  <  TOML config file  <  STANCEWATCH_* environment  <  CLI flags
+
+A setting ``foo_bar`` is ``foo_bar = ...`` in the config file and ``STANCEWATCH_FOO_BAR`` in the
+environment. No other module reads ``os.environ``: the CLI loads a :class:`Settings` once and
+passes it down explicitly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from stancewatch import __version__
+from stancewatch.errors import ConfigError
+
+ENV_PREFIX = "STANCEWATCH_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed settings; the defaults below are the documented ones."""
+
+    # --- storage -------------------------------------------------------------------------
+    #: SQLAlchemy URL. Default: a SQLite file in the working directory (WAL, foreign keys on).
+    database_url: str = "sqlite:///stancewatch.db"
+    #: Config file read for the other settings (``--config`` / ``STANCEWATCH_CONFIG``).
+    config: str | None = None
+    #: Replaces the packaged sources.toml (``--sources`` / ``STANCEWATCH_SOURCES``).
+    sources: str | None = None
+    #: Replaces the packaged actors.toml (``--actors`` / ``STANCEWATCH_ACTORS``).
+    actors: str | None = None
+
+    # --- crawl (politeness on by default) ------------------------------------------------
+    #: Where site owners can read who we are; part of the user agent.
+    contact_url: str = "https://github.com/stancewatch/stancewatch"
+    #: Obey robots.txt for our own user agent.
+    robotstxt_obey: bool = True
+    #: AutoThrottle adapts the delay to the server's latency.
+    autothrottle: bool = True
+    #: Parallel requests per domain.
+    concurrent_requests_per_domain: int = 4
+    #: Total parallel requests of one crawl.
+    concurrent_requests: int = 16
+    #: Seconds before a download is given up.
+    download_timeout: float = 30.0
+    #: Bodies above this many bytes are refused (a page, not a video).
+    max_download_size: int = 5 * 1024 * 1024
+    #: Retries of transient failures (5xx, timeouts) per request.
+    retry_times: int = 2
+    #: Listing pages followed per crawl (pagination bound).
+    max_listing_pages: int = 5
+    #: Worker processes for extraction (0: extract in the crawl process).
+    extract_workers: int = 0
+
+    # --- near duplicates -----------------------------------------------------------------
+    #: MinHash permutations (signature size: 4 bytes each).
+    minhash_perms: int = 128
+    #: Words per shingle.
+    shingle_size: int = 3
+    #: LSH Jaccard threshold at which a candidate is checked.
+    lsh_threshold: float = 0.5
+    #: Estimated Jaccard at or above which an article is a copy of an earlier one.
+    near_duplicate_jaccard: float = 0.7
+    #: Days of stored articles held in the near-duplicate index (copies arrive within days).
+    near_duplicate_window_days: int = 30
+
+    # --- stance tracking -----------------------------------------------------------------
+    #: A single statement at or above this confidence is strong enough to change a stance.
+    change_confidence: float = 0.85
+    #: Distinct stories needed inside the window when no statement alone is strong enough.
+    change_min_stories: int = 2
+    #: Days inside which weaker evidence is added up, and at most one change per actor.
+    change_window_days: int = 7
+
+    # --- delivery ------------------------------------------------------------------------
+    #: apprise URLs, separated by spaces or commas. Secrets: never logged unredacted.
+    notify_urls: tuple[str, ...] = ()
+    #: Attempts before an outbox row is given up.
+    deliver_max_attempts: int = 8
+    #: First retry delay in seconds; doubles each attempt.
+    deliver_backoff_seconds: float = 30.0
+    #: One message per target per day instead of one per change.
+    digest: bool = False
+    #: Base URL of the web page, for links back to the history in alerts.
+    public_url: str = "http://127.0.0.1:8000"
+
+    # --- logging -------------------------------------------------------------------------
+    log_level: str = "INFO"
+
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def user_agent(self) -> str:
+        """An honest user agent: who we are and where to read about us."""
+        return f"stancewatch/{__version__} (+{self.contact_url})"
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied (CLI flags, tests)."""
+        return dataclasses.replace(self, **changes)
+
+
+_FIELDS = {f.name: f for f in fields(Settings) if f.name != "extra"}
+
+
+def _convert(name: str, value: Any, origin: str) -> Any:
+    """Coerce a value from a file or the environment to the field's type, or say why not."""
+    default = _FIELDS[name].default
+    kind = type(default) if default is not None else str
+    try:
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(value)
+        if kind is tuple:
+            if isinstance(value, list | tuple):
+                return tuple(str(v) for v in value)
+            return tuple(p for p in str(value).replace(",", " ").split() if p)
+        if kind is int and not isinstance(value, bool):
+            return int(value)
+        if kind is float and not isinstance(value, bool):
+            return float(value)
+        if kind is str:
+            return str(value)
+    except (TypeError, ValueError):
+        pass
+    raise ConfigError(f"{origin}: {name} must be {kind.__name__}, got {value!r}")
+
+
+def read_config_file(path: str | Path) -> dict[str, Any]:
+    """Read a TOML config file; a missing or invalid file is a one-line error."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {p}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {p}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML in {p}: {exc}") from None
+    return data.get("stancewatch", data)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Merge defaults < config file < environment < ``overrides`` (CLI flags)."""
+    env = os.environ if environ is None else environ
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    values: dict[str, Any] = {}
+    config_path = overrides.get("config") or env.get(ENV_PREFIX + "CONFIG")
+    extra: dict[str, Any] = {}
+    if config_path:
+        for key, value in read_config_file(config_path).items():
+            if key in _FIELDS:
+                values[key] = _convert(key, value, str(config_path))
+            else:
+                extra[key] = value
+        values["config"] = str(config_path)
+    for name in _FIELDS:
+        raw = env.get(ENV_PREFIX + name.upper())
+        if raw is not None and raw != "":
+            values[name] = _convert(name, raw, ENV_PREFIX + name.upper())
+    for name, value in overrides.items():
+        if name not in _FIELDS:
+            raise ConfigError(f"unknown setting: {name}")
+        values[name] = _convert(name, value, "command line")
+    return Settings(**values, extra=extra)

@@ -1,0 +1,184 @@
+"""Source entries from sources.toml, validated when loaded, with one-line messages.
+
+A bad file fails when the CLI loads it (not inside a scheduled job at 3 a.m.), naming the entry.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from stancewatch.errors import ConfigError, UnknownSourceError
+
+KINDS = ("feed", "sitemap", "listing")
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_interval(text: str | int | float) -> float:
+    """``"30m"`` -> 1800.0 seconds; a number is seconds."""
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        seconds = float(text)
+    else:
+        m = _INTERVAL.match(str(text))
+        if not m:
+            raise ValueError(f"not an interval like 30m, 2h or 90s: {text!r}")
+        seconds = float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+    if seconds <= 0:
+        raise ValueError("the interval must be positive")
+    return seconds
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One ``[[sources]]`` entry. Site quirks are small options here, not spider copies."""
+
+    name: str
+    kind: str
+    start_urls: tuple[str, ...]
+    article_pattern: str | None = None
+    interval: float = 1800.0
+    enabled: bool = True
+    #: Hosts whose links are followed; default: the hosts of ``start_urls``.
+    allowed_domains: tuple[str, ...] = ()
+    #: Regex of links to further listing pages (pagination); default: rel=next and /page/N.
+    pagination_pattern: str | None = None
+    #: Listing pages followed per crawl; None: the global setting.
+    max_pages: int | None = None
+    #: Seconds before a crawl of this source is killed by the scheduler.
+    timeout: float = 900.0
+    #: Extra request headers (e.g. Accept-Language).
+    headers: dict[str, str] = field(default_factory=dict)
+    #: Free-form notes (why a source is disabled, feed ids' meaning).
+    notes: str = ""
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        if self.allowed_domains:
+            return self.allowed_domains
+        hosts = []
+        for url in self.start_urls:
+            host = urlsplit(url).hostname or ""
+            if host and host not in hosts:
+                hosts.append(host)
+        return tuple(hosts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "start_urls": list(self.start_urls),
+            "article_pattern": self.article_pattern,
+            "interval": self.interval,
+            "enabled": self.enabled,
+            "allowed_domains": list(self.domains),
+        }
+
+
+_KNOWN_KEYS = {
+    "name", "kind", "start_urls", "article_pattern", "interval", "enabled", "allowed_domains",
+    "pagination_pattern", "max_pages", "timeout", "headers", "notes",
+}  # fmt: skip
+
+
+def _entry(raw: dict[str, Any], index: int, origin: str) -> SourceConfig:
+    name = raw.get("name")
+    label = f"{origin}: source #{index + 1}" + (f" ({name!r})" if name else "")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", name):
+        raise ConfigError(f"{label}: 'name' must be a word like 'cnbc-world'")
+    unknown = set(raw) - _KNOWN_KEYS
+    if unknown:
+        raise ConfigError(f"{label}: unknown key(s) {', '.join(sorted(unknown))}")
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise ConfigError(f"{label}: unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
+    urls = raw.get("start_urls")
+    if isinstance(urls, str):
+        urls = [urls]
+    if not urls or not isinstance(urls, list):
+        raise ConfigError(f"{label}: missing start_urls")
+    for url in urls:
+        parts = urlsplit(str(url))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"{label}: start URL is not an http(s) URL: {url!r}")
+    pattern = raw.get("article_pattern")
+    for key in ("article_pattern", "pagination_pattern"):
+        if raw.get(key) is not None:
+            try:
+                re.compile(raw[key])
+            except (re.error, TypeError) as exc:
+                raise ConfigError(f"{label}: {key} is not a regex: {exc}") from None
+    try:
+        interval = parse_interval(raw.get("interval", "30m"))
+        timeout = parse_interval(raw.get("timeout", "15m"))
+    except ValueError as exc:
+        raise ConfigError(f"{label}: {exc}") from None
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{label}: enabled must be true or false")
+    max_pages = raw.get("max_pages")
+    if max_pages is not None and (not isinstance(max_pages, int) or max_pages < 1):
+        raise ConfigError(f"{label}: max_pages must be a positive whole number")
+    return SourceConfig(
+        name=name,
+        kind=kind,
+        start_urls=tuple(str(u) for u in urls),
+        article_pattern=pattern,
+        interval=interval,
+        enabled=enabled,
+        allowed_domains=tuple(raw.get("allowed_domains", ())),
+        pagination_pattern=raw.get("pagination_pattern"),
+        max_pages=max_pages,
+        timeout=timeout,
+        headers=dict(raw.get("headers", {})),
+        notes=str(raw.get("notes", "")),
+    )
+
+
+def parse_sources(text: str, origin: str) -> list[SourceConfig]:
+    """Parse and validate the text of a sources file."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML in {origin}: {exc}") from None
+    entries = data.get("sources")
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError(f"{origin}: no [[sources]] entries")
+    sources = [_entry(raw, i, origin) for i, raw in enumerate(entries)]
+    seen: set[str] = set()
+    for s in sources:
+        if s.name in seen:
+            raise ConfigError(f"{origin}: source name {s.name!r} appears twice")
+        seen.add(s.name)
+    return sources
+
+
+def load_sources(path: str | None = None) -> list[SourceConfig]:
+    """The sources of ``path``, or of the sources.toml shipped in the package."""
+    if path is None:
+        text = resources.files("stancewatch.data").joinpath("sources.toml").read_text("utf-8")
+        return parse_sources(text, "sources.toml (packaged)")
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"sources file not found: {p}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read sources file {p}: {exc}") from None
+    return parse_sources(text, str(p))
+
+
+def select_sources(sources: list[SourceConfig], names: tuple[str, ...]) -> list[SourceConfig]:
+    """The named sources (any, even disabled), or all enabled ones when none is named."""
+    if not names:
+        return [s for s in sources if s.enabled]
+    by_name = {s.name: s for s in sources}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise UnknownSourceError(unknown, list(by_name))
+    return [by_name[n] for n in names]
