@@ -118,9 +118,11 @@ class ArticleStore:
 
     def by_hash(self, content_hash: str) -> int | None:
         with self.sessions() as s:
-            return s.scalar(
-                select(Article.id).where(Article.content_hash == content_hash).limit(1)
-            )
+            return s.scalar(select(Article.id).where(Article.content_hash == content_hash).limit(1))
+
+    def content_hash_of(self, article_id: int) -> str | None:
+        with self.sessions() as s:
+            return s.scalar(select(Article.content_hash).where(Article.id == article_id))
 
     def story_of(self, article_id: int) -> int:
         """The first article of the story ``article_id`` belongs to."""
@@ -203,7 +205,9 @@ def load_index(
     cutoff = utcnow() - timedelta(days=window_days)
     with sessions() as s:
         rows = s.execute(
-            select(ArticleSignature.article_id, ArticleSignature.minhash, ArticleSignature.indexed_at)
+            select(
+                ArticleSignature.article_id, ArticleSignature.minhash, ArticleSignature.indexed_at
+            )
             .where(ArticleSignature.indexed_at >= cutoff)
             .order_by(ArticleSignature.indexed_at)
             .execution_options(yield_per=5000)

@@ -1,0 +1,35 @@
+"""Step 3: exact duplicates (same canonical URL or same normalised text) are not stored again.
+
+An article whose feed entry said it changed (``update_of``) passes when its text changed.
+"""
+
+from __future__ import annotations
+
+from stancewatch.crawl.items import ArticleItem
+from stancewatch.dedup.text import content_hash
+from stancewatch.pipelines.base import Step
+from stancewatch.pipelines.drops import ExactDuplicate, Unchanged
+
+
+class ExactDuplicatePipeline(Step):
+    stage = "exact"
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        with self.timed():
+            item.content_hash = content_hash(item.title + "\n" + item.text)
+            store = self.spider.store
+            if item.update_of is not None:
+                if store.content_hash_of(item.update_of) == item.content_hash:
+                    store.touch(item.update_of)
+                    self.count("article/unchanged")
+                    raise Unchanged(item.url)
+                return item
+            same_url = store.by_canonical(item.canonical_url)
+            if same_url is not None:
+                self.count("duplicates/exact_url")
+                raise ExactDuplicate("canonical URL", item.url, same_url)
+            same_text = store.by_hash(item.content_hash)
+            if same_text is not None:
+                self.count("duplicates/exact_text")
+                raise ExactDuplicate("same text", item.url, same_text)
+        return item
