@@ -7,7 +7,7 @@ story, so later stages count the story once whichever copy arrived first.
 from __future__ import annotations
 
 from stancewatch.crawl.items import ArticleItem
-from stancewatch.dedup.text import from_bytes, minhash_of, to_bytes
+from stancewatch.dedup.text import minhash_of, to_bytes
 from stancewatch.pipelines.base import Step
 
 
@@ -28,7 +28,7 @@ class NearDuplicatePipeline(Step):
             if item.update_of is not None:
                 return item
             store = self.spider.store
-            match = store.index.best_match(from_bytes(item.signature), self.min_jaccard)
+            match = store.index.best_match(item.signature, self.min_jaccard)
             if match is not None:
                 item.duplicate_of_id = store.story_of(match[0])
                 item.similarity = round(match[1], 4)
