@@ -145,29 +145,28 @@ def extract(body: bytes, url: str, declared_encoding: str | None = None) -> Extr
     if article_ld is None and any(_types(o) & _LISTING_TYPES for o in ld):
         if _meta(tree, "og:type") != "article":
             raise NotAnArticle("not_an_article_page")
-    doc = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False, include_tables=False
-    )
-    text = (doc.text if doc is not None else "") or ""
-    if len(text.split()) < MIN_WORDS:
-        raise NotAnArticle("too_little_text")
+    # Metadata first: trafilatura prunes the tree it is given.
     ld = article_ld or {}
-    title = (
-        ld.get("headline")
-        or _meta(tree, "og:title")
-        or (doc.title if doc is not None else None)
-        or ""
-    )
+    meta_title = ld.get("headline") or _meta(tree, "og:title")
     author = _author_name(ld.get("author")) or _author_name(_meta(tree, "author", "article:author"))
     published = parse_date(ld.get("datePublished")) or parse_date(
         _meta(tree, "article:published_time", "datePublished", "pubdate", "date")
     )
-    if published is None and doc is not None:
-        published = parse_date(doc.date)
     modified = parse_date(ld.get("dateModified")) or parse_date(
         _meta(tree, "article:modified_time", "dateModified", "og:updated_time")
     )
     lang = tree.get("lang") or _meta(tree, "og:locale", "language", "content-language")
+    canonical = _link(tree, "canonical") or _meta(tree, "og:url")
+    amp = _link(tree, "amphtml")
+    doc = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=True, include_comments=False, include_tables=True
+    )
+    text = (doc.text if doc is not None else "") or ""
+    if len(text.split()) < MIN_WORDS:
+        raise NotAnArticle("too_little_text")
+    title = meta_title or (doc.title if doc is not None else None) or ""
+    if published is None and doc is not None:
+        published = parse_date(doc.date)
     language = lang.replace("_", "-").split("-")[0].lower() if lang else None
     if language is None and doc is not None and doc.language:
         language = doc.language
@@ -178,7 +177,7 @@ def extract(body: bytes, url: str, declared_encoding: str | None = None) -> Extr
         language=language,
         published_at=published,
         modified_at=modified,
-        canonical_url=_link(tree, "canonical") or _meta(tree, "og:url"),
-        amp_url=_link(tree, "amphtml"),
+        canonical_url=canonical,
+        amp_url=amp,
         cpu_ms=(time.process_time() - started) * 1000,
     )
