@@ -66,7 +66,11 @@ def run_crawl(
     )
     store = ArticleStore(sessions, index)
     pool = (
-        ProcessPoolExecutor(settings.extract_workers, mp_context=get_context("forkserver"))
+        ProcessPoolExecutor(
+            settings.extract_workers,
+            mp_context=get_context("forkserver"),
+            max_tasks_per_child=1000,  # bounds whatever a long crawl leaves behind in a worker
+        )
         if settings.extract_workers > 0
         else None
     )

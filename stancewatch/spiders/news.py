@@ -13,6 +13,7 @@ import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import Executor
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -56,7 +57,9 @@ class NewsSpider(scrapy.Spider):
         self.pagination_re = (
             re.compile(source.pagination_pattern) if source.pagination_pattern else _PAGE_IN_PATH
         )
-        self._listing_links = LinkExtractor(allow_domains=self.allowed_domains, unique=True)
+        # Domains are checked by hostname below: LinkExtractor's allow_domains compares the
+        # host with its port, so a site on a non-default port would match nothing.
+        self._listing_links = LinkExtractor(unique=True)
 
     # --- counters --------------------------------------------------------------------------
     def count(self, key: str, n: int = 1) -> None:
@@ -141,7 +144,11 @@ class NewsSpider(scrapy.Spider):
         if not hasattr(response, "text"):
             self.count("index/not_html")
             return
-        links = [link.url for link in self._listing_links.extract_links(response)]
+        links = [
+            link.url
+            for link in self._listing_links.extract_links(response)
+            if self._on_site(link.url)
+        ]
         yield from self._follow([Entry(u) for u in links if not self._is_pagination(u)])
         page = response.meta["page"]
         if page >= self.max_pages:
@@ -154,7 +161,12 @@ class NewsSpider(scrapy.Spider):
             yield self._index_request(url, page=page + 1)
 
     def _is_pagination(self, url: str) -> bool:
-        return bool(self.pagination_re.search(url)) and not self._is_article(url)
+        """Pagination wins over the article pattern (``/news/page/2`` is a listing page)."""
+        return bool(self.pagination_re.search(url))
+
+    def _on_site(self, url: str) -> bool:
+        host = urlsplit(url).hostname or ""
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def _is_article(self, url: str) -> bool:
         return self.article_re.search(url) is not None if self.article_re else True
@@ -162,7 +174,10 @@ class NewsSpider(scrapy.Spider):
     # --- article links ---------------------------------------------------------------------
     def _follow(self, entries: Iterable[Entry]) -> Iterator[scrapy.Request]:
         entries = list(entries)
-        wanted = [e for e in entries if self._is_article(e.url)]
+        on_site = [e for e in entries if self._on_site(e.url)]
+        if len(on_site) < len(entries):
+            self.count("links/offsite", len(entries) - len(on_site))
+        wanted = [e for e in on_site if self._is_article(e.url)]
         if entries and not wanted:
             self.count("index/no_matching_links")
         known = self.store.known([canonical_url(e.url) for e in wanted] + [e.url for e in wanted])
