@@ -175,3 +175,25 @@ def crawl():
         return payload
 
     return run
+
+
+@pytest.fixture
+def site():
+    """The local news site (one server per outlet), shut down after the test."""
+    from fixtures.newssite import NewsSite
+
+    with NewsSite() as running:
+        yield running
+
+
+@pytest.fixture
+def crawl_settings(db_url: str) -> Settings:
+    """Crawl settings for tests: politeness on (robots.txt, AutoThrottle), short timeouts."""
+    return Settings(
+        database_url=db_url,
+        download_timeout=2.0,
+        retry_times=1,
+        autothrottle_start_delay=0.05,
+        autothrottle_max_delay=0.5,
+        conditional_verify_every=4,
+    )

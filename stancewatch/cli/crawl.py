@@ -21,23 +21,30 @@ from stancewatch.models import Article, Source
 from stancewatch.sources import select_sources
 
 
+def _reasons(s: CrawlSummary) -> str:
+    counts = {**s.details.get("skipped", {})}
+    for key in ("index_errors", "article_errors"):
+        for reason, n in s.details.get(key, {}).items():
+            counts[reason] = counts.get(reason, 0) + n
+    return ", ".join(f"{k} x{v}" for k, v in sorted(counts.items()))
+
+
 def _print_summary(summaries: list[CrawlSummary]) -> None:
+    """A table of counts, then one line per source saying why (skips, errors, empty runs)."""
     table = Table(title="Crawl summary")
-    for col in ("source", "status", "pages", "new", "updated", "dup exact", "dup near",
-                "skipped", "errors", "why"):  # fmt: skip
-        table.add_column(col)
+    for col in ("source", "status", "pages", "new", "upd", "exact", "near", "skip", "err"):
+        table.add_column(col, no_wrap=True)
     for s in summaries:
-        reasons = {**s.details.get("skipped", {})}
-        for key in ("index_errors", "article_errors"):
-            reasons.update(s.details.get(key, {}))
-        why = s.reason or ""
-        if reasons and s.status == "ok":
-            why = ", ".join(f"{k} x{v}" for k, v in sorted(reasons.items()))
         table.add_row(
             s.source, s.status, str(s.pages_fetched), str(s.articles_new), str(s.articles_updated),
-            str(s.duplicates_exact), str(s.duplicates_near), str(s.skipped), str(s.errors), why,
+            str(s.duplicates_exact), str(s.duplicates_near), str(s.skipped), str(s.errors),
         )  # fmt: skip
-    console().print(table)
+    out = console()
+    out.print(table)
+    for s in summaries:
+        why = s.reason or _reasons(s)
+        if why:
+            out.print(f"[bold]{s.source}[/bold]: {why}", highlight=False)
 
 
 @click.command()

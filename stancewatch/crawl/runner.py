@@ -51,6 +51,26 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
+class NetworkTracebackFilter(logging.Filter):
+    """A site that is down is not a bug: keep Scrapy's one-line download errors, drop their
+    tracebacks (the crawl summary says what failed). Errors in our own code keep theirs."""
+
+    _NETWORK = ("scrapy.downloadermiddlewares.", "scrapy.core.downloader")
+    LOGGERS = ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry",
+               "scrapy.core.scraper", "scrapy.core.downloader.handlers.http11")  # fmt: skip
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        network = record.name.startswith(self._NETWORK) or (
+            record.name == "scrapy.core.scraper" and "Error downloading" in str(record.msg)
+        )
+        if network and record.exc_info:
+            record.msg = record.getMessage()
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def run_crawl(
     settings: Settings,
     sessions: sessionmaker[Session],
@@ -75,6 +95,9 @@ def run_crawl(
         else None
     )
     process = CrawlerProcess({**scrapy_settings(settings), **(extra_scrapy_settings or {})})
+    quiet = NetworkTracebackFilter()
+    for name in NetworkTracebackFilter.LOGGERS:
+        logging.getLogger(name).addFilter(quiet)
     runs: list[tuple[SourceConfig, Any, int]] = []
     try:
         for source in sources:

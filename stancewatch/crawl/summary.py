@@ -44,6 +44,11 @@ def summarise(source: str, stats: dict[str, Any]) -> CrawlSummary:
     skipped = _prefixed(stats, P + "skipped/")
     index_errors = _prefixed(stats, P + "errors/index/")
     article_errors = _prefixed(stats, P + "errors/article/")
+    # Redirects to another domain are dropped by Scrapy's offsite filter before any errback
+    # runs; the spider follows only on-site links, so every offsite drop is a redirect.
+    offsite = int(stats.get("offsite/filtered", 0))
+    if offsite:
+        article_errors["offsite_redirect"] = article_errors.get("offsite_redirect", 0) + offsite
     cpu = {k: round(float(v), 1) for k, v in stats.items() if k.startswith(P + "cpu_ms/")}
     s = CrawlSummary(
         source=source,
