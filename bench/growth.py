@@ -109,8 +109,7 @@ def run(url: str, n: int, k: int) -> dict[str, float]:
         item.canonical_url = canonical_url(item.url)
         t1 = time.perf_counter()
         item.content_hash = content_hash(item.title + "\n" + item.text)
-        assert store.by_canonical(item.canonical_url) is None
-        assert store.by_hash(item.content_hash) is None
+        assert store.exact_match(item.canonical_url, item.content_hash) is None
         t2 = time.perf_counter()
         item.signature = to_bytes(minhash_of(item.text, 128, 3))
         match = index.best_match(item.signature, 0.7)

@@ -116,9 +116,23 @@ class ArticleStore:
         with self.sessions() as s:
             return s.scalar(select(Article.id).where(Article.canonical_url == canonical_url))
 
-    def by_hash(self, content_hash: str) -> int | None:
+    def exact_match(self, canonical_url: str, content_hash: str) -> tuple[int, str] | None:
+        """A stored article with this canonical URL ("url") or, failing that, this normalised
+        text ("text"): one indexed query for both exact-duplicate checks."""
         with self.sessions() as s:
-            return s.scalar(select(Article.id).where(Article.content_hash == content_hash).limit(1))
+            rows = s.execute(
+                select(Article.id, Article.canonical_url)
+                .where(
+                    or_(
+                        Article.canonical_url == canonical_url, Article.content_hash == content_hash
+                    )
+                )
+                .limit(2)
+            ).all()
+        for aid, canon in rows:
+            if canon == canonical_url:
+                return aid, "url"
+        return (rows[0][0], "text") if rows else None
 
     def content_hash_of(self, article_id: int) -> str | None:
         with self.sessions() as s:

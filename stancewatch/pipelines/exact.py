@@ -24,12 +24,11 @@ class ExactDuplicatePipeline(Step):
                     self.count("article/unchanged")
                     raise Unchanged(item.url)
                 return item
-            same_url = store.by_canonical(item.canonical_url)
-            if same_url is not None:
-                self.count("duplicates/exact_url")
-                raise ExactDuplicate("canonical URL", item.url, same_url)
-            same_text = store.by_hash(item.content_hash)
-            if same_text is not None:
-                self.count("duplicates/exact_text")
-                raise ExactDuplicate("same text", item.url, same_text)
+            match = store.exact_match(item.canonical_url, item.content_hash)
+            if match is not None:
+                article_id, what = match
+                self.count(f"duplicates/exact_{what}")
+                raise ExactDuplicate(
+                    "canonical URL" if what == "url" else "same text", item.url, article_id
+                )
         return item

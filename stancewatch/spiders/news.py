@@ -149,9 +149,15 @@ class NewsSpider(scrapy.Spider):
             for link in self._listing_links.extract_links(response)
             if self._on_site(link.url)
         ]
-        yield from self._follow([Entry(u) for u in links if not self._is_pagination(u)])
+        requests = list(self._follow([Entry(u) for u in links if not self._is_pagination(u)]))
+        yield from requests
         page = response.meta["page"]
         if page >= self.max_pages:
+            return
+        if not requests:
+            # Listings run newest first: a page whose every article is stored means the pages
+            # after it hold nothing new either. This keeps a re-crawl to one page per source.
+            self.count("index/stopped_at_known_page")
             return
         nxt = response.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href').get()
         candidates = (
