@@ -68,7 +68,7 @@ def main() -> None:
     if not pages:
         raise SystemExit(f"no NAME.html + NAME.txt pairs in {args.dir}")
     handler = partial(SimpleHTTPRequestHandler, directory=str(args.dir))
-    handler.log_message = lambda *a: None  # type: ignore[method-assign]
+    SimpleHTTPRequestHandler.log_message = lambda *a: None  # type: ignore[method-assign]
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"

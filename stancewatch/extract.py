@@ -130,6 +130,20 @@ def _link(tree: lxml.html.HtmlElement, rel: str) -> str | None:
     return values[0].strip() if values and values[0].strip() else None
 
 
+def _same(a: str, b: str) -> bool:
+    norm = lambda t: " ".join(re.findall(r"\w+", t.casefold()))  # noqa: E731
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
+def _drop_leading_title(text: str, titles: list[str]) -> str:
+    """The headline is stored as the title; a copy of it as the body's first line would be read
+    twice by the stance engine and counted as body text."""
+    first, _, rest = text.strip().partition("\n")
+    if rest and any(_same(first, t) for t in titles if t):
+        return rest.strip()
+    return text
+
+
 def extract(body: bytes, url: str, declared_encoding: str | None = None) -> Extracted:
     """Extract one article, or raise NotAnArticle(reason)."""
     started = time.process_time()
@@ -165,6 +179,7 @@ def extract(body: bytes, url: str, declared_encoding: str | None = None) -> Extr
     if len(text.split()) < MIN_WORDS:
         raise NotAnArticle("too_little_text")
     title = meta_title or (doc.title if doc is not None else None) or ""
+    text = _drop_leading_title(text, [title, *tree.xpath("//h1//text()")[:1]])
     if published is None and doc is not None:
         published = parse_date(doc.date)
     language = lang.replace("_", "-").split("-")[0].lower() if lang else None

@@ -52,6 +52,7 @@ def test_article_fields_come_from_json_ld_first():
     assert got.canonical_url == "https://news.example.org/2025/12/15/nato.html"
     assert "only real guarantee of security" in got.text
     assert "cookies" not in got.text and "Great article" not in got.text
+    assert not got.text.startswith("Zelensky: NATO")  # the headline is the title, not body text
 
 
 def test_windows_1251_page_without_charset_is_decoded():
