@@ -207,3 +207,11 @@ def test_unreachable_source_is_down_and_the_command_exits_1(tmp_path, sqlite_url
     assert summary["status"] == "down"
     assert "connection_failed" in summary["reason"]
     assert "Traceback" not in result.stderr
+
+
+def test_extraction_in_worker_processes(site, crawl, crawl_settings):
+    settings = crawl_settings.replace(extract_workers=1)
+    summary = crawl(settings, site.sources_toml(("censor-nato-membership",)))[0]
+    assert summary["articles_new"] == 6
+    assert summary["details"]["cpu_ms"]["extract"] > 0
+    assert all(len(a.text.split()) > 40 for a in articles(settings.database_url))

@@ -7,13 +7,17 @@ in a process pool, so the reactor keeps downloading while pages are parsed on th
 from __future__ import annotations
 
 import asyncio
+import logging
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 
 from stancewatch.crawl.items import ArticleItem
 from stancewatch.extract import Extracted, extract
 from stancewatch.extract import NotAnArticle as ExtractionRefused
 from stancewatch.pipelines.base import Step
 from stancewatch.pipelines.drops import NotAnArticle
+
+log = logging.getLogger(__name__)
 
 
 def _extract(body: bytes, url: str, encoding: str | None) -> Extracted | str:
@@ -30,10 +34,17 @@ class ExtractPipeline(Step):
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         assert item.body is not None
         pool: Executor | None = getattr(self.spider, "extract_pool", None)
+        result: Extracted | str | None = None
         if pool is not None:
-            future = pool.submit(_extract, item.body, item.url, item.declared_encoding)
-            result = await asyncio.wrap_future(future)
-        else:
+            try:
+                future = pool.submit(_extract, item.body, item.url, item.declared_encoding)
+                result = await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): finish the crawl in this process.
+                log.warning("extraction worker pool broke; extracting in the crawl process")
+                self.count("extract/pool_broken")
+                self.spider.extract_pool = None
+        if result is None:
             result = _extract(item.body, item.url, item.declared_encoding)
         item.body = None  # the raw page is not needed past this point
         if isinstance(result, str):
