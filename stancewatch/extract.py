@@ -17,6 +17,7 @@ import charset_normalizer
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Document
 
 #: Fewer words than this in the main text: not an article (tag page, gallery, error page).
 MIN_WORDS = 60
@@ -154,13 +155,13 @@ def extract(body: bytes, url: str, declared_encoding: str | None = None) -> Extr
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         raise NotAnArticle("unparsable_html") from None
-    ld = _json_ld(tree)
-    article_ld = next((o for o in ld if _types(o) & _ARTICLE_TYPES), None)
-    if article_ld is None and any(_types(o) & _LISTING_TYPES for o in ld):
+    objects = _json_ld(tree)
+    article_ld = next((o for o in objects if _types(o) & _ARTICLE_TYPES), None)
+    if article_ld is None and any(_types(o) & _LISTING_TYPES for o in objects):
         if _meta(tree, "og:type") != "article":
             raise NotAnArticle("not_an_article_page")
     # Metadata first: trafilatura prunes the tree it is given.
-    ld = article_ld or {}
+    ld: dict = article_ld or {}
     meta_title = ld.get("headline") or _meta(tree, "og:title")
     author = _author_name(ld.get("author")) or _author_name(_meta(tree, "author", "article:author"))
     published = parse_date(ld.get("datePublished")) or parse_date(
@@ -175,6 +176,7 @@ def extract(body: bytes, url: str, declared_encoding: str | None = None) -> Extr
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
+    assert doc is None or isinstance(doc, Document)  # as_dict=False
     text = (doc.text if doc is not None else "") or ""
     if len(text.split()) < MIN_WORDS:
         raise NotAnArticle("too_little_text")

@@ -34,7 +34,7 @@ class Step:
         self.stats.inc_value(f"stancewatch/{key}", n)
 
     def add_cpu(self, ms: float, stage: str | None = None) -> None:
-        self.stats.inc_value(f"stancewatch/cpu_ms/{stage or self.stage}", ms)
+        self.stats.inc_value(f"stancewatch/cpu_ms/{stage or self.stage}", ms)  # type: ignore[arg-type]
 
     @contextmanager
     def timed(self) -> Iterator[None]:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
@@ -141,7 +141,7 @@ class NewsSpider(scrapy.Spider):
         yield from self._follow(entries)
 
     def _from_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        if not hasattr(response, "text"):
+        if not isinstance(response, TextResponse):
             self.count("index/not_html")
             return
         links = [
