@@ -215,3 +215,23 @@ def test_extraction_in_worker_processes(site, crawl, crawl_settings):
     assert summary["articles_new"] == 6
     assert summary["details"]["cpu_ms"]["extract"] > 0
     assert all(len(a.text.split()) > 40 for a in articles(settings.database_url))
+
+
+def test_search_finds_stored_articles_by_words(site, crawl, crawl_settings, runner):
+    from stancewatch.cli import cli
+
+    crawl(crawl_settings, site.sources_toml(("censor-nato-membership",)))
+    url = crawl_settings.database_url
+    result = runner.invoke(cli, ["--database-url", url, "search", "scholz war", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [r["title"] for r in rows] == [CENSOR[3].title]
+    assert rows[0]["source"] == "censor-nato-membership" and rows[0]["published"] == "2024-10-17"
+    none = runner.invoke(
+        cli, ["--database-url", url, "search", "zzzunknownword", "--format", "json"]
+    )
+    assert json.loads(none.output) == []
+    bad = runner.invoke(cli, ["--database-url", url, "search", "  "])
+    assert (
+        bad.exit_code == 1 and bad.output.strip() == "Error: QUERY must contain at least one word"
+    )
