@@ -30,9 +30,8 @@ def _pg_admin():
     return create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
 
 
-@pytest.fixture(scope="session")
-def pg_template() -> Iterator[str]:
-    """A PostgreSQL database migrated to head once; tests clone it."""
+def _reachable_pg_admin():
+    """An admin engine, or skip (fail when PostgreSQL is mandatory) if the server is down."""
     admin = _pg_admin()
     try:
         with admin.connect() as conn:
@@ -42,6 +41,13 @@ def pg_template() -> Iterator[str]:
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL is required but unreachable at {PG_URL}: {exc}")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+    return admin
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A PostgreSQL database migrated to head once; tests clone it."""
+    admin = _reachable_pg_admin()
     name = f"sw_tpl_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -76,15 +82,7 @@ def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.fixture
 def empty_pg_url() -> Iterator[str]:
     """An empty PostgreSQL database (for migration tests)."""
-    admin = _pg_admin()
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception as exc:  # noqa: BLE001
-        admin.dispose()
-        if REQUIRE_PG:
-            pytest.fail(f"PostgreSQL is required but unreachable at {PG_URL}: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+    admin = _reachable_pg_admin()
     name = f"sw_e_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
