@@ -1,0 +1,158 @@
+"""Tracked actors from actors.toml, validated when loaded, with one-line messages.
+
+People carry their roles with dates (Scholz -> Merz, Biden -> Trump): while in a role that
+``speaks_for`` a country or organisation, what they say counts for it too.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from stancewatch.errors import ConfigError
+
+KINDS = ("person", "country", "organisation")
+
+
+@dataclass(frozen=True)
+class Role:
+    title: str
+    speaks_for: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+    def held_on(self, when: datetime | None) -> bool:
+        """True when the role was held on ``when`` (any time, when the date is unknown)."""
+        if when is None:
+            return True
+        day = when.date()
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    metonyms: tuple[str, ...] = ()
+    country: str | None = None
+    roles: tuple[Role, ...] = ()
+    tags: tuple[str, ...] = field(default=())
+
+    def speaks_for(self, when: datetime | None) -> list[str]:
+        """Countries or organisations this person spoke for on ``when``."""
+        return [r.speaks_for for r in self.roles if r.speaks_for and r.held_on(when)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "aliases": list(self.aliases),
+            "metonyms": list(self.metonyms),
+            "country": self.country,
+            "roles": [
+                {
+                    "title": r.title,
+                    "speaks_for": r.speaks_for,
+                    "from": r.start.isoformat() if r.start else None,
+                    "until": r.end.isoformat() if r.end else None,
+                }
+                for r in self.roles
+            ],  # fmt: skip
+            "tags": list(self.tags),
+        }
+
+
+def _date(value: Any, label: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f"{label}: not a date: {value!r} (use YYYY-MM-DD)") from None
+
+
+def _strings(raw: dict[str, Any], key: str, label: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{label}: {key} must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _actor(raw: dict[str, Any], index: int, origin: str) -> Actor:
+    name = raw.get("name")
+    label = f"{origin}: actor #{index + 1}" + (f" ({name!r})" if name else "")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{label}: missing name")
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise ConfigError(f"{label}: unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
+    roles = []
+    for r in raw.get("roles", []):
+        if not isinstance(r, dict) or not r.get("title"):
+            raise ConfigError(f"{label}: every role needs a title")
+        roles.append(Role(str(r["title"]), r.get("speaks_for"), _date(r.get("from"), label),
+                          _date(r.get("until"), label)))  # fmt: skip
+    return Actor(
+        name=name.strip(),
+        kind=kind,
+        aliases=_strings(raw, "aliases", label),
+        metonyms=_strings(raw, "metonyms", label),
+        country=raw.get("country"),
+        roles=tuple(roles),
+        tags=_strings(raw, "tags", label),
+    )
+
+
+def parse_actors(text: str, origin: str) -> list[Actor]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML in {origin}: {exc}") from None
+    entries = data.get("actors")
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError(f"{origin}: no [[actors]] entries")
+    actors = [_actor(raw, i, origin) for i, raw in enumerate(entries)]
+    names: dict[str, str] = {}
+    for a in actors:
+        if a.name.casefold() in names:
+            raise ConfigError(f"{origin}: actor name {a.name!r} appears twice")
+        names[a.name.casefold()] = a.name
+    owner: dict[str, str] = {}
+    for a in actors:
+        for alias in (a.name, *a.aliases, *a.metonyms):
+            key = alias.casefold()
+            if owner.get(key, a.name) != a.name:
+                raise ConfigError(
+                    f"{origin}: alias {alias!r} belongs to both {owner[key]!r} and {a.name!r}"
+                )
+            owner[key] = a.name
+    known = set(names.values())
+    for a in actors:
+        for r in a.roles:
+            if r.speaks_for and r.speaks_for not in known:
+                raise ConfigError(
+                    f"{origin}: actor {a.name!r}: speaks_for {r.speaks_for!r} is not an actor"
+                )
+    return actors
+
+
+def load_actors(path: str | None = None) -> list[Actor]:
+    """The actors of ``path``, or of the actors.toml shipped in the package."""
+    if path is None:
+        text = resources.files("stancewatch.data").joinpath("actors.toml").read_text("utf-8")
+        return parse_actors(text, "actors.toml (packaged)")
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"actors file not found: {p}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read actors file {p}: {exc}") from None
+    return parse_actors(text, str(p))

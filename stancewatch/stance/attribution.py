@@ -1,0 +1,158 @@
+"""Who holds a statement: the speaker ("X said", "- X", "X: ...", "according to X", a quote
+line "– X" after the paragraph) and the subjects of each clause ("US, Germany, Hungary and
+Slovakia do not support ..." gives four holders)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stancewatch.stance.lexicon import (
+    ATTRIBUTIVE,
+    GROUP_BEFORE,
+    OBJECT_BEFORE,
+    SPEECH,
+    STAFF,
+    TITLE_WORDS,
+    TOPIC_AFTER,
+)
+from stancewatch.stance.matcher import Mention
+
+_TRAILING_DASH = re.compile(
+    r"(?:,\s*)?\s[-–—]\s+(?P<who>(?:[^-–—]|(?<=\w)-(?=\w)){2,120}?)[.!]?\s*$"
+)
+_TRAILING_COLON = re.compile(r":\s+(?P<who>[^:]{2,60}?)[.!]?\s*$")
+_LEADING_COLON = re.compile(r"^(?P<who>[^:]{2,90}?):\s+\S")
+_ACCORDING = re.compile(r"\baccording to\b", re.I)
+_QUOTE_LINE = re.compile(r"^\s*[-–—]\s*(?P<who>.{2,80}?)\s*$")
+_SAID_AFTER = re.compile(
+    r",\s*(?:(?:said|says|told|added|warned|stressed|noted|wrote)\s+)?"
+    r"(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*(?:\s+(?:said|says|told|added|warned|stressed|noted|wrote|"
+    r"believes|insisted|argued)\b[^,]{0,40})?\s*[.!]?\s*$"
+)
+_THAT = re.compile(r"^\W*(that|,)\s+", re.I)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    mention: Mention
+    how: str  # dash | colon | according-to | speech | quote-line | headline
+    staff: bool = False  # "Rutte's aide": the principal's side holds it
+
+
+def _pick(mentions: list[Mention], text: str) -> tuple[Mention, bool] | None:
+    """The speaker among the mentions of an attribution: the last person, else the last one;
+    "X's aide" means X's side."""
+    if not mentions:
+        return None
+    people = [m for m in mentions if m.actor.kind == "person"]
+    chosen = (people or mentions)[-1]
+    return chosen, bool(STAFF.match(text[chosen.end :]))
+
+
+def find_speaker(
+    text: str, lo: int, hi: int, mentions: list[Mention]
+) -> tuple[Speaker | None, int, int]:
+    """The sentence's speaker and the range of what is said (the content)."""
+    sentence = text[lo:hi]
+    m = _TRAILING_DASH.search(sentence)
+    if m and len(m.group("who").split()) <= 10:
+        who_lo = lo + m.start("who")
+        picked = _pick([x for x in mentions if x.start >= who_lo], text)
+        if picked or _looks_like_source(m.group("who")):
+            speaker = Speaker(picked[0], "dash", picked[1]) if picked else None
+            return speaker, lo, lo + m.start()
+    m = _TRAILING_COLON.search(sentence)
+    if m and len(m.group("who").split()) <= 6:
+        who_lo, who_hi = lo + m.start("who"), lo + m.end("who")
+        picked = _pick([x for x in mentions if x.start >= who_lo], text)
+        # "...: Estonian Foreign Ministry" names a source; "X: Allies must invite Ukraine" does not
+        lead = text[who_lo : picked[0].start] if picked else ""
+        plain = all(TITLE_WORDS.search(w + " ") for w in re.findall(r"\b[a-z][\w-]*", lead))
+        if picked and who_hi - picked[0].end <= 2 and plain:
+            return Speaker(picked[0], "colon", picked[1]), lo, lo + m.start()
+    m = _LEADING_COLON.match(sentence)
+    if m and len(m.group("who").split()) <= 12:
+        inside = [x for x in mentions if x.end <= lo + m.end("who")]
+        people = [x for x in inside if x.actor.kind == "person"]
+        if inside:
+            first = (people or inside)[0]
+            return (
+                Speaker(first, "colon", bool(STAFF.match(text[first.end :]))),
+                lo + m.end("who") + 1,
+                hi,
+            )
+    m = _ACCORDING.search(sentence)
+    if m:
+        after = [x for x in mentions if 0 <= x.start - (lo + m.end()) <= 40]
+        if after:
+            content_hi = lo + m.start()
+            return Speaker(after[0], "according-to"), lo, content_hi if content_hi - lo > 20 else hi
+    m = _SAID_AFTER.search(sentence)
+    if m:  # "..., Sybiha told reporters." / "..., said Sybiha."
+        inside = [x for x in mentions if lo + m.start() <= x.start < lo + m.end()]
+        if inside:
+            chosen = inside[-1]
+            return (
+                Speaker(chosen, "speech", bool(STAFF.match(text[chosen.end :]))),
+                lo,
+                lo + m.start(),
+            )
+    m = SPEECH.search(sentence)
+    if m:
+        verb = lo + m.start()
+        before = [x for x in mentions if x.end <= verb and is_subject(text, x, lo, mentions)]
+        if before:
+            people = [x for x in before if x.actor.kind == "person"]
+            chosen = (people or before)[-1]
+            content_lo = lo + m.end()
+            that = _THAT.match(text[content_lo:hi])
+            if that:
+                content_lo += that.end()
+            return Speaker(chosen, "speech", bool(STAFF.match(text[chosen.end :]))), content_lo, hi
+    return None, lo, hi
+
+
+def _looks_like_source(who: str) -> bool:
+    """An outlet or an office after the dash ("- Politico", "- media", "- Foreign Ministry")."""
+    words = who.split()
+    return (
+        bool(words)
+        and len(words) <= 5
+        and (words[0][:1].isupper() or words[0] in {"media", "sources"})
+    )
+
+
+def quote_line_speaker(line: str, mentions: list[Mention], offset: int) -> Mention | None:
+    """A paragraph that is only "– Name": it attributes the quote above it."""
+    m = _QUOTE_LINE.match(line)
+    if not m:
+        return None
+    inside = [x for x in mentions if offset <= x.start and x.end <= offset + len(line)]
+    return inside[-1] if inside else None
+
+
+def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) -> bool:
+    """Could this mention be the one holding the clause (not an object or an attribute)?"""
+    after = text[mention.end : mention.end + 60]
+    if ATTRIBUTIVE.match(after) or (re.match(r"^[’']s\b", after) and not STAFF.match(after)):
+        return False
+    if TOPIC_AFTER.match(after):
+        return False
+    before = text[max(lo, mention.start - 40) : mention.start]
+    if before.rstrip().endswith("("):  # "(NATO)": an aside, not a holder
+        return False
+    if GROUP_BEFORE.search(before):
+        return True
+    # a list continues the role of the mention before it: "US, Germany, Hungary and Slovakia"
+    joined = re.search(r"(,\s*(and\s+)?|\s+(and|or|&)\s+)$", before)
+    if joined:
+        prev = [x for x in mentions if x.end <= mention.start and mention.start - x.end <= 8]
+        if prev:
+            return is_subject(text, prev[-1], lo, mentions)
+    if OBJECT_BEFORE.search(before):
+        return False
+    # a lower-case word right before a name is a verb or preposition ("see Ukraine"), unless it
+    # is a title or a determiner ("the Kremlin", "former minister X")
+    last = re.search(r"(\b[a-z][\w-]*)\s+$", before)
+    return last is None or bool(TITLE_WORDS.search(before[last.start() :]))

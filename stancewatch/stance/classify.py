@@ -1,0 +1,82 @@
+"""Classify a clause: support, oppose or neutral, with the cue that decided it.
+
+Cues come from ``lexicon``; a negator in the few words before a cue flips it ("do not
+support"), and so does a substitute after it ("renounces substitutes for membership" backs the
+real thing). Cues that carry their own negation ("not ready to", "cannot become") are not
+flipped again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stancewatch.stance.lexicon import FALSE_NEGATION, NEGATOR, OPPOSE_RE, SUBSTITUTE, SUPPORT_RE
+
+_SELF_NEGATED = {"not-ready", "cannot-join", "no-need", "neither-nor", "not-tolerate", "required"}
+_STRONG = {"support", "oppose", "should-join", "cannot-join", "not-ready", "no-need", "give-up",
+           "inevitable", "neutrality", "see-in", "vote-for", "changed-mind"}  # fmt: skip
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    stance: str
+    cue: str
+    confidence: float
+    at: int  # offset of the deciding cue in the text
+
+
+def _window_before(text: str, start: int, words: int) -> str:
+    head = text[:start]
+    tokens = list(_WORD.finditer(head))
+    return head[tokens[-words].start() :] if len(tokens) >= words else head
+
+
+def _window_after(text: str, end: int, words: int) -> str:
+    tail = text[end:]
+    tokens = list(_WORD.finditer(tail))
+    return tail[: tokens[words - 1].end()] if len(tokens) >= words else tail
+
+
+def classify(text: str, lo: int, hi: int) -> Verdict | None:
+    """The stance ``text[lo:hi]`` expresses, or None when no cue is there."""
+    clause = text[lo:hi]
+    found: list[tuple[int, int, str, int]] = []  # start, end, name, polarity
+    for polarity, table in ((1, SUPPORT_RE), (-1, OPPOSE_RE)):
+        for name, regex in table:
+            for m in regex.finditer(clause):
+                found.append((m.start(), m.end(), name, polarity))
+    if not found:
+        return None
+    # Overlapping cues: the longer one wins ("not ready to" over "ready").
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    kept: list[tuple[int, int, str, int]] = []
+    for f in found:
+        if kept and f[0] < kept[-1][1]:
+            if f[1] - f[0] > kept[-1][1] - kept[-1][0]:
+                kept[-1] = f
+            continue
+        kept.append(f)
+    votes: list[tuple[int, str, float, int]] = []
+    for start, end, name, polarity in kept:
+        tags = [name]
+        confidence = 0.9 if name in _STRONG else 0.75
+        before = FALSE_NEGATION.sub(" ", _window_before(clause, start, 4))
+        if name not in _SELF_NEGATED and NEGATOR.search(before):
+            polarity, confidence = -polarity, confidence - 0.05
+            tags.append("negated")
+        if SUBSTITUTE.search(_window_after(clause, end, 8)):
+            polarity, confidence = -polarity, 0.8
+            tags.append("substitute")
+        votes.append((polarity, "+".join(tags), confidence, lo + start))
+    total = sum(v[0] for v in votes)
+    if total == 0:
+        polarity, cue, confidence, at = votes[-1]  # a tie: the last word decides
+        confidence = min(confidence, 0.6)
+    else:
+        sign = 1 if total > 0 else -1
+        polarity, cue, confidence, at = max(
+            (v for v in votes if v[0] == sign), key=lambda v: (v[2], v[3])
+        )
+    return Verdict("support" if polarity > 0 else "oppose", cue, round(confidence, 2), at)

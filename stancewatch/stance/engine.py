@@ -1,0 +1,214 @@
+"""Text in, statements out: the stance engine's one entry point."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from stancewatch.actors import Actor
+from stancewatch.stance.attribution import Speaker, find_speaker, is_subject, quote_line_speaker
+from stancewatch.stance.classify import Verdict, classify
+from stancewatch.stance.lexicon import CONTRAST, DENIAL, MEMBERSHIP, NATO, OWN_BID, REPORTED
+from stancewatch.stance.matcher import ActorMatcher, Mention
+from stancewatch.stance.sentences import Span, split
+
+_SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " "})
+#: A contrast clause with a subject of its own ("..., while a number of countries are against").
+_NEW_SUBJECT = re.compile(
+    r"^\W*(while|whereas)\b|^\W*(but|however|yet)\W+(a|the|some|other|others|many|several|most)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    actor: str
+    actor_kind: str
+    stance: str  # support | oppose | neutral
+    confidence: float
+    evidence: str
+    start: int
+    end: int
+    cue: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class _Holder:
+    actor: Actor
+    verdict: Verdict | None
+    cue_prefix: str
+    confidence_delta: float = 0.0
+
+
+class StanceEngine:
+    """Reads an article (title + "\\n\\n" + body) or a single headline or sentence."""
+
+    def __init__(self, actors: list[Actor]) -> None:
+        self.actors = {a.name: a for a in actors}
+        self.matcher = ActorMatcher(actors)
+
+    def analyze(self, text: str, published: datetime | None = None) -> list[StatementResult]:
+        original = text
+        # Non-breaking and thin spaces read as spaces; same length, so offsets stay valid.
+        text = text.translate(_SPACES)
+        mentions = self.matcher.find(text)
+        spans = split(text)
+        about_nato = bool(NATO.search(text))
+        quote_speakers = self._quote_lines(text, mentions)
+        results: list[StatementResult] = []
+        headline: Speaker | None = None
+        for span in spans:
+            inside = [m for m in mentions if span.start <= m.start and m.end <= span.end]
+            speaker, c_lo, c_hi = find_speaker(text, span.start, span.end, inside)
+            if speaker is None and span.paragraph in quote_speakers:
+                speaker = Speaker(quote_speakers[span.paragraph], "quote-line")
+            if span.paragraph == 0 and speaker is not None:
+                headline = speaker
+            if not self._on_topic(text, span, about_nato):
+                continue
+            holders = self._holders(text, span, speaker, c_lo, c_hi, inside)
+            if not holders and headline is not None and 0 < span.paragraph <= 2:
+                holders = self._holders(
+                    text, span, Speaker(headline.mention, "headline"), c_lo, c_hi, []
+                )
+            results.extend(self._statements(original, span, holders, published))
+        return results
+
+    # --- steps -----------------------------------------------------------------------------
+    @staticmethod
+    def _on_topic(text: str, span: Span, about_nato: bool) -> bool:
+        sentence = text[span.start : span.end]
+        if not MEMBERSHIP.search(sentence):
+            return False
+        return bool(NATO.search(sentence)) or (about_nato and "accession" in sentence.lower())
+
+    def _quote_lines(self, text: str, mentions: list[Mention]) -> dict[int, Mention]:
+        """Paragraph number -> speaker, from lines "– Name" that follow a quote paragraph."""
+        found: dict[int, Mention] = {}
+        offset = 0
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            who = quote_line_speaker(line, mentions, offset)
+            if who is not None:
+                j = i - 1
+                while j >= 0 and not lines[j].strip():
+                    j -= 1
+                if j >= 0:
+                    found[j] = who
+            offset += len(line) + 1
+        return found
+
+    def _clauses(self, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+        cuts = [lo]
+        for m in CONTRAST.finditer(text, lo, hi):
+            if m.start() - cuts[-1] > 8:
+                cuts.append(m.start())
+        cuts.append(hi)
+        return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+    def _holders(
+        self,
+        text: str,
+        span: Span,
+        speaker: Speaker | None,
+        c_lo: int,
+        c_hi: int,
+        inside: list[Mention],
+    ) -> list[_Holder]:
+        clauses = self._clauses(text, c_lo, c_hi)
+        verdicts = [classify(text, a, b) for a, b in clauses]
+        # A contrast hands the position to the clause after it ("not now, but our goal").
+        final = next((v for v in reversed(verdicts) if v is not None), None)
+        holders: dict[str, _Holder] = {}
+        groups: list[tuple[list[Mention], list[Verdict]]] = []  # subjects and their clauses
+        for (a, b), verdict in zip(clauses, verdicts, strict=True):
+            first_cue = verdict.at if verdict is not None else b
+            subjects = [
+                m for m in inside
+                if a <= m.start and m.end <= min(b, first_cue + 1)
+                and (speaker is None or m.actor is not speaker.mention.actor)
+                and is_subject(text, m, a, inside)
+            ]  # fmt: skip
+            fresh = bool(_NEW_SUBJECT.match(text[a : a + 40])) and bool(groups)
+            if subjects or fresh or not groups:
+                groups.append((subjects, []))
+            if verdict is not None:
+                groups[-1][1].append(verdict)
+        for subjects, group_verdicts in groups:
+            # the last clause of a subject's group decides: "not now, but our strategic goal"
+            v = group_verdicts[-1] if group_verdicts else None
+            for m in subjects:
+                holders[m.actor.name] = _Holder(m.actor, v, "subject")
+        if speaker is not None:
+            first_subjects, first_verdicts = groups[0] if groups else ([], [])
+            own = first_verdicts[-1] if first_verdicts else final
+            main = {
+                m.actor.name: holders[m.actor.name]
+                for m in first_subjects
+                if m.actor.name in holders
+            }
+            holders.update(self._speaker_holder(text, speaker, c_lo, c_hi, own, main))
+        return list(holders.values())
+
+    def _speaker_holder(
+        self,
+        text: str,
+        speaker: Speaker,
+        c_lo: int,
+        c_hi: int,
+        final: Verdict | None,
+        others: dict[str, _Holder],
+    ) -> dict[str, _Holder]:
+        actor = speaker.mention.actor
+        if speaker.staff:
+            side = actor.speaks_for(None) or ([actor.country] if actor.country else [])
+            actor = self.actors.get(side[0], actor) if side else actor
+        content = text[c_lo:c_hi]
+        reported = REPORTED.search(text[speaker.mention.end : c_hi])
+        if reported is not None:
+            owner = [m for m in self.matcher.find(text, speaker.mention.end + reported.start("owner"),
+                                                  speaker.mention.end + reported.end("owner"))]  # fmt: skip
+            result = {actor.name: _Holder(actor, None, f"{speaker.how}+comments-on")}
+            if owner:
+                v = classify(text, speaker.mention.end + reported.end(), c_hi)
+                result[owner[-1].actor.name] = _Holder(owner[-1].actor, v, "reported-statement")
+            return result
+        if DENIAL.search(content):
+            return {actor.name: _Holder(actor, None, f"{speaker.how}+denial")}
+        own_side = {actor.name, *actor.speaks_for(None), actor.country or ""}
+        foreign = [h for h in others.values() if h.actor.name not in own_side]
+        if foreign:
+            if OWN_BID.search(content):
+                v = Verdict("support", "own-bid", 0.85, c_lo)
+                return {actor.name: _Holder(actor, v, speaker.how)}
+            return {actor.name: _Holder(actor, None, f"{speaker.how}+reports-others")}
+        delta = -0.1 if speaker.how == "headline" else 0.0
+        return {actor.name: _Holder(actor, final, speaker.how, delta)}
+
+    def _statements(
+        self, text: str, span: Span, holders: list[_Holder], published: datetime | None
+    ) -> list[StatementResult]:
+        out: dict[str, StatementResult] = {}
+        evidence = text[span.start : span.end]
+        for h in holders:
+            stance = h.verdict.stance if h.verdict else "neutral"
+            confidence = (h.verdict.confidence if h.verdict else 0.5) + h.confidence_delta
+            cue = f"{h.cue_prefix}:{h.verdict.cue}" if h.verdict else h.cue_prefix
+            out[h.actor.name] = StatementResult(h.actor.name, h.actor.kind, stance,
+                                                round(max(0.0, min(1.0, confidence)), 2),
+                                                evidence, span.start, span.end, cue)  # fmt: skip
+        for h in holders:
+            if h.actor.kind != "person" or h.verdict is None:
+                continue
+            for side in h.actor.speaks_for(published):
+                if side in out or side not in self.actors:
+                    continue
+                base = out[h.actor.name]
+                out[side] = StatementResult(side, self.actors[side].kind, base.stance,
+                                            round(base.confidence - 0.05, 2), evidence, span.start,
+                                            span.end, f"{base.cue} (via {h.actor.name})")  # fmt: skip
+        return list(out.values())

@@ -1,0 +1,178 @@
+"""The words the rules read: what makes a sentence about Ukraine's membership, what backs it,
+what opposes it, what negates, what reports someone else's words.
+
+Each cue has a name; the statement records it, so every label can be explained.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The sentence is about NATO (the alliance by name or by description).
+NATO = re.compile(
+    r"\b(NATO|НАТО|the Alliance|North Atlantic (Alliance|Treaty Organi[sz]ation)|Альянс\w*|alliance)\b"
+)
+#: ... and about membership, not guarantees or summits in general.
+MEMBERSHIP = re.compile(
+    r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admit(ted)?|admission|invit(e|es|ed|ing|ation)|"
+    r"bid|aspirations?|dreams?|integration|enlargement|MAP|path|course|future is in|in NATO|into NATO|"
+    r"членств\w*|вступ\w*|запрошен\w*)\b",
+    re.IGNORECASE,
+)
+#: NATO-related talk that is not about Ukraine's membership.
+OFF_TOPIC = re.compile(
+    r"\b(Article 5|Article-5|summit|exercises?|standards|eastern flank|defen[cs]e spending)\b", re.I
+)
+
+SUPPORT = [
+    (
+        "support",
+        r"\b(support(s|ed|ing)?|backs?|backed|backing|endorse[sd]?|favou?rs?|in favou?r of|welcome[sd]?|champion(s|ed)?)\b",
+    ),
+    (
+        "should-join",
+        r"\b(should|must|ought to|has to|have to|needs? to|need)\b(?:\W+\w+){0,4}?\W+(be admitted|be invited|receive (an |the )?invitation|join|become (a )?(full )?(NATO )?member|get (an )?invitation|take\b.{0,60}\binto NATO|invite)",
+    ),
+    (
+        "required",
+        r"\bno\b(?:\W+\w+){1,8}?\W+without\b(?:\W+\w+){0,3}?\W+(NATO|membership|accession)\b",
+    ),
+    (
+        "inevitable",
+        r"\b(inevitable|irreversible|inevitably|only a matter of time|no doubt|certainly)\b",
+    ),
+    (
+        "guarantee",
+        r"\b(only|best|most effective|effective|real|reliable|ultimate)\b(?:\W+\w+){0,2}?\W+(guarantee|protection|form of protection)",
+    ),
+    (
+        "goal",
+        r"\b(strategic (goal|objective|course|priority)|our (goal|aim|priority)|higher priority|remains (the|a|our) (goal|priority)|continues? to pursue|enshrined|fixes the goal|(future|place|home) (is|lies) in)\b",
+    ),
+    ("achievable", r"\b(achievable|feasible|realistic|possible)\b"),
+    (
+        "calls-for",
+        r"\b(call(s|ed)? (on|for|to)|urge[sd]?|ask(s|ed)?|demand(s|ed)?|insist(s|ed)?|push(es|ed)? for|press(es|ed)? for|advocate[sd]?)\b",
+    ),
+    (
+        "accelerate",
+        r"\b(accelerat\w+|speed(s|ed)? up|fast-track\w*|closer to|progress (towards|toward|on))\b",
+    ),
+    ("accept", r"\b(accept(s|ed)?|tolerate[sd]?|allow(s|ed)?|agree(s|d)? to)\b"),
+    (
+        "benefit",
+        r"\b(will|would|can|could)\b(?:\W+\w+){0,2}?\W+(help|send|become|bring|ensure|strengthen|protect|deter|stop|guarantee|make)\b|\b(clear|strong|strongest|powerful) signal\b",
+    ),
+    ("loss", r"\b(great|huge|big|serious) (loss|mistake)\b"),
+    ("see-in", r"\bsee(s)? Ukraine\b(?:\W+\w+){0,3}?\W+(member|in NATO|in the Alliance)"),
+    ("vote-for", r"\b(vote|voted|votes) for\b|\b\d+% support\b"),
+]
+OPPOSE = [
+    (
+        "oppose",
+        r"\b(oppos(e|es|ed|ing|ition to)|against(?!\W+(\w+\W+){0,3}(aggression|ambitions|attacks?|invasion|threats?|war)\b)|reject(s|ed|ing)?|rule[sd]? out|veto(es|ed)?|block(s|ed|ing)?|obstruct\w*)\b",
+    ),
+    ("not-ready", r"\b(not|n't|never) (yet )?(ready|prepared|willing) to\b"),
+    (
+        "cannot-join",
+        r"\b(cannot|can't|can not|could not|won't|will not|will never|would never|must not)\b(?:\W+\w+){0,2}?\W+(become|be|join|be invited|be admitted|be a member)\b",
+    ),
+    (
+        "no-need",
+        r"\bno (need|place|room|consensus|chance|prospect)\b|\b(sees?|saw) no (need|reason)\b",
+    ),
+    (
+        "reluctance",
+        r"\b(reluctan(ce|t)|skeptic\w*|sceptic\w*|hesitan\w*|wary|cautious|doubts? about)\b",
+    ),
+    (
+        "give-up",
+        r"\b(give(s)? up|gave up|giving up|drop(s|ped|ping)?|abandon\w*|renounc\w*|renunciation|forgo\w*|shelv\w*|withdraw\w*|concessions?|concede[sd]?|trade(s|d)? away)\b",
+    ),
+    ("neutrality", r"\b(neutral(ity)?|non-aligned|non-bloc|outside (of )?NATO)\b"),
+    ("prevent", r"\b(prevent(s|ed|ing)?|stop(s|ped)? Ukraine from|keep(s)? Ukraine out)\b"),
+    ("changed-mind", r"\b(changed|change[sd]?) (its|his|her|their) mind\b|\bbacked (down|away)\b"),
+    (
+        "not-tolerate",
+        r"\b(red line|unacceptable|countermeasures|threat to (our|Russia's) security)\b",
+    ),
+    ("delay", r"\b(delay(s|ed|ing)?|postpone[sd]?|put off|freeze[sd]?|in brackets)\b"),
+    ("neither-nor", r"\bneither\b.{0,40}\bnor\b"),
+]
+SUPPORT_RE = [(name, re.compile(p, re.IGNORECASE)) for name, p in SUPPORT]
+OPPOSE_RE = [(name, re.compile(p, re.IGNORECASE)) for name, p in OPPOSE]
+
+#: Phrases with a negator that negate nothing ("no doubt that", "not only").
+FALSE_NEGATION = re.compile(r"\b(no doubt|not only|no longer|without doubt|no matter)\b", re.I)
+#: Negators and their reach: a cue with one of these in the few words before it is flipped.
+NEGATOR = re.compile(
+    r"\b(not|no|never|n't|cannot|can't|nobody|no one|none|neither|nor|without|hardly|refus\w+)\b|n't\b",
+    re.I,
+)
+#: "substitutes for membership": rejecting a substitute is backing the real thing.
+SUBSTITUTE = re.compile(
+    r"\b(substitutes?|surrogates?|alternatives?|replacements?|instead of|in place of|in lieu of)\b",
+    re.I,
+)
+#: A contrast: the clause after it carries the holder's position.
+CONTRAST = re.compile(
+    r"(?:,|;|\s[-–—])\s*(?:but|however|yet|while|whereas|although)\b,?|\bbut\b|;\s*however,?", re.I
+)
+#: Verbs that introduce what someone says or thinks.
+SPEECH = re.compile(
+    r"\b(said|says|say|stated|states|told|tells|believes?|believed|thinks?|warn(s|ed)?|added|adds|stressed|stresses|"
+    r"noted|notes|emphasi[sz]ed|emphasi[sz]es|insisted|claim(s|ed)?|argued|announced|declared|"
+    r"commented|explained|wrote|writes|according to|convinced|reiterated|expressed|has said|have said|"
+    r"confirmed|admitted|assured|promised|vowed|hopes?|expects?|sees?|considers?)\b",
+    re.IGNORECASE,
+)
+#: Reporting a claim and denying it says nothing of the speaker's own position.
+DENIAL = re.compile(
+    r"\b(is|are|was|were) (untrue|false|fake|not true)\b|\bden(y|ies|ied)\b|\brefuted\b", re.I
+)
+#: Commenting on someone else's statement: the statement's owner holds the stance.
+REPORTED = re.compile(
+    r"\b(comment(s|ed)? on|react(s|ed)? to|respond(s|ed)? to|on)\s+(?P<owner>.{2,60}?)[’']s? (statement|words|remarks|claim|comments?)\b",
+    re.I,
+)
+#: Words after an actor name that make it an attribute, not a holder ("NATO countries").
+ATTRIBUTIVE = re.compile(
+    r"^[\s’']*(s\s+)?(countries|members?|member states|allies|summit|membership|accession|standards|treaty|"
+    r"aspirations|bid|dreams|clause|invitation|integration|path|course|expansion|enlargement|troops|"
+    r"officials?|leaders?|partners|capitals)\b",
+    re.I,
+)
+#: Words before a mention that make it an object, not a holder.
+OBJECT_BEFORE = re.compile(
+    r"\b(to|with|of|on|for|from|by|about|between|into|in|at|than|ask(s|ed)?|call(s|ed)?|urge[sd]?|persuade|convince|"
+    r"meets?|met|invite[sd]?|against|over|toward|towards)\s+((the|a|an)\s+)?$",
+    re.I,
+)
+#: Lower-case words that may stand right before a holder: determiners, titles, adverbs.
+TITLE_WORDS = re.compile(
+    r"\b(the|a|an|also|and|or|both|even|only|now|today|currently|however|still|meanwhile|then|if|when|as|since|so|"
+    r"because|that|while|whereas|but|said|says|president|minister|chancellor|prime|foreign|defen[cs]e|secretary|"
+    r"general|ambassador|leader|candidate|presidential|former|ex|deputy|head|speaker|spokes(man|woman|person)|dictator|"
+    r"officials?|envoy|adviser|advisor|aide|premier|current|new|elect|ministry|office|government|state|of)\s+$",
+    re.I,
+)
+#: A mention followed by a membership predicate is the topic, not a holder ("Ukraine will
+#: become a NATO member", "Ukraine should be admitted").
+TOPIC_AFTER = re.compile(
+    r"^[’']?\s+(should|must|will|would|can|could|cannot|can't|may|might|has to|needs? to|is to|is going to)?\s*"
+    r"(not\s+|never\s+)?(be\s+(admitted|invited|accepted)|become|join|receive|get)\b",
+    re.I,
+)
+#: ... unless it counts people ("88% of Ukrainians") or names members of a group.
+GROUP_BEFORE = re.compile(
+    r"(\d+\s?%\s+of|majority of|most|besides|apart from|like|including|such as)\s*$", re.I
+)
+#: "Rutte's aide", "Zelenskyy's office": staff speaking for their principal's side.
+STAFF = re.compile(
+    r"^[’']s\s+(aide|office|spokes(man|woman|person)|adviser|advisor|team|administration|press service|government)\b",
+    re.I,
+)
+#: Statements about one's own bid: "our NATO membership", "our accession".
+OWN_BID = re.compile(
+    r"\bour\b(?:\W+\w+){0,2}?\W+(membership|accession|bid|invitation|aspirations?|path)\b", re.I
+)

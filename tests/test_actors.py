@@ -1,0 +1,53 @@
+"""actors.toml: the packaged actors, validation with one-line messages, and the command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from stancewatch.actors import load_actors
+from stancewatch.cli import cli
+from stancewatch.errors import ConfigError
+
+
+def test_packaged_actors_cover_the_seeds():
+    actors = {a.name: a for a in load_actors()}
+    assert len(actors) >= 60
+    for name in ("Volodymyr Zelenskyy", "Donald Trump", "Olaf Scholz", "Friedrich Merz", "Robert Fico",
+                 "Germany", "Hungary", "NATO", "Russia", "Taras Kachka", "Andrii Sybiha"):  # fmt: skip
+        assert name in actors
+    assert "Kremlin" in actors["Russia"].metonyms and "Kyiv" in actors["Ukraine"].metonyms
+    assert {"Zelensky", "Zelenskiy"} <= set(actors["Volodymyr Zelenskyy"].aliases)
+    assert any(a.startswith("Зеленськ") for a in actors["Volodymyr Zelenskyy"].aliases)
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[[actors]\n", "invalid TOML"),
+        ('[[actors]]\nkind = "person"\n', "actor #1: missing name"),
+        ('[[actors]]\nname = "X"\nkind = "robot"\n', "actor #1 ('X'): unknown kind 'robot'"),
+        ('[[actors]]\nname = "A"\nkind = "country"\naliases = ["Z"]\n'
+         '[[actors]]\nname = "B"\nkind = "country"\naliases = ["Z"]\n', "alias 'Z' belongs to both 'A' and 'B'"),
+        ('[[actors]]\nname = "P"\nkind = "person"\n[[actors.roles]]\ntitle = "PM"\nfrom = "soon"\n',
+         "not a date: 'soon'"),
+    ],
+)  # fmt: skip
+def test_bad_actor_files_are_one_line_errors(tmp_path, toml, message):
+    path = tmp_path / "actors.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError) as info:
+        load_actors(str(path))
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+def test_actors_command(runner, tmp_path):
+    result = runner.invoke(cli, ["actors", "--format", "json"])
+    assert result.exit_code == 0
+    rows = json.loads(result.output)
+    scholz = next(r for r in rows if r["name"] == "Olaf Scholz")
+    assert scholz["roles"][0]["until"] == "2025-05-06"
+    missing = runner.invoke(cli, ["--actors", str(tmp_path / "none.toml"), "actors"])
+    assert missing.exit_code == 2
+    assert missing.output.strip() == f"Error: actors file not found: {tmp_path / 'none.toml'}"
