@@ -8,15 +8,18 @@ flipped again.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from stancewatch.stance.lexicon import FALSE_NEGATION, NEGATOR, OPPOSE_RE, SUBSTITUTE, SUPPORT_RE
+from stancewatch.stance.lexicon import (
+    CUES,
+    FALSE_NEGATION,
+    NEGATOR,
+    SELF_NEGATED,
+    SUBSTITUTE,
+)
 
-_SELF_NEGATED = {"not-ready", "cannot-join", "no-need", "neither-nor", "not-tolerate", "required"}
 _STRONG = {"support", "oppose", "should-join", "cannot-join", "not-ready", "no-need", "give-up",
            "inevitable", "neutrality", "see-in", "vote-for", "changed-mind"}  # fmt: skip
-_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -28,25 +31,23 @@ class Verdict:
 
 
 def _window_before(text: str, start: int, words: int) -> str:
-    head = text[:start]
-    tokens = list(_WORD.finditer(head))
-    return head[tokens[-words].start() :] if len(tokens) >= words else head
+    """The last ``words`` words before ``start``."""
+    return " ".join(text[:start].rsplit(None, words)[-words:])
 
 
 def _window_after(text: str, end: int, words: int) -> str:
-    tail = text[end:]
-    tokens = list(_WORD.finditer(tail))
-    return tail[: tokens[words - 1].end()] if len(tokens) >= words else tail
+    """The first ``words`` words after ``end``."""
+    return " ".join(text[end:].split(None, words)[:words])
 
 
 def classify(text: str, lo: int, hi: int) -> Verdict | None:
     """The stance ``text[lo:hi]`` expresses, or None when no cue is there."""
     clause = text[lo:hi]
+    lower = clause.lower()
     found: list[tuple[int, int, str, int]] = []  # start, end, name, polarity
-    for polarity, table in ((1, SUPPORT_RE), (-1, OPPOSE_RE)):
-        for name, regex in table:
-            for m in regex.finditer(clause):
-                found.append((m.start(), m.end(), name, polarity))
+    for name, regex, polarity, triggers in CUES:
+        if any(t in lower for t in triggers):
+            found.extend((m.start(), m.end(), name, polarity) for m in regex.finditer(clause))
     if not found:
         return None
     # Overlapping cues: the longer one wins ("not ready to" over "ready").
@@ -63,7 +64,7 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         tags = [name]
         confidence = 0.9 if name in _STRONG else 0.75
         before = FALSE_NEGATION.sub(" ", _window_before(clause, start, 4))
-        if name not in _SELF_NEGATED and NEGATOR.search(before):
+        if name not in SELF_NEGATED and NEGATOR.search(before):
             polarity, confidence = -polarity, confidence - 0.05
             tags.append("negated")
         if SUBSTITUTE.search(_window_after(clause, end, 8)):

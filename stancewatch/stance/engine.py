@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -61,14 +62,19 @@ class StanceEngine:
         quote_speakers = self._quote_lines(text, mentions)
         results: list[StatementResult] = []
         headline: Speaker | None = None
+        starts = [m.start for m in mentions]
         for span in spans:
-            inside = [m for m in mentions if span.start <= m.start and m.end <= span.end]
+            on_topic = self._on_topic(text, span, about_nato)
+            if not on_topic and span.paragraph != 0:
+                continue  # only the headline is read for its speaker when off topic
+            lo, hi = bisect_left(starts, span.start), bisect_left(starts, span.end)
+            inside = [m for m in mentions[lo:hi] if m.end <= span.end]
             speaker, c_lo, c_hi = find_speaker(text, span.start, span.end, inside)
             if speaker is None and span.paragraph in quote_speakers:
                 speaker = Speaker(quote_speakers[span.paragraph], "quote-line")
             if span.paragraph == 0 and speaker is not None:
                 headline = speaker
-            if not self._on_topic(text, span, about_nato):
+            if not on_topic:
                 continue
             holders = self._holders(text, span, speaker, c_lo, c_hi, inside)
             if not holders and headline is not None and 0 < span.paragraph <= 2:

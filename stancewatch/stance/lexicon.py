@@ -101,6 +101,83 @@ OPPOSE = [
 ]
 SUPPORT_RE = [(name, re.compile(p, re.IGNORECASE)) for name, p in SUPPORT]
 OPPOSE_RE = [(name, re.compile(p, re.IGNORECASE)) for name, p in OPPOSE]
+#: Cues that carry their own negation, tried first where cues overlap.
+SELF_NEGATED = ("not-ready", "cannot-join", "no-need", "neither-nor", "not-tolerate", "required")
+_ORDERED = sorted(
+    [(name, p, 1) for name, p in SUPPORT] + [(name, p, -1) for name, p in OPPOSE],
+    key=lambda c: c[0] not in SELF_NEGATED,
+)
+#: Substrings one of which a clause must contain for a cue's pattern to be tried at all: a
+#: cheap test in C that spares most of the regex work (the engine reads 800-word articles).
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "support": ("support", "back", "endorse", "favo", "welcom", "champion"),
+    "should-join": ("should", "must", "ought", "has to", "have to", "need"),
+    "required": ("without",),
+    "inevitable": ("inevitabl", "irreversibl", "matter of time", "no doubt", "certainly"),
+    "guarantee": ("guarantee", "protection"),
+    "goal": (
+        "goal",
+        "objective",
+        "course",
+        "priorit",
+        "pursue",
+        "enshrined",
+        "future",
+        "place",
+        "home",
+    ),
+    "achievable": ("achievable", "feasible", "realistic", "possible"),
+    "calls-for": ("call", "urge", "ask", "demand", "insist", "push", "press", "advocat"),
+    "accelerate": ("accelerat", "speed", "fast-track", "closer to", "progress"),
+    "accept": ("accept", "tolerat", "allow", "agree"),
+    "benefit": ("will", "would", "can", "could", "signal"),
+    "loss": ("loss", "mistake"),
+    "see-in": ("see",),
+    "vote-for": ("vote", "%"),
+    "oppose": ("oppos", "against", "reject", "rule", "veto", "block", "obstruct"),
+    "not-ready": ("ready", "prepared", "willing"),
+    "cannot-join": (
+        "cannot",
+        "can't",
+        "can not",
+        "could not",
+        "won't",
+        "will not",
+        "will never",
+        "would never",
+        "must not",
+    ),  # fmt: skip
+    "no-need": ("no ",),
+    "reluctance": ("reluctan", "skeptic", "sceptic", "hesitan", "wary", "cautious", "doubt"),
+    "give-up": (
+        "give",
+        "gave",
+        "giving",
+        "drop",
+        "abandon",
+        "renounc",
+        "forgo",
+        "shelv",
+        "withdraw",
+        "concession",
+        "conced",
+        "trade",
+    ),  # fmt: skip
+    "neutrality": ("neutral", "non-aligned", "non-bloc", "outside"),
+    "prevent": ("prevent", "stop", "keep"),
+    "changed-mind": ("mind", "backed"),
+    "not-tolerate": ("red line", "unacceptable", "countermeasure", "threat to"),
+    "delay": ("delay", "postpone", "put off", "freez", "bracket"),
+    "neither-nor": ("neither",),
+}
+#: Every cue, self-negated ones first: (name, compiled pattern, polarity, triggers).
+CUES = [
+    (name, re.compile(p, re.IGNORECASE), polarity, TRIGGERS[name])
+    for name, p, polarity in sorted(
+        [(n, p, 1) for n, p in SUPPORT] + [(n, p, -1) for n, p in OPPOSE],
+        key=lambda c: c[0] not in SELF_NEGATED,
+    )
+]
 
 #: Phrases with a negator that negate nothing ("no doubt that", "not only").
 FALSE_NEGATION = re.compile(r"\b(no doubt|not only|no longer|without doubt|no matter)\b", re.I)
