@@ -80,6 +80,8 @@ def analyze_pending(
                     .where(Article.analyzed_at.is_(None), Article.id > last_id)
                     .order_by(Article.id)
                     .limit(size)
+                    # PostgreSQL: a concurrent analyze skips the rows this one works on.
+                    .with_for_update(skip_locked=True)
                 )
             )
             if not ids:

@@ -15,6 +15,7 @@ from stancewatch.db import make_engine, session_factory, session_scope
 from stancewatch.models import (
     ActorState,
     Article,
+    ArticleVersion,
     OutboxMessage,
     Source,
     StanceChange,
@@ -353,3 +354,20 @@ def test_history_and_changes_one_line_errors(sessions, settings, stance_engine, 
     one_line_error(
         invoke(runner, db_url, "changes", "--actor", "Nobody"), 2, "Error: unknown actor: Nobody"
     )
+
+
+def test_an_outlet_update_does_not_make_old_evidence_late(sessions, settings, stance_engine):
+    seed_flip(sessions)
+    analyze_pending(settings, sessions, stance_engine)
+    before = snapshot(sessions)
+    with session_scope(sessions) as s:
+        art = s.scalars(select(Article).where(Article.text == "Zelenskyy blocks it")).one()
+        s.add(
+            ArticleVersion(
+                article_id=art.id, version=1, title=art.title, text=art.text,
+                content_hash=art.content_hash, fetched_at=art.fetched_at,
+            )
+        )  # fmt: skip
+        art.version, art.fetched_at = 2, art.fetched_at + timedelta(days=40)
+    restance(settings, sessions, stance_engine)
+    assert snapshot(sessions) == before

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from stancewatch.models import (
     ActorQueue,
     ActorState,
     Article,
+    ArticleVersion,
     OutboxMessage,
     StanceChange,
     Statement,
@@ -56,6 +57,13 @@ def iter_evidence(
     session: Session, actors: set[str] | None
 ) -> Iterator[tuple[str, list[Evidence]]]:
     """Yield ``(actor, evidence)`` per actor, streaming so memory holds one actor at a time."""
+    # An outlet's update of an article must not make its evidence look late: an article is
+    # known from its first fetch, which the oldest stored version remembers.
+    first_fetch = (
+        select(ArticleVersion.article_id, func.min(ArticleVersion.fetched_at).label("first"))
+        .group_by(ArticleVersion.article_id)
+        .subquery()
+    )
     query = (
         select(
             Statement.id,
@@ -67,8 +75,10 @@ def iter_evidence(
             Article.published_at,
             Article.fetched_at,
             Article.duplicate_of_id,
+            first_fetch.c.first,
         )
         .join(Article, Article.id == Statement.article_id)
+        .outerjoin(first_fetch, first_fetch.c.article_id == Article.id)
         .where(Statement.stance.in_(POSITIONS))
         .order_by(Statement.actor)
         .execution_options(yield_per=5000)
@@ -84,7 +94,8 @@ def iter_evidence(
             if current is not None:
                 yield current, batch
             current, batch = row.actor, []
-        published = row.published_at or row.fetched_at
+        fetched = min(row.fetched_at, _aware(row.first)) if row.first else row.fetched_at
+        published = row.published_at or fetched
         batch.append(
             Evidence(
                 ref=row.id,
@@ -92,13 +103,20 @@ def iter_evidence(
                 stance=row.stance,
                 confidence=row.confidence,
                 published=published,
-                known_at=max(row.fetched_at, published),
+                known_at=max(fetched, published),
                 story=row.duplicate_of_id or row.article_id,
                 order=(row.article_id, row.span_start),
             )
         )
     if current is not None:
         yield current, batch
+
+
+def _aware(value: datetime) -> datetime:
+    """A raw aggregate skips the UTC column type: SQLite gives a string, both may be naive."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def replay(

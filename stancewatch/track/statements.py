@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from stancewatch.models import ActorQueue, Article, Statement, utcnow
@@ -143,8 +145,11 @@ def queue_actors(session: Session, actors: Iterable[str]) -> None:
     wanted = set(actors)
     if not wanted:
         return
+    dialect = session.get_bind().dialect.name
+    insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
     for part in chunks(sorted(wanted)):
         have = set(session.scalars(select(ActorQueue.actor).where(ActorQueue.actor.in_(part))))
         new = [{"actor": a, "queued_at": utcnow()} for a in part if a not in have]
         if new:
-            session.execute(insert(ActorQueue), new)
+            # A concurrent analyze may queue the same actor: that is not an error.
+            session.execute(insert_(ActorQueue).on_conflict_do_nothing(), new)
