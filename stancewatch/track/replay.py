@@ -175,9 +175,7 @@ def _store_states(
 
 
 def _evidence_texts(session: Session, changes: list[Change]) -> dict[int, str]:
-    ids = sorted(
-        ({c.statement for c in changes} | {c.previous_statement for c in changes}) - {None}
-    )
+    ids = sorted({c.statement for c in changes} | {c.previous_statement or 0 for c in changes})
     texts: dict[int, str] = {}
     for part in chunks(ids):
         query = select(Statement.id, Statement.evidence).where(Statement.id.in_(part))
@@ -224,12 +222,13 @@ def _reconcile(
     exact_first = sorted(computed, key=lambda c: _match(by_actor.get(c.actor, []), c, rule) is None)
     for change in exact_first:
         candidates = by_actor.get(change.actor, [])
-        row = _match(candidates, change, rule)
-        if row is None:
+        found = _match(candidates, change, rule)
+        if found is None:
             row = StanceChange(actor=change.actor, recorded_at=now)
             session.add(row)
             summary.changes_new += 1
         else:
+            row = found
             candidates.remove(row)
             moved = row.changed_at != change.changed_at
             summary.changes_moved += moved
@@ -260,8 +259,8 @@ def _fill(row: StanceChange, change: Change, texts: dict[int, str]) -> None:
         "statement_id": change.statement,
         "previous_statement_id": change.previous_statement,
         "stories": change.stories,
-        "evidence": texts.get(change.statement, ""),  # type: ignore[arg-type]
-        "previous_evidence": texts.get(change.previous_statement, ""),  # type: ignore[arg-type]
+        "evidence": texts.get(change.statement, ""),
+        "previous_evidence": texts.get(change.previous_statement or 0, ""),
         "retracted_at": None,
     }
     for name, value in values.items():

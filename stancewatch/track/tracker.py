@@ -22,7 +22,7 @@ Per actor, in publication-time order (ties broken by article and offset):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -50,18 +50,19 @@ class ChangeRule:
 class Evidence:
     """One stored statement as the tracker sees it.
 
-    ``ref`` identifies the statement to the caller (a row id); ``order`` breaks ties between
+    ``ref`` identifies the statement to the caller (a row id), ``story`` its story (the
+    first stored copy's article id); ``order`` breaks ties between
     statements published at the same moment and must not depend on row ids, so that a
     replay after ``restance`` (new ids) orders them the same way.
     """
 
-    ref: Hashable
+    ref: int
     actor: str
     stance: str
     confidence: float
     published: datetime
     known_at: datetime
-    story: Hashable
+    story: int
     order: tuple = ()
 
     def is_late(self, rule: ChangeRule) -> bool:
@@ -76,9 +77,9 @@ class Change:
     old_stance: str
     new_stance: str
     changed_at: datetime
-    statement: Hashable
-    previous_statement: Hashable | None
-    statements: tuple[Hashable, ...]
+    statement: int
+    previous_statement: int | None
+    statements: tuple[int, ...]
     stories: int
 
 
@@ -89,9 +90,9 @@ class ActorTrack:
     actor: str
     stance: str | None = None
     since: datetime | None = None
-    statement: Hashable | None = None
+    statement: int | None = None
     #: The latest statement of the current stance: "what the actor said before" in an alert.
-    latest: Hashable | None = None
+    latest: int | None = None
     provisional: bool = False
     known_at: datetime | None = None
     last_change_at: datetime | None = None
@@ -184,7 +185,7 @@ def _opposite(state: ActorTrack, ev: Evidence, rule: ChangeRule) -> Change | Non
 
 def _decisive(pending: list[Evidence], ev: Evidence, rule: ChangeRule) -> list[Evidence] | None:
     """The statements that make ``ev`` strong (one per story, ``ev`` for its own), or None."""
-    per_story: dict[Hashable, Evidence] = {}
+    per_story: dict[int, Evidence] = {}
     for p in pending:
         best = per_story.get(p.story)
         if p.story != ev.story and (best is None or p.confidence > best.confidence):
