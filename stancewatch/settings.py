@@ -46,6 +46,9 @@ class Settings:
     robotstxt_obey: bool = True
     #: AutoThrottle adapts the delay to the server's latency.
     autothrottle: bool = True
+    #: AutoThrottle's first delay between requests to one site, and its ceiling (seconds).
+    autothrottle_start_delay: float = 1.0
+    autothrottle_max_delay: float = 60.0
     #: Parallel requests per domain.
     concurrent_requests_per_domain: int = 4
     #: Total parallel requests of one crawl.
@@ -60,6 +63,11 @@ class Settings:
     max_listing_pages: int = 5
     #: Worker processes for extraction (0: extract in the crawl process).
     extract_workers: int = 0
+    #: Every Nth fetch of a feed/listing is unconditional, to catch servers whose ETag stays
+    #: the same while the content changes.
+    conditional_verify_every: int = 4
+    #: Scrapy's own log level (its INFO lines are many; our summary says what matters).
+    crawl_log_level: str = "WARNING"
 
     # --- near duplicates -----------------------------------------------------------------
     #: MinHash permutations (signature size: 4 bytes each).

@@ -130,3 +130,70 @@ def settings(db_url: str, tmp_path) -> Settings:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def _crawl_child(conn, settings: Settings, sources_text: str, names: tuple[str, ...]) -> None:
+    """Runs in a forked child: Scrapy's reactor starts once per process."""
+    try:
+        from stancewatch.crawl.runner import run_crawl
+        from stancewatch.db import session_factory
+        from stancewatch.sources import parse_sources, select_sources
+
+        sources = select_sources(parse_sources(sources_text, "test sources"), names)
+        engine = make_engine(settings.database_url)
+        summaries = run_crawl(settings, session_factory(engine), sources)
+        engine.dispose()
+        conn.send(("ok", [s.as_dict() for s in summaries]))
+    except BaseException as exc:  # noqa: BLE001 - report anything to the parent
+        import traceback
+
+        conn.send(("error", "".join(traceback.format_exception(exc))))
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def crawl():
+    """``crawl(settings, sources_toml_text, *names)`` runs one real crawl in a child process
+    (forked, so imports are shared and it starts fast) and returns the summaries as dicts."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+
+    def run(settings: Settings, sources_text: str, *names: str) -> list[dict]:
+        parent, child = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_crawl_child, args=(child, settings, sources_text, names))
+        proc.start()
+        child.close()
+        if not parent.poll(120):
+            proc.kill()
+            pytest.fail("crawl did not finish within 120 s")
+        status, payload = parent.recv()
+        proc.join(10)
+        if status != "ok":
+            pytest.fail(f"crawl failed in the child:\n{payload}")
+        return payload
+
+    return run
+
+
+@pytest.fixture
+def site():
+    """The local news site (one server per outlet), shut down after the test."""
+    from fixtures.newssite import NewsSite
+
+    with NewsSite() as running:
+        yield running
+
+
+@pytest.fixture
+def crawl_settings(db_url: str) -> Settings:
+    """Crawl settings for tests: politeness on (robots.txt, AutoThrottle), short timeouts."""
+    return Settings(
+        database_url=db_url,
+        download_timeout=2.0,
+        retry_times=1,
+        autothrottle_start_delay=0.05,
+        autothrottle_max_delay=0.5,
+        conditional_verify_every=4,
+    )

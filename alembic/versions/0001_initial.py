@@ -26,6 +26,8 @@ def upgrade() -> None:
         sa.Column("etag", sa.Text(), nullable=True),
         sa.Column("last_modified", sa.Text(), nullable=True),
         sa.Column("body_hash", sa.String(length=64), nullable=True),
+        sa.Column("etag_trusted", sa.Boolean(), nullable=False),
+        sa.Column("unchanged_count", sa.Integer(), nullable=False),
         sa.Column("checked_at", stancewatch.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("url", name=op.f("pk_fetch_state")),
     )
@@ -78,6 +80,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_articles_content_hash", ["content_hash"], unique=False)
         batch_op.create_index("ix_articles_duplicate_of_id", ["duplicate_of_id"], unique=False)
         batch_op.create_index("ix_articles_fetched_at", ["fetched_at"], unique=False)
+        batch_op.create_index("ix_articles_url", ["url"], unique=False)
         batch_op.create_index(
             "ix_articles_source_published", ["source_id", "published_at"], unique=False
         )
@@ -310,6 +313,7 @@ def downgrade() -> None:
     op.drop_table("crawl_runs")
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.drop_index("ix_articles_source_published")
+        batch_op.drop_index("ix_articles_url")
         batch_op.drop_index("ix_articles_fetched_at")
         batch_op.drop_index("ix_articles_duplicate_of_id")
         batch_op.drop_index("ix_articles_content_hash")

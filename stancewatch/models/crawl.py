@@ -100,6 +100,7 @@ class Article(Base):
         Index("ix_articles_source_published", "source_id", "published_at"),
         Index("ix_articles_analyzed_at", "analyzed_at"),
         Index("ix_articles_fetched_at", "fetched_at"),
+        Index("ix_articles_url", "url"),
     )
 
 
@@ -150,4 +151,8 @@ class FetchState(Base):
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
     body_hash: Mapped[str | None] = mapped_column(String(64))
+    #: False once the server kept an ETag while the content changed: stop trusting it.
+    etag_trusted: Mapped[bool] = mapped_column(default=True)
+    #: Conditional fetches answered "not modified" in a row (a full fetch verifies now and then).
+    unchanged_count: Mapped[int] = mapped_column(Integer, default=0)
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

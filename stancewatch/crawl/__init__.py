@@ -1,0 +1,1 @@
+"""The crawl stage: items, the article store it writes to, and running Scrapy crawls."""

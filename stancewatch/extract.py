@@ -1,0 +1,200 @@
+"""Article extraction: main text with trafilatura, metadata from JSON-LD and OpenGraph first.
+
+A pure function of (body, url, declared encoding), so it can run in a worker process off the
+Scrapy reactor. Pages that are not articles raise :class:`NotAnArticle` with a short reason,
+which the crawl counts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import charset_normalizer
+import lxml.html
+import trafilatura
+from lxml import etree
+from trafilatura.settings import Document
+
+#: Fewer words than this in the main text: not an article (tag page, gallery, error page).
+MIN_WORDS = 60
+_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle",
+                  "blogposting", "opinionnewsarticle", "backgroundnewsarticle", "report"}  # fmt: skip
+_LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "imagegallery",
+                  "mediagallery", "profilepage", "webpage"}  # fmt: skip
+
+
+class NotAnArticle(Exception):
+    """The page is fetched fine but holds no article; ``reason`` is a short counter name."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Extracted:
+    title: str
+    text: str
+    author: str | None
+    language: str | None
+    published_at: datetime | None
+    modified_at: datetime | None
+    canonical_url: str | None
+    amp_url: str | None
+    cpu_ms: float
+
+
+def decode_body(body: bytes, declared: str | None) -> str:
+    """Decode with the declared charset, else detect it (a windows-1251 page without a
+    charset header must not turn into mojibake)."""
+    if declared:
+        try:
+            return body.decode(declared, errors="replace")
+        except LookupError:
+            pass
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(body[:200_000]).best()
+        encoding = best.encoding if best is not None else "cp1252"
+        return body.decode(encoding, errors="replace")
+
+
+def parse_date(value: object) -> datetime | None:
+    """ISO 8601 (with or without zone, 'Z') to an aware UTC datetime; None if unparsable."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            dt = datetime.strptime(text[:10], "%Y-%m-%d")
+        except ValueError:
+            return None
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _json_ld(tree: lxml.html.HtmlElement) -> list[dict]:
+    """All JSON-LD objects of the page, flattening @graph and lists."""
+    found: list[dict] = []
+    for node in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(node)
+        except (ValueError, TypeError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                found.append(item)
+                if isinstance(item.get("@graph"), list):
+                    stack.extend(item["@graph"])
+    return found
+
+
+def _types(obj: dict) -> set[str]:
+    t = obj.get("@type", "")
+    return {str(x).lower() for x in (t if isinstance(t, list) else [t])}
+
+
+def _author_name(value: object) -> str | None:
+    """JSON-LD author: a string, an object with a name, or a list; URLs are not names."""
+    if isinstance(value, list):
+        names = [n for n in (_author_name(v) for v in value) if n]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        return _author_name(value.get("name"))
+    if isinstance(value, str) and value.strip() and not value.startswith("http"):
+        return value.strip()
+    return None
+
+
+def _meta(tree: lxml.html.HtmlElement, *names: str) -> str | None:
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            values = tree.xpath(f'//meta[@{attr}="{name}"]/@content')
+            if values and values[0].strip():
+                return values[0].strip()
+    return None
+
+
+def _link(tree: lxml.html.HtmlElement, rel: str) -> str | None:
+    values = tree.xpath(f'//link[@rel="{rel}"]/@href')
+    return values[0].strip() if values and values[0].strip() else None
+
+
+def _same(a: str, b: str) -> bool:
+    norm = lambda t: " ".join(re.findall(r"\w+", t.casefold()))  # noqa: E731
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
+def _drop_leading_title(text: str, titles: list[str]) -> str:
+    """The headline is stored as the title; a copy of it as the body's first line would be read
+    twice by the stance engine and counted as body text."""
+    first, _, rest = text.strip().partition("\n")
+    if rest and any(_same(first, t) for t in titles if t):
+        return rest.strip()
+    return text
+
+
+def extract(body: bytes, url: str, declared_encoding: str | None = None) -> Extracted:
+    """Extract one article, or raise NotAnArticle(reason)."""
+    started = time.process_time()
+    html = decode_body(body, declared_encoding)
+    if not html.strip():
+        raise NotAnArticle("empty_page")
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        raise NotAnArticle("unparsable_html") from None
+    objects = _json_ld(tree)
+    article_ld = next((o for o in objects if _types(o) & _ARTICLE_TYPES), None)
+    if article_ld is None and any(_types(o) & _LISTING_TYPES for o in objects):
+        if _meta(tree, "og:type") != "article":
+            raise NotAnArticle("not_an_article_page")
+    # Metadata first: trafilatura prunes the tree it is given.
+    ld: dict = article_ld or {}
+    meta_title = ld.get("headline") or _meta(tree, "og:title")
+    author = _author_name(ld.get("author")) or _author_name(_meta(tree, "author", "article:author"))
+    published = parse_date(ld.get("datePublished")) or parse_date(
+        _meta(tree, "article:published_time", "datePublished", "pubdate", "date")
+    )
+    modified = parse_date(ld.get("dateModified")) or parse_date(
+        _meta(tree, "article:modified_time", "dateModified", "og:updated_time")
+    )
+    lang = tree.get("lang") or _meta(tree, "og:locale", "language", "content-language")
+    canonical = _link(tree, "canonical") or _meta(tree, "og:url")
+    amp = _link(tree, "amphtml")
+    doc = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=True, include_comments=False, include_tables=True
+    )
+    assert doc is None or isinstance(doc, Document)  # as_dict=False
+    text = (doc.text if doc is not None else "") or ""
+    if len(text.split()) < MIN_WORDS:
+        raise NotAnArticle("too_little_text")
+    title = meta_title or (doc.title if doc is not None else None) or ""
+    text = _drop_leading_title(text, [title, *tree.xpath("//h1//text()")[:1]])
+    if published is None and doc is not None:
+        published = parse_date(doc.date)
+    language = lang.replace("_", "-").split("-")[0].lower() if lang else None
+    if language is None and doc is not None and doc.language:
+        language = doc.language
+    return Extracted(
+        title=str(title).strip(),
+        text=text.strip(),
+        author=author,
+        language=language,
+        published_at=published,
+        modified_at=modified,
+        canonical_url=canonical,
+        amp_url=amp,
+        cpu_ms=(time.process_time() - started) * 1000,
+    )

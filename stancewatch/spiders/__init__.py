@@ -1,0 +1,1 @@
+"""Scrapy spiders: one config-driven spider for every source kind."""

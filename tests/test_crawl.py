@@ -1,0 +1,217 @@
+"""Whole crawls of the local news site, into SQLite and PostgreSQL: what gets stored, what is
+linked as a copy, what a re-crawl downloads, and how bad input is counted."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+
+from fixtures.articles import CENSOR, CENSOR_NEW, CNBC_FEASIBLE, FixtureArticle
+from sqlalchemy import func, select
+
+from stancewatch.db import make_engine, session_factory
+from stancewatch.models import Article, ArticleVersion, CrawlRun, FetchState
+
+SEED_SOURCES = (
+    "censor-nato-membership",
+    "cnbc-world",
+    "cnbc-news-sitemap",
+    "aggregator",
+    "fakty-en",
+)
+
+
+def articles(db_url: str) -> list[Article]:
+    engine = make_engine(db_url)
+    with session_factory(engine)() as s:
+        rows = list(s.scalars(select(Article).order_by(Article.id)))
+    engine.dispose()
+    return rows
+
+
+def scalar(db_url: str, stmt):
+    engine = make_engine(db_url)
+    with session_factory(engine)() as s:
+        value = s.scalar(stmt)
+    engine.dispose()
+    return value
+
+
+def by_name(summaries: list[dict]) -> dict[str, dict]:
+    return {s["source"]: s for s in summaries}
+
+
+def test_crawl_stores_unique_articles_and_links_copies(site, crawl, crawl_settings):
+    summaries = by_name(crawl(crawl_settings, site.sources_toml(SEED_SOURCES)))
+    stored = articles(crawl_settings.database_url)
+    titles = [a.title for a in stored]
+    # 6 Censor items (two listing pages), 2 CNBC stories, the aggregator's copy, 1 FAKTY story
+    assert len(stored) == 10, titles
+    assert len(set(a.canonical_url for a in stored)) == 10
+    assert not any("utm_" in a.canonical_url for a in stored)
+    assert {a.title for a in stored} >= {c.title for c in CENSOR}
+    # the feed's tracking-parameter copy of a story is an exact duplicate
+    cnbc = summaries["cnbc-world"]
+    assert cnbc["duplicates_exact"] >= 1
+    # the syndicated copy (reworded headline, extra paragraph) is linked to the story
+    original = next(a for a in stored if a.title == CNBC_FEASIBLE.title)
+    copy = next(a for a in stored if a.title.startswith("Zelensky: Kyiv can join NATO"))
+    assert {original.duplicate_of_id, copy.duplicate_of_id} - {None} in ({original.id}, {copy.id})
+    linked = copy if copy.duplicate_of_id else original
+    assert linked.similarity >= 0.7
+    # extraction: JSON-LD metadata, no boilerplate
+    kachka = next(a for a in stored if "Kachka" in a.title)
+    assert kachka.author == "FAKTY" and kachka.language == "en"
+    assert kachka.published_at.isoformat().startswith("2026-01-06T11:00")
+    assert "no one is putting NATO in brackets" in kachka.text
+    for a in stored:
+        assert "cookies" not in a.text and "Slava Ukraini" not in a.text
+    # one crawl run per source, each with its counts
+    runs = scalar(crawl_settings.database_url, select(func.count()).select_from(CrawlRun))
+    assert runs == len(SEED_SOURCES)
+    assert summaries["censor-nato-membership"]["articles_new"] == 6
+    assert all(s["status"] in {"ok", "empty"} for s in summaries.values())
+
+
+def test_second_crawl_downloads_no_article_and_picks_up_a_new_one(site, crawl, crawl_settings):
+    sources = site.sources_toml(("censor-nato-membership", "fakty-en"))
+    crawl(crawl_settings, sources)
+    first = len(articles(crawl_settings.database_url))
+    mark = len(site.requests)
+    again = by_name(crawl(crawl_settings, sources))
+    assert site.article_requests(mark) == []
+    assert len(articles(crawl_settings.database_url)) == first
+    assert again["censor-nato-membership"]["status"] == "empty"
+    assert again["censor-nato-membership"]["reason"].startswith("nothing new")
+    # a new item appears at the top of the listing: only it is downloaded
+    url = site["censor"].add(CENSOR_NEW)
+    mark = len(site.requests)
+    third = by_name(crawl(crawl_settings, sources))
+    assert third["censor-nato-membership"]["articles_new"] == 1
+    assert [r.path for r in site.article_requests(mark)] == [
+        url.split(str(site["censor"].server.server_port))[1]
+    ]
+    assert len(articles(crawl_settings.database_url)) == first + 1
+
+
+def test_updated_article_is_stored_as_a_new_version(site, crawl, crawl_settings):
+    sources = site.sources_toml(("cnbc-world",))
+    crawl(crawl_settings, sources)
+    cnbc = site["cnbc"]
+    key = next(k for k, a in cnbc.articles.items() if a.title == CNBC_FEASIBLE.title)
+    updated = dataclasses.replace(
+        CNBC_FEASIBLE,
+        paragraphs=CNBC_FEASIBLE.paragraphs
+        + ["Update: the Kremlin rejected the remarks on Monday."],
+        modified="2030-01-01T00:00:00Z",
+    )
+    cnbc.articles[key] = updated
+    site.touch("cnbc")
+    before = len(articles(crawl_settings.database_url))
+    summary = by_name(crawl(crawl_settings, sources))["cnbc-world"]
+    assert summary["articles_updated"] == 1 and summary["articles_new"] == 0
+    stored = articles(crawl_settings.database_url)
+    assert len(stored) == before
+    article = next(a for a in stored if a.title == CNBC_FEASIBLE.title)
+    assert article.version == 2 and "Kremlin rejected" in article.text
+    assert article.analyzed_at is None
+    old = scalar(
+        crawl_settings.database_url,
+        select(ArticleVersion).where(ArticleVersion.article_id == article.id),
+    )
+    assert old.version == 1 and "Kremlin rejected" not in old.text
+
+
+def test_feed_whose_etag_never_changes_is_caught(site, crawl, crawl_settings):
+    settings = crawl_settings.replace(conditional_verify_every=2)
+    fakty = site["fakty"]
+    fakty.stuck_etag = '"same-forever"'
+    sources = site.sources_toml(("fakty-en",))
+    crawl(settings, sources)
+    fresh = FixtureArticle(
+        "20260107-sybiha-nato-course",
+        "Sybiha: Ukraine's course to NATO is irreversible",
+        [p.replace("Kachka", "Sybiha") for p in CENSOR[2].paragraphs]
+        + [
+            "The minister spoke at a briefing in Kyiv on Wednesday after meeting ambassadors of the allies."
+        ],
+        "2026-01-07T09:00:00Z",
+    )
+    fakty.add(fresh)
+    second = by_name(crawl(settings, sources))["fakty-en"]  # trusts the ETag: 304
+    assert second["articles_new"] == 0
+    third = by_name(crawl(settings, sources))["fakty-en"]  # verification fetch: caught
+    assert third["articles_new"] == 1
+    state = scalar(
+        settings.database_url, select(FetchState).where(FetchState.url.like("%/en/feed/"))
+    )
+    assert state.etag_trusted is False
+    mark = len(site.requests)
+    crawl(settings, sources)
+    feed_requests = [r for r in site.requests[mark:] if r.path == "/en/feed/"]
+    assert feed_requests and "If-None-Match" not in feed_requests[0].headers
+
+
+def test_bad_input_is_skipped_with_a_counted_reason(site, crawl, crawl_settings):
+    site["trouble"].slow_seconds = 6
+    summary = crawl(crawl_settings, site.sources_toml(("trouble",)))[0]
+    errors = summary["details"]["article_errors"]
+    skipped = summary["details"]["skipped"]
+    assert errors.get("http_500") == 1
+    assert errors.get("timeout") == 1
+    assert errors.get("too_large") == 1
+    assert errors.get("offsite_redirect") == 1
+    assert errors.get("bot_protection") == 1
+    assert skipped.get("not_an_article_page") == 1
+    stored = articles(crawl_settings.database_url)
+    assert (
+        summary["articles_new"] == len(stored) == 2
+    )  # the windows-1251 page and the malformed one
+    cyrillic = next(a for a in stored if a.url.endswith("/cp1251"))
+    assert "членство в НАТО" in cyrillic.text
+    malformed = next(a for a in stored if a.url.endswith("/malformed"))
+    assert "only effective guarantee of security" in malformed.text
+    assert all(a.text and a.content_hash for a in stored)
+    run = scalar(crawl_settings.database_url, select(CrawlRun))
+    assert run.status == "ok" and run.errors == summary["errors"] >= 5
+    assert json.loads(run.details)["article_errors"]["timeout"] == 1
+
+
+def test_blocked_source_says_robots(site, crawl, crawl_settings):
+    site["trouble"].disallow_all = True
+    summary = crawl(crawl_settings, site.sources_toml(("trouble",)))[0]
+    assert summary["status"] == "blocked"
+    assert "robots_txt" in summary["reason"]
+    assert site.article_requests() == []
+
+
+def test_unreachable_source_is_down_and_the_command_exits_1(tmp_path, sqlite_url):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f'[[sources]]\nname = "gone"\nkind = "feed"\nstart_urls = ["http://127.0.0.1:{port}/feed"]\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "stancewatch", "--database-url", sqlite_url, "--sources", str(sources),
+         "crawl", "--format", "json"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    [summary] = json.loads(result.stdout)
+    assert summary["status"] == "down"
+    assert "connection_failed" in summary["reason"]
+    assert "Traceback" not in result.stderr
+
+
+def test_extraction_in_worker_processes(site, crawl, crawl_settings):
+    settings = crawl_settings.replace(extract_workers=1)
+    summary = crawl(settings, site.sources_toml(("censor-nato-membership",)))[0]
+    assert summary["articles_new"] == 6
+    assert summary["details"]["cpu_ms"]["extract"] > 0
+    assert all(len(a.text.split()) > 40 for a in articles(settings.database_url))
