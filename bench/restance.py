@@ -143,6 +143,7 @@ def main() -> None:
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--engine", choices=["real", "none", "synthetic"], default="real")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=0, help="engine processes (real engine)")
     args = ap.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     db = make_engine(url)
@@ -167,10 +168,12 @@ def main() -> None:
     print(f"engine alone on {len(texts)} articles: {len(texts) / engine_dt:8.1f} articles/s")
     del t0
 
-    first = timed("analyze (all new)", n, analyze_pending, settings, sessions, engine)
-    again = timed("restance (nothing changed)", n, restance, settings, sessions, engine)
+    pooled = engine if args.workers <= 1 or args.engine != "real" else None
+    w = args.workers
+    first = timed("analyze (all new)", n, analyze_pending, settings, sessions, pooled, workers=w)
+    again = timed("restance (nothing changed)", n, restance, settings, sessions, pooled, workers=w)
     strict = settings.replace(change_min_stories=3)
-    rule = timed("restance (rule changed)", n, restance, strict, sessions, engine)
+    rule = timed("restance (rule changed)", n, restance, strict, sessions, pooled, workers=w)
     with session_scope(sessions) as s:
         statements = s.scalar(select(func.count()).select_from(Statement))
         changes = s.scalar(select(func.count()).select_from(StanceChange))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from stancewatch.db import session_scope
 from stancewatch.models import ActorState, Article, StanceChange, Statement
 from stancewatch.settings import Settings
+from stancewatch.track.pool import PooledAnalyzer
 from stancewatch.track.replay import replay
 from stancewatch.track.statements import Analyzer, analyze_batch, queue_actors
 from stancewatch.track.tracker import ChangeRule
@@ -62,11 +63,18 @@ def analyze_pending(
     *,
     batch_size: int = BATCH_SIZE,
     limit: int | None = None,
+    workers: int = 0,
 ) -> AnalyzeSummary:
     """Analyse articles with ``analyzed_at`` NULL, then replay the actors they touched.
 
-    ``limit`` stops after that many articles (the rest stays pending for the next run).
+    ``limit`` stops after that many articles (the rest stays pending for the next run);
+    ``workers`` > 1 runs the engine in that many processes (when ``engine`` is not given).
     """
+    if engine is None and workers > 1:
+        with PooledAnalyzer(settings, workers) as pooled:
+            return analyze_pending(
+                settings, session_factory, pooled, batch_size=batch_size, limit=limit
+            )
     started = time.perf_counter()
     analyzer = engine if engine is not None else make_stance_engine(settings)
     summary = AnalyzeSummary()
@@ -116,6 +124,7 @@ def restance(
     engine: Analyzer | None = None,
     *,
     batch_size: int = BATCH_SIZE,
+    workers: int = 0,
 ) -> AnalyzeSummary:
     """Recompute statements, states and changes from every stored article.
 
@@ -129,4 +138,6 @@ def restance(
         known |= set(session.scalars(select(ActorState.actor)))
         known |= set(session.scalars(select(StanceChange.actor).distinct()))
         queue_actors(session, known)
-    return analyze_pending(settings, session_factory, engine, batch_size=batch_size)
+    return analyze_pending(
+        settings, session_factory, engine, batch_size=batch_size, workers=workers
+    )

@@ -51,35 +51,52 @@ def _short(rows: list[dict[str, Any]], fmt: str, *keys: str) -> list[dict[str, A
     return rows
 
 
+def workers_option(func: Any) -> Any:
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        help="Processes running the stance engine (0: in this process).",
+    )(func)
+
+
+def _engine(app: App, workers: int) -> Any:
+    """The engine in this process, or None to let the stage start a worker pool."""
+    return None if workers > 1 else make_stance_engine(app.settings)
+
+
 @click.command("analyze")
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after this many articles.")
+@workers_option
 @output_options
 @pass_app
 @one_line_errors
-def analyze_cmd(app: App, limit: int | None, fmt: str) -> None:
+def analyze_cmd(app: App, limit: int | None, workers: int, fmt: str) -> None:
     """Find statements in articles not analysed yet, then update stances and record changes.
 
     Example: stancewatch analyze --format json
     """
-    engine = make_stance_engine(app.settings)
-    summary = analyze_pending(app.settings, app.sessions(), engine, limit=limit)
+    engine = _engine(app, workers)
+    summary = analyze_pending(app.settings, app.sessions(), engine, limit=limit, workers=workers)
     _print_summary(summary, fmt)
 
 
 @click.command("restance")
+@workers_option
 @output_options
 @pass_app
 @one_line_errors
-def restance_cmd(app: App, fmt: str) -> None:
+def restance_cmd(app: App, workers: int, fmt: str) -> None:
     """Recompute statements, stances and changes from every stored article.
 
     Run it after editing actors or the change rule. Changes already recorded keep their ids
     (no alert is sent twice); changes no longer found are marked retracted.
 
-    Example: stancewatch --actors my-actors.toml restance
+    Example: stancewatch --actors my-actors.toml restance --workers 2
     """
-    engine = make_stance_engine(app.settings)
-    _print_summary(restance(app.settings, app.sessions(), engine), fmt)
+    summary = restance(app.settings, app.sessions(), _engine(app, workers), workers=workers)
+    _print_summary(summary, fmt)
 
 
 @click.command("history")

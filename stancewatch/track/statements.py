@@ -110,12 +110,12 @@ def analyze_batch(session: Session, analyzer: Analyzer, ids: Sequence[int]) -> B
         select(Article.id, Article.title, Article.text, Article.published_at)
         .where(Article.id.in_(ids))
         .order_by(Article.id)
-    )
-    for art in articles:
-        try:
-            found = analyzer.analyze(article_text(art.title, art.text), art.published_at)
-        except Exception:  # noqa: BLE001 - one bad article must not stop the others
-            log.exception("stance engine failed on article %s; left for the next run", art.id)
+    ).all()
+    for art, found in zip(articles, _run(analyzer, articles), strict=True):
+        if isinstance(found, Exception):
+            log.error(
+                "stance engine failed on article %s (%s); left for the next run", art.id, found
+            )
             result.errors += 1
             continue
         done.append(art.id)
@@ -138,6 +138,22 @@ def analyze_batch(session: Session, analyzer: Analyzer, ids: Sequence[int]) -> B
     queue_actors(session, result.actors)
     result.articles, result.statements = len(done), len(fresh)
     return result
+
+
+def _run(analyzer: Analyzer, articles: Sequence[Any]) -> list[list[Any] | Exception]:
+    """The engine's statements per article (a worker pool if the analyzer has one)."""
+    items = [(article_text(a.title, a.text), a.published_at) for a in articles]
+    many = getattr(analyzer, "analyze_many", None)
+    if many is not None:
+        return list(many(items))
+    out: list[list[Any] | Exception] = []
+    for text, published in items:
+        try:
+            out.append(list(analyzer.analyze(text, published)))
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the others
+            log.debug("engine failure", exc_info=True)
+            out.append(exc)
+    return out
 
 
 def queue_actors(session: Session, actors: Iterable[str]) -> None:
