@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fixtures.stored import add_article, invoke
 from sqlalchemy import func, select
 
 from stancewatch.analyze import analyze_pending, restance
-from stancewatch.cli import cli
-from stancewatch.db import make_engine, session_factory, session_scope
+from stancewatch.db import session_scope
 from stancewatch.models import (
     ActorState,
     Article,
     ArticleVersion,
     OutboxMessage,
-    Source,
     StanceChange,
     Statement,
     stance_change_statements,
@@ -26,8 +24,13 @@ from stancewatch.models import (
 D = datetime(2025, 1, 1, 9, tzinfo=UTC)
 
 
-class PhraseAnalyzer:  # TEMPORARY until the engine is merged
-    """Lines "ACTOR backs/blocks/mentions ... [strongly]"."""
+class PhraseAnalyzer:
+    """A scripted analyzer for a tiny language: lines "ACTOR backs|blocks|mentions ...",
+    confidence 0.95 with "strongly", else 0.6.
+
+    These tests are about storage, resumption and replay, which need exact stances and
+    confidences; the real engine runs in tests/test_timeline.py on the seed documents.
+    """
 
     def analyze(self, text, published=None):
         from types import SimpleNamespace
@@ -51,39 +54,6 @@ class PhraseAnalyzer:  # TEMPORARY until the engine is merged
 @pytest.fixture
 def stance_engine():
     return PhraseAnalyzer()
-
-
-@pytest.fixture
-def sessions(db_url):
-    eng = make_engine(db_url)
-    yield session_factory(eng)
-    eng.dispose()
-
-
-def add_article(sessions, text, published, *, title="", source="wire", copy_of=None, fetched=None):
-    """Store an article as the crawl stage would; returns its id."""
-    with session_scope(sessions) as s:
-        src = s.scalars(select(Source).where(Source.name == source)).first()
-        if src is None:
-            src = Source(name=source, kind="feed")
-            s.add(src)
-            s.flush()
-        key = f"{title}{text}{published.isoformat()}"
-        url = f"https://{source}.example/{hashlib.sha1(key.encode()).hexdigest()[:12]}"
-        art = Article(
-            source_id=src.id,
-            url=url,
-            canonical_url=url,
-            title=title,
-            text=text,
-            published_at=published,
-            fetched_at=fetched or (published + timedelta(hours=2)),
-            content_hash=hashlib.sha256((title + text).encode()).hexdigest(),
-            duplicate_of_id=copy_of,
-        )
-        s.add(art)
-        s.flush()
-        return art.id
 
 
 def snapshot(sessions):
@@ -282,10 +252,6 @@ def test_a_newer_copy_of_known_evidence_moves_no_alert(sessions, settings, stanc
     assert (summary.changes_new, summary.changes_moved) == (0, 1)
     [moved] = snapshot(sessions)["changes"]
     assert moved.id == change.id and moved.changed_at == D + timedelta(days=29)
-
-
-def invoke(runner, db_url, *args):
-    return runner.invoke(cli, ["--database-url", db_url, *args])
 
 
 def one_line_error(result, code, start):
