@@ -28,10 +28,11 @@ def parse_day(option: str, value: str | None, end: bool = False) -> datetime | N
 
 
 def resolve_actor(session: Session, name: str, actors: list[Any] | None) -> str:
-    """The canonical name for ``name``: a canonical name or alias, any case, else an error."""
+    """The canonical name for ``name``: a canonical name, alias or metonym ("Kremlin"), any
+    case; else a name found in the statements; else an error."""
     wanted = name.strip().casefold()
     for actor in actors or []:
-        names = [actor.name, *getattr(actor, "aliases", ())]
+        names = [actor.name, *getattr(actor, "aliases", ()), *getattr(actor, "metonyms", ())]
         if any(str(n).casefold() == wanted for n in names):
             return str(actor.name)
     stored = session.scalars(
