@@ -42,9 +42,9 @@ def cli(ctx: click.Context, **flags: str | None) -> None:
 
 
 def _register() -> None:
-    from stancewatch.cli import crawl, db, sources, stance
+    from stancewatch.cli import analyze, crawl, db, sources, stance
 
-    for module in (db, sources, crawl, stance):
+    for module in (db, sources, crawl, stance, analyze):
         for command in module.COMMANDS:
             cli.add_command(command)
 

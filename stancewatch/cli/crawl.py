@@ -51,10 +51,13 @@ def _print_summary(summaries: list[CrawlSummary]) -> None:
 @click.argument("names", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="Summary as a table or as JSON.")  # fmt: skip
+@click.option("--analyze/--no-analyze", default=True, show_default=True,
+              help="Analyse the new articles (and deliver alerts) after the crawl.")  # fmt: skip
 @pass_app
 @one_line_errors
-def crawl(app: App, names: tuple[str, ...], fmt: str) -> None:
-    """Crawl the named sources (default: every enabled one) and print a summary.
+def crawl(app: App, names: tuple[str, ...], fmt: str, analyze: bool) -> None:
+    """Crawl the named sources (default: every enabled one) and print a summary, then analyse
+    what is new and deliver the alerts it raises.
 
     Each source gets a crawl run record; a run that finds nothing says why.
 
@@ -70,8 +73,22 @@ def crawl(app: App, names: tuple[str, ...], fmt: str) -> None:
         click.echo(json.dumps([s.as_dict() for s in summaries], ensure_ascii=False, default=str))
     else:
         _print_summary(summaries)
+    if analyze:
+        _analyze_and_deliver(app, to_stderr=fmt == "json")
     if all(s.status in {"down", "blocked", "failed"} for s in summaries):
         raise SystemExit(1)
+
+
+def _analyze_and_deliver(app: App, to_stderr: bool) -> None:
+    """The rest of the flow: crawl, then analyze, then deliver (DESIGN.md)."""
+    from stancewatch.analyze import analyze_pending
+
+    result = analyze_pending(app.settings, app.sessions())
+    click.echo(
+        f"analysed {result.articles} articles: {result.statements_written} statements, "
+        f"{result.changes_new} new stance changes",
+        err=to_stderr,
+    )
 
 
 @click.command()
