@@ -1,0 +1,226 @@
+"""The demo news site: one local server per outlet, playing back the seed coverage.
+
+Used by the crawl tests, the benchmarks and ``stancewatch demo``::
+
+    with DemoSite(phase=1) as site:
+        site.url("cnbc", "/sitemap_news.xml")
+        site.publish_phase(2)          # new articles on top of listings and feeds; ETags change
+        site.sources_toml()            # a sources.toml pointing at this site
+        site.requests                  # (outlet, method, path, status, headers) per request
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from stancewatch.demo.coverage import Article, load_coverage, select
+from stancewatch.demo.outlets import OUTLET_CLASSES
+from stancewatch.demo.outlets.censor import TAG
+from stancewatch.demo.outlets.trouble import CASES, case_path
+from stancewatch.demo.server import LogEntry, OutletServer, content_etag
+
+_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+class DemoSite:
+    """Outlets ``censor``, ``cnbc``, ``fakty``, ``aggregator`` and ``trouble`` on 127.0.0.1.
+
+    ``phase``/``ids`` choose the coverage (phases ``<= phase``, plus explicit ids), or pass
+    ``articles``. ``stuck_etag`` names outlets whose feeds keep their first ETag while their
+    content changes (Last-Modified stays truthful; like nginx, a 304 needs every validator the
+    client sent to match). ``slow_seconds`` is how long the trouble ``slow`` page waits.
+    """
+
+    def __init__(
+        self,
+        phase: int | None = 3,
+        ids: list[str] | None = None,
+        articles: list[Article] | None = None,
+        *,
+        page_size: int = 20,
+        slow_seconds: float = 30.0,
+        stuck_etag: tuple[str, ...] | list[str] = (),
+    ) -> None:
+        self._coverage = load_coverage()
+        chosen = articles if articles is not None else select(self._coverage, phase, ids)
+        self._articles: dict[str, Article] = {a.id: a for a in chosen}
+        self.page_size = page_size
+        self.slow_seconds = slow_seconds
+        self.stuck_etag = set(stuck_etag)
+        self._stuck: dict[tuple[str, str], str] = {}
+        self._lock = threading.RLock()
+        self.stopping = threading.Event()
+        self.requests: list[LogEntry] = []
+        self.outlets = {name: cls(self) for name, cls in OUTLET_CLASSES.items()}
+        self._changed = {name: self._newest(name) for name in self.outlets}
+        self._servers = {
+            name: OutletServer(name, outlet.handle, self.requests.append, self.stopping)
+            for name, outlet in self.outlets.items()
+        }
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> DemoSite:
+        self.stopping.clear()
+        for server in self._servers.values():
+            server.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop every outlet; sleeping or streaming handlers are woken and give up."""
+        self.stopping.set()
+        for server in self._servers.values():
+            server.stop()
+
+    def __enter__(self) -> DemoSite:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- addresses -------------------------------------------------------------------------
+
+    def port(self, outlet: str) -> int:
+        return self._servers[outlet].port
+
+    def url(self, outlet: str, path: str = "") -> str:
+        return f"http://127.0.0.1:{self.port(outlet)}{path}"
+
+    def article_url(self, article_id: str) -> str:
+        a = self._articles[article_id]
+        return self.url(a.outlet, a.listed_path)
+
+    def trouble_url(self, case: str) -> str:
+        """The URL of one trouble case (for ``empty``: the empty feed)."""
+        if case not in CASES:
+            raise KeyError(f"unknown trouble case {case!r}; known: {', '.join(CASES)}")
+        return self.url("trouble", case_path(case))
+
+    def trouble_feed(self, case: str = "all") -> str:
+        """A feed that lists exactly this case's page (``all``: every case)."""
+        if case != "all" and case not in CASES:
+            raise KeyError(f"unknown trouble case {case!r}; known: {', '.join(CASES)}")
+        return self.url("trouble", f"/feed/{case}.xml")
+
+    # --- state the outlets read ------------------------------------------------------------
+
+    def articles_of(self, outlet: str) -> list[Article]:
+        with self._lock:
+            mine = [a for a in self._articles.values() if a.outlet == outlet]
+        return sorted(mine, key=lambda a: a.published, reverse=True)
+
+    def article(self, article_id: str) -> Article:
+        return self._articles[article_id]
+
+    def changed_at(self, outlet: str) -> datetime:
+        return self._changed[outlet]
+
+    def stuck_etag_for(self, outlet: str, path: str, body: bytes) -> str | None:
+        """The first ETag this path ever had, for outlets configured with a stuck ETag."""
+        if outlet not in self.stuck_etag:
+            return None
+        with self._lock:
+            return self._stuck.setdefault((outlet, path), content_etag(body))
+
+    def _newest(self, outlet: str) -> datetime:
+        times = [a.updated for a in self.articles_of(outlet)]
+        return max(times, default=_EPOCH).replace(microsecond=0)
+
+    def _touch(self, outlet: str) -> None:
+        """Move the outlet's Last-Modified forward: at least one second, never backwards."""
+        now = datetime.now(UTC).replace(microsecond=0)
+        self._changed[outlet] = max(
+            now, self._changed[outlet] + timedelta(seconds=1), self._newest(outlet)
+        )
+
+    # --- changes tests and the demo make ---------------------------------------------------
+
+    def add_article(self, article: Article | None = None, **fields: Any) -> Article:
+        """Publish an article (an ``Article``, or fields: outlet, title, paragraphs, ...)."""
+        if article is None:
+            article = _new_article(fields, len(self._articles))
+        with self._lock:
+            if article.id in self._articles:
+                raise ValueError(f"article {article.id!r} is already published")
+            self._articles[article.id] = article
+            self._touch(article.outlet)
+        return article
+
+    def publish_phase(self, phase: int) -> list[Article]:
+        """Publish the coverage of ``phase`` (and earlier phases not yet published)."""
+        new = [a for a in self._coverage if a.phase <= phase and a.id not in self._articles]
+        for a in sorted(new, key=lambda a: a.published):
+            self.add_article(a)
+        return new
+
+    def update_article(
+        self, article_id: str, new_paragraphs: list[str], modified: datetime | None = None
+    ) -> Article:
+        """Change an article's body; its feed/sitemap entry shows the newer date."""
+        with self._lock:
+            old = self._articles[article_id]
+            when = modified or datetime.now(UTC).replace(microsecond=0)
+            new = old.with_changes(paragraphs=tuple(new_paragraphs), modified=when)
+            self._articles[article_id] = new
+            self._touch(old.outlet)
+        return new
+
+    # --- configuration for the crawler -----------------------------------------------------
+
+    def sources_toml(
+        self,
+        interval: str = "30m",
+        trouble: tuple[str, ...] | list[str] = (),
+        max_pages: int | None = None,
+    ) -> str:
+        """A sources.toml whose entries point at this site; ``trouble`` adds one per case."""
+        pages = max_pages or 2 + len(self.articles_of("censor")) // self.page_size
+        entries: list[dict[str, Any]] = [
+            {"name": "censor-nato-membership", "kind": "listing", "start_urls": [self.url("censor", TAG)],
+             "article_pattern": r"/en/(news|resonance)/\d+/", "pagination_pattern": r"/nato_membership/news/page/\d+",
+             "max_pages": pages},
+            {"name": "cnbc-world", "kind": "feed", "start_urls": [self.url("cnbc", "/id/100727362/device/rss/rss.html")],
+             "article_pattern": r"/\d{4}/\d{2}/\d{2}/[^/]+\.html"},
+            {"name": "cnbc-news-sitemap", "kind": "sitemap", "start_urls": [self.url("cnbc", "/sitemap_news.xml")],
+             "article_pattern": r"/\d{4}/\d{2}/\d{2}/[^/]+\.html"},
+            {"name": "fakty-en", "kind": "feed", "start_urls": [self.url("fakty", "/en/feed/")],
+             "article_pattern": r"/en/ukraine/\d{8}-"},
+            {"name": "aggregator", "kind": "feed", "start_urls": [self.url("aggregator", "/rss.xml")],
+             "article_pattern": r"/news/"},
+        ]  # fmt: skip
+        for case in trouble:
+            entries.append({"name": f"trouble-{case}", "kind": "feed", "start_urls": [self.trouble_feed(case)],
+                            "article_pattern": r"/trouble/"})  # fmt: skip
+        return render_sources(entries, interval)
+
+
+def render_sources(entries: list[dict[str, Any]], interval: str) -> str:
+    """TOML text for source entries (JSON string escapes are valid TOML basic strings)."""
+    lines = ["# Sources pointing at the local demo site (stancewatch.demo).", ""]
+    for entry in entries:
+        lines.append("[[sources]]")
+        for key, value in {**entry, "interval": interval}.items():
+            lines.append(f"{key} = {json.dumps(value)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _new_article(fields: dict[str, Any], n: int) -> Article:
+    outlet = fields["outlet"]
+    title = fields["title"]
+    paragraphs = tuple(fields.get("paragraphs") or (fields.get("lead") or title,))
+    published = fields.get("published") or datetime.now(UTC).replace(microsecond=0)
+    slug = re.sub(r"[^a-z0-9]+", "_" if outlet == "censor" else "-", title.lower()).strip("-_")[:80]
+    if outlet == "fakty":
+        slug = f"{published:%Y%m%d}-{slug}"
+    number = 4_200_000 + n
+    defaults: dict[str, Any] = {
+        "id": f"{outlet}-{number}" if outlet == "censor" else f"{outlet}-added-{n}",
+        "slug": slug, "lead": paragraphs[0], "author": "Staff", "phase": 0,
+    }  # fmt: skip
+    data = {**defaults, **fields, "paragraphs": paragraphs, "published": published}
+    return Article(**data)
