@@ -88,6 +88,9 @@ class Settings:
     change_min_stories: int = 2
     #: Days inside which weaker evidence is added up, and at most one change per actor.
     change_window_days: int = 7
+    #: Coverage fetched more than this many days after its publication (a new source's
+    #: backlog, an archive) is recorded but never changes a stance; 0 turns this off.
+    late_coverage_days: int = 7
 
     # --- delivery ------------------------------------------------------------------------
     #: apprise URLs, separated by spaces or commas. Secrets: never logged unredacted.

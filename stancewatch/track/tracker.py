@@ -13,7 +13,8 @@ Per actor, in publication-time order (ties broken by article and offset):
   (at most one change per actor per window); evidence gathered before a change never counts
   toward flipping back, so a flip straight back needs the same strength again;
 * neutral statements never change anything;
-* **late coverage** (fetched more than ``rule.window`` after its publication) is recorded but
+* **late coverage** (fetched more than ``rule.late_after`` after its publication, by default the
+  window; ``Settings.late_coverage_days``) is recorded but
   never changes a stance. It may stand in as a *provisional* baseline for an actor nobody had
   seen yet; a timely statement published before that late article was known replaces it
   silently, because at that time the system could not have known the late one.
@@ -36,6 +37,9 @@ class ChangeRule:
     confidence: float = 0.85
     min_stories: int = 2
     window: timedelta = timedelta(days=7)
+    #: Coverage fetched more than this after its publication is late; None: nothing is late
+    #: (the demo replays 2024-2025 coverage on purpose).
+    late_after: timedelta | None = timedelta(days=7)
 
     @classmethod
     def from_settings(cls, settings) -> ChangeRule:  # type: ignore[no-untyped-def]
@@ -43,6 +47,11 @@ class ChangeRule:
             confidence=settings.change_confidence,
             min_stories=settings.change_min_stories,
             window=timedelta(days=settings.change_window_days),
+            late_after=(
+                timedelta(days=settings.late_coverage_days)
+                if settings.late_coverage_days > 0
+                else None
+            ),
         )
 
 
@@ -66,7 +75,7 @@ class Evidence:
     order: tuple = ()
 
     def is_late(self, rule: ChangeRule) -> bool:
-        return self.known_at - self.published > rule.window
+        return rule.late_after is not None and self.known_at - self.published > rule.late_after
 
 
 @dataclass(frozen=True)
