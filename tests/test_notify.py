@@ -54,15 +54,16 @@ class Mailbox:
     def __init__(self) -> None:
         self.port = free_port()
         self.messages: list[email.message.EmailMessage] = []
+        self.logins: list[bool] = []
         self.controller: Controller | None = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
-    @staticmethod
-    def _auth(server, session, envelope, mechanism, auth_data):
+    def _auth(self, server, session, envelope, mechanism, auth_data):
         ok = auth_data.login == b"watch" and auth_data.password == SMTP_PASSWORD.encode()
+        self.logins.append(ok)
         return AuthResult(success=ok)
 
     def url(self) -> str:
@@ -201,6 +202,7 @@ def test_a_change_becomes_one_email_with_both_quotes_and_links(db_url, sessions,
     summary = deliver(make_settings(db_url, mailbox.url()), sessions)
     assert (summary.sent, summary.failed, summary.pending, summary.held) == (1, 0, 0, 0)
     [mail] = mailbox.messages
+    assert mailbox.logins == [True]  # apprise logged in with the URL's password
     assert mail["Subject"] == "Zelenskyy: support → oppose on Ukraine joining NATO"
     text = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
@@ -397,6 +399,7 @@ def test_two_concurrent_deliver_runs_send_each_row_once(db_url, sessions, monkey
         t.join()
     hook.server.shutdown()
     assert sum(r.sent for r in results) == 10
+    assert all(r.sent for r in results)  # both runs really worked at the same time
     texts = [json.dumps(p) for p in hook.accepted]
     assert len(texts) == 10
     for n in range(len(ids)):
