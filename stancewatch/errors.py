@@ -54,3 +54,19 @@ class BadDateError(StancewatchError):
 
     def __init__(self, option: str, value: str) -> None:
         super().__init__(f"{option}: not a date: {value!r} (use YYYY-MM-DD)")
+
+
+class NotifyTargetError(ConfigError):
+    """A notification URL that apprise cannot use; shown redacted, never as given."""
+
+    def __init__(self, redacted_url: str, reason: str = "not a URL apprise can send to") -> None:
+        super().__init__(f"invalid notification URL {redacted_url}: {reason}")
+
+
+class NoTargetsError(ConfigError):
+    """A command that needs a notification target, run without one."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "no notification targets: set STANCEWATCH_NOTIFY_URLS or notify_urls in the config"
+        )

@@ -103,6 +103,11 @@ class Settings:
     digest: bool = False
     #: Base URL of the web page, for links back to the history in alerts.
     public_url: str = "http://127.0.0.1:8000"
+    #: Seconds a ``sending`` row stays claimed; after that a crashed sender's row is retried.
+    deliver_lease_seconds: float = 300.0
+    #: Directory whose Jinja2 templates (``title.txt``, ``change.html``, ...) replace the
+    #: packaged ones of the same name; None uses the packaged templates only.
+    templates_dir: str | None = None
 
     # --- logging -------------------------------------------------------------------------
     log_level: str = "INFO"

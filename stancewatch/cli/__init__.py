@@ -42,9 +42,9 @@ def cli(ctx: click.Context, **flags: str | None) -> None:
 
 
 def _register() -> None:
-    from stancewatch.cli import analyze, crawl, db, demo, sources, stance
+    from stancewatch.cli import analyze, crawl, db, deliver, demo, sources, stance
 
-    for module in (db, sources, crawl, stance, analyze, demo):
+    for module in (db, sources, crawl, stance, analyze, deliver, demo):
         for command in module.COMMANDS:
             cli.add_command(command)
 

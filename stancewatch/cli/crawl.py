@@ -89,6 +89,16 @@ def _analyze_and_deliver(app: App, to_stderr: bool) -> None:
         f"{result.changes_new} new stance changes",
         err=to_stderr,
     )
+    if not app.settings.notify_urls:
+        return
+    from stancewatch.cli.deliver import actor_tags
+    from stancewatch.notify.deliver import deliver_pending
+
+    sent = deliver_pending(app.settings, app.sessions(), actor_tags=actor_tags(app))
+    click.echo(
+        f"delivered {sent.sent} alerts ({sent.failed} failed, {sent.pending} pending)",
+        err=to_stderr,
+    )
 
 
 @click.command()

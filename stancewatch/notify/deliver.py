@@ -1,0 +1,204 @@
+"""The deliver stage: queue new stance changes, send what is due, record what happened.
+
+:func:`deliver_pending` is what ``stancewatch deliver``, ``crawl`` and the scheduler call. It
+never raises for a delivery failure: a failure is recorded on the row (redacted) and retried
+later with backoff; only configuration and database errors propagate.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from stancewatch.db import session_scope
+from stancewatch.models import OutboxMessage, StanceChange, Statement, utcnow
+from stancewatch.models.crawl import Article
+from stancewatch.notify import outbox
+from stancewatch.notify.render import Alert, Message, Renderer, RenderError, alert_from_change
+from stancewatch.notify.send import SendResult, send
+from stancewatch.notify.targets import Target, load_targets
+from stancewatch.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: Claim rounds per run: a run sends what is due now, it does not chase retries it scheduled.
+MAX_ROUNDS = 50
+CLAIM_LIMIT = 200
+
+
+@dataclass
+class DeliverSummary:
+    """What one run did (enqueued, sent, failed, gave_up) and what is left (pending, held)."""
+
+    enqueued: int = 0
+    sent: int = 0
+    failed: int = 0
+    gave_up: int = 0
+    held_now: int = 0
+    pending: int = 0
+    held: int = 0
+    targets: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"{self.sent} sent, {self.failed} failed, {self.pending} pending, {self.held} held"
+            f" ({self.enqueued} queued, {self.gave_up} given up, {self.targets} targets)"
+        )
+
+
+@dataclass
+class Batch:
+    """Claimed rows that become one message to one target."""
+
+    target: Target
+    row_ids: list[int]
+    message: Message | None = None
+    error: str | None = None
+
+
+def _load_rows(session: Session, ids: Sequence[int]) -> list[OutboxMessage]:
+    evidence = (
+        selectinload(Statement.article).selectinload(Article.source),
+    )  # fmt: skip
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .options(
+            selectinload(OutboxMessage.change)
+            .selectinload(StanceChange.statement)
+            .options(*evidence),
+            selectinload(OutboxMessage.change)
+            .selectinload(StanceChange.previous_statement)
+            .options(*evidence),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    return list(session.scalars(query))
+
+
+def _batches(
+    rows: Sequence[OutboxMessage], targets: Mapping[str, Target], settings: Settings
+) -> list[Batch]:
+    """Render claimed rows: one batch per row, or per (target, day) in digest mode."""
+    renderer = Renderer(settings.templates_dir)
+    batches: list[Batch] = []
+    groups: dict[tuple[str, date], list[tuple[int, Alert]]] = defaultdict(list)
+    for row in rows:
+        target = targets[row.target_key]
+        if row.change is None:
+            batches.append(_free_text_batch(row, target))
+            continue
+        try:
+            alert = alert_from_change(row.change, settings.public_url)
+        except RenderError as exc:
+            batches.append(Batch(target, [row.id], error=str(exc)))
+            continue
+        if settings.digest:
+            groups[(row.target_key, alert.recorded_at.astimezone(UTC).date())].append(
+                (row.id, alert)
+            )
+            continue
+        batches.append(_render(renderer, target, [(row.id, alert)], None))
+    for (key, day), members in sorted(groups.items()):
+        batches.append(_render(renderer, targets[key], members, day))
+    return batches
+
+
+def _render(
+    renderer: Renderer, target: Target, members: list[tuple[int, Alert]], day: date | None
+) -> Batch:
+    ids = [row_id for row_id, _ in members]
+    try:
+        message = renderer.render([a for _, a in members], target.body_format, day)
+    except RenderError as exc:
+        return Batch(target, ids, error=str(exc))
+    return Batch(target, ids, message=message)
+
+
+def _free_text_batch(row: OutboxMessage, target: Target) -> Batch:
+    """Rows written with their own title and body (health alerts) are sent as plain text."""
+    if not (row.body or "").strip() or not (row.title or "").strip():
+        return Batch(target, [row.id], error="the message has no title or body")
+    return Batch(target, [row.id], message=Message(row.title or "", row.body or "", "text"))
+
+
+def _record(
+    sessions: sessionmaker[Session],
+    batch: Batch,
+    result: SendResult,
+    settings: Settings,
+    summary: DeliverSummary,
+    now: datetime,
+) -> None:
+    with session_scope(sessions) as session:
+        if result.ok and batch.message is not None:
+            outbox.mark_sent(session, batch.row_ids, now, batch.message.title)
+            summary.sent += len(batch.row_ids)
+            return
+        error = result.error or "unknown failure"
+        summary.failed += len(batch.row_ids)
+        summary.gave_up += outbox.mark_failed(
+            session,
+            batch.row_ids,
+            error,
+            now,
+            settings.deliver_backoff_seconds,
+            settings.deliver_max_attempts,
+        )
+        summary.errors.append(f"{batch.target.redacted}: {error}")
+        log.warning("delivery to %s failed: %s", batch.target.redacted, error)
+
+
+def deliver_pending(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    targets: Sequence[Target] | None = None,
+    actor_tags: Mapping[str, Collection[str]] | None = None,
+    now: datetime | None = None,
+    retry_held: bool = False,
+) -> DeliverSummary:
+    """Queue new stance changes for every target, then send every due row once.
+
+    ``now`` exists for tests and replays (it decides what is due); sending times are real.
+    """
+    targets = load_targets(settings.notify_urls) if targets is None else list(targets)
+    summary = DeliverSummary(targets=len(targets))
+    if not targets:
+        return summary
+    now = now or utcnow()
+    by_key = {t.key: t for t in targets}
+    with session_scope(session_factory) as session:
+        if retry_held:
+            outbox.release_held(session, by_key, now)
+        summary.enqueued = outbox.enqueue(session, targets, actor_tags or {}, now, settings.digest)
+    for _ in range(MAX_ROUNDS):
+        ids = outbox.claim(
+            session_factory, by_key, now, settings.deliver_lease_seconds, CLAIM_LIMIT
+        )
+        if not ids:
+            break
+        with session_scope(session_factory) as session:
+            batches = _batches(_load_rows(session, ids), by_key, settings)
+            for batch in batches:
+                if batch.error is not None:
+                    outbox.mark_held(session, batch.row_ids, batch.error)
+                    summary.held_now += len(batch.row_ids)
+                    log.warning("alert held for %s: %s", batch.target.redacted, batch.error)
+        for batch in batches:
+            if batch.message is not None:
+                result = send(batch.target, batch.message)
+                _record(session_factory, batch, result, settings, summary, now)
+        if len(ids) < CLAIM_LIMIT:
+            break
+    with session_scope(session_factory) as session:
+        found = outbox.counts(session, by_key)
+    summary.pending = found[outbox.PENDING] + found[outbox.SENDING]
+    summary.held = found[outbox.HELD]
+    return summary

@@ -1,0 +1,218 @@
+"""The outbox: one row per stance change and target, claimed before sending, marked after.
+
+Life of a row::
+
+    pending --claim--> sending --apprise ok--> sent
+       ^                  |  \\--apprise failed--> pending (backoff) ... failed (max attempts)
+       |                  \\--cannot render--> held
+       +-- lease expired (the sender died between claim and mark) --+
+
+Claiming is what keeps two ``deliver`` runs apart: due rows are selected and set to
+``sending`` (with a lease in ``next_attempt_at``) in one transaction. On PostgreSQL the select
+uses ``FOR UPDATE SKIP LOCKED``, so a second run skips rows the first is claiming; on SQLite
+the claim runs under an exclusive lock file next to the database (a single writer). A sender
+killed after sending and before marking leaves its rows ``sending``; once the lease expires
+they are sent again: at most one duplicate, never a lost alert.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import threading
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, and_, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from stancewatch.db import session_scope
+from stancewatch.models import OutboxMessage, StanceChange
+from stancewatch.notify.targets import Target
+
+PENDING, SENDING, SENT, FAILED, HELD = "pending", "sending", "sent", "failed", "held"
+STATUSES = (PENDING, SENDING, SENT, FAILED, HELD)
+
+_thread_guard = threading.Lock()
+
+
+def subject_key(change_id: int) -> str:
+    return f"change:{change_id}"
+
+
+def digest_due(recorded_at: datetime) -> datetime:
+    """A digest row is due when its day (UTC) is over, so the message lists the whole day."""
+    day = recorded_at.astimezone(UTC).date()
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+def _live_changes():  # type: ignore[no-untyped-def]
+    """Changes still standing: a ``restance`` may retract one (column added by the track stage)."""
+    query = select(StanceChange.id, StanceChange.actor, StanceChange.recorded_at)
+    retracted = getattr(StanceChange, "retracted_at", None)
+    return query.where(retracted.is_(None)) if retracted is not None else query
+
+
+def enqueue(
+    session: Session,
+    targets: Sequence[Target],
+    actor_tags: Mapping[str, Collection[str]],
+    now: datetime,
+    digest: bool = False,
+) -> int:
+    """Add a pending row for each (change, target that follows its actor) not yet queued.
+
+    Idempotent and safe against a concurrent run: the (subject, target) pair is unique and
+    the insert skips existing pairs. Returns the number of rows added.
+    """
+    added = 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for target in targets:
+        queued = select(OutboxMessage.change_id).where(
+            OutboxMessage.target_key == target.key, OutboxMessage.change_id.is_not(None)
+        )
+        rows = [
+            {
+                "kind": "change",
+                "change_id": change_id,
+                "subject_key": subject_key(change_id),
+                "target_key": target.key,
+                "target_redacted": target.redacted,
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": digest_due(recorded_at) if digest else now,
+                "created_at": now,
+            }
+            for change_id, actor, recorded_at in session.execute(
+                _live_changes().where(StanceChange.id.not_in(queued)).order_by(StanceChange.id)
+            )
+            if target.wants(actor, actor_tags)
+        ]
+        if rows:
+            stmt = insert(OutboxMessage).values(rows).on_conflict_do_nothing()
+            added += len(session.execute(stmt.returning(OutboxMessage.id)).all())
+    return added
+
+
+@contextmanager
+def writer_guard(engine: Engine) -> Iterator[None]:
+    """On SQLite, one claimer at a time across processes and threads (lock file); else nothing."""
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        with _thread_guard:
+            yield
+        return
+    path = Path(database).expanduser().with_name(Path(database).name + ".deliver.lock")
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def claim(
+    sessions: sessionmaker[Session],
+    target_keys: Collection[str],
+    now: datetime,
+    lease_seconds: float,
+    limit: int = 200,
+) -> list[int]:
+    """Mark up to ``limit`` due rows ``sending`` (counting an attempt) and return their ids.
+
+    Due: pending rows whose time has come, and sending rows whose lease has expired.
+    """
+    engine = sessions.kw["bind"]
+    with writer_guard(engine), session_scope(sessions) as session:
+        query = (
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status.in_([PENDING, SENDING]),
+                OutboxMessage.next_attempt_at <= now,
+                OutboxMessage.target_key.in_(list(target_keys)),
+            )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        )
+        if engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = list(session.scalars(query))
+        if ids:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids))
+                .values(
+                    status=SENDING,
+                    attempts=OutboxMessage.attempts + 1,
+                    next_attempt_at=now + timedelta(seconds=lease_seconds),
+                )
+            )
+    return ids
+
+
+def mark_sent(session: Session, ids: Sequence[int], now: datetime, title: str) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(status=SENT, sent_at=now, last_error=None, title=title)
+    )
+
+
+def mark_failed(
+    session: Session,
+    ids: Sequence[int],
+    error: str,
+    now: datetime,
+    backoff_seconds: float,
+    max_attempts: int,
+) -> int:
+    """Back off (doubling per attempt) or give up at ``max_attempts``; returns rows given up."""
+    gave_up = 0
+    for row in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))):
+        row.last_error = error[:2000]
+        if row.attempts >= max_attempts:
+            row.status = FAILED
+            gave_up += 1
+        else:
+            row.status = PENDING
+            delay = backoff_seconds * 2 ** max(row.attempts - 1, 0)
+            row.next_attempt_at = now + timedelta(seconds=delay)
+    return gave_up
+
+
+def mark_held(session: Session, ids: Sequence[int], error: str) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(status=HELD, last_error=error[:2000])
+    )
+
+
+def release_held(session: Session, target_keys: Collection[str], now: datetime) -> int:
+    """Put held rows back to pending (after a template or data fix)."""
+    stmt = (
+        update(OutboxMessage)
+        .where(OutboxMessage.status == HELD, OutboxMessage.target_key.in_(list(target_keys)))
+        .values(status=PENDING, next_attempt_at=now, last_error=None)
+        .returning(OutboxMessage.id)
+    )
+    return len(session.execute(stmt).all())
+
+
+def counts(session: Session, target_keys: Collection[str]) -> dict[str, int]:
+    """Rows per status for the configured targets."""
+    found = dict.fromkeys(STATUSES, 0)
+    query = (
+        select(OutboxMessage.status, func.count())
+        .where(and_(OutboxMessage.target_key.in_(list(target_keys))))
+        .group_by(OutboxMessage.status)
+    )
+    for status, n in session.execute(query):
+        found[status] = n
+    return found

@@ -1,0 +1,121 @@
+"""Notification targets: apprise URLs, validated at start, with their tags and secrets.
+
+A target URL may carry ``tag=`` in its query (``slack://T/B/C?tag=desk+eu``; tags separated by
+``+`` or spaces). The parameter is ours: it is removed before apprise sees the URL, and the
+target's identity (``key``) does not depend on it, so retagging a target re-sends nothing.
+
+Who gets what: a target without tags receives every change; a target with tags receives the
+changes of actors whose ``tags`` in actors.toml share at least one of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import apprise
+from apprise import NotifyFormat
+
+from stancewatch.errors import NotifyTargetError
+from stancewatch.notify import logsafe
+from stancewatch.redact import redact_url, secret_pieces
+
+
+@dataclass(frozen=True)
+class Target:
+    """One apprise URL. ``url`` is the secret; everything else is safe to show or store."""
+
+    url: str = field(repr=False)
+    key: str
+    redacted: str
+    tags: frozenset[str]
+    #: The format the service prefers: "html" (email), "markdown" (Slack) or "text".
+    body_format: str
+    service: str
+    secrets: tuple[str, ...] = field(repr=False)
+
+    def wants(self, actor: str, actor_tags: Mapping[str, Collection[str]]) -> bool:
+        """True when this target follows ``actor`` (see the module docstring)."""
+        if not self.tags:
+            return True
+        return bool(self.tags & {t.lower() for t in actor_tags.get(actor, ())})
+
+    def plugin(self) -> Any:
+        """A fresh apprise service for one send (plugins keep per-call delivery state)."""
+        return apprise.Apprise.instantiate(self.url, asset=_asset(), suppress_exceptions=True)
+
+
+def _asset() -> apprise.AppriseAsset:
+    """No on-disk state, privacy-preserving URLs in apprise's own log lines."""
+    return apprise.AppriseAsset(storage_mode="memory", secure_logging=True)
+
+
+def split_tags(url: str) -> tuple[str, frozenset[str]]:
+    """Remove our ``tag=`` parameter(s) from ``url``; return the URL and the tags."""
+    base, qmark, query = url.partition("?")
+    if not qmark:
+        return url, frozenset()
+    pairs = parse_qsl(query, keep_blank_values=True)
+    tags = {
+        t.lower() for k, v in pairs if k.lower() == "tag" for t in v.replace(",", " ").split() if t
+    }
+    if not tags and not any(k.lower() == "tag" for k, _ in pairs):
+        return url, frozenset()
+    rest = [(k, v) for k, v in pairs if k.lower() != "tag"]
+    return base + ("?" + urlencode(rest) if rest else ""), frozenset(tags)
+
+
+def _private_values(plugin: Any) -> list[str]:
+    """Values apprise itself marks private for this service (passwords, tokens)."""
+    specs = {**getattr(plugin, "template_tokens", {}), **getattr(plugin, "template_args", {})}
+    found = []
+    for name, spec in specs.items():
+        if isinstance(spec, dict) and spec.get("private"):
+            value = getattr(plugin, spec.get("map_to", name), None)
+            if isinstance(value, str) and value:
+                found.append(value)
+    return found
+
+
+def _preferred_format(plugin: Any) -> str:
+    formats = plugin.notify_format
+    first = formats[0] if isinstance(formats, tuple | list) else formats
+    return {NotifyFormat.HTML: "html", NotifyFormat.MARKDOWN: "markdown"}.get(first, "text")
+
+
+def load_target(raw: str) -> Target:
+    """Validate one URL; an invalid one is a one-line ConfigError showing it redacted."""
+    raw = raw.strip()
+    url, tags = split_tags(raw)
+    logsafe.protect([raw, url, *secret_pieces(raw), *secret_pieces(url)])
+    plugin = apprise.Apprise.instantiate(url, asset=_asset(), suppress_exceptions=True)
+    if plugin is None:
+        raise NotifyTargetError(redact_url(url))
+    secrets = tuple(
+        dict.fromkeys(
+            [raw, url, *secret_pieces(raw), *secret_pieces(url), *_private_values(plugin)]
+        )
+    )
+    logsafe.protect(secrets)
+    return Target(
+        url=url,
+        key=hashlib.sha256(url.encode("utf-8")).hexdigest(),
+        redacted=redact_url(url),
+        tags=tags,
+        body_format=_preferred_format(plugin),
+        service=str(getattr(plugin, "service_name", type(plugin).__name__)),
+        secrets=secrets,
+    )
+
+
+def load_targets(urls: Iterable[str]) -> list[Target]:
+    """Every configured target, validated; duplicates (same URL) are kept once."""
+    targets: dict[str, Target] = {}
+    for raw in urls:
+        if raw.strip():
+            target = load_target(raw)
+            targets.setdefault(target.key, target)
+    return list(targets.values())

@@ -1,0 +1,458 @@
+"""The deliver stage against real receivers: an aiosmtpd SMTP server and a local HTTP endpoint
+standing in for Slack's webhook, on both databases.
+
+Time is passed to ``deliver_pending(now=...)`` to step over backoff delays and leases instead
+of sleeping; the backoff itself is tiny through Settings.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import logging
+import socket
+import threading
+from datetime import UTC, datetime, timedelta
+from email import policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from apprise.plugins.slack import NotifySlack
+from sqlalchemy import select
+
+from stancewatch.cli import cli
+from stancewatch.db import make_engine, session_factory, session_scope
+from stancewatch.errors import NotifyTargetError
+from stancewatch.models import Article, OutboxMessage, Source, StanceChange, Statement
+from stancewatch.notify import deliver_pending, load_targets, outbox
+from stancewatch.notify.deliver import _batches, _load_rows
+from stancewatch.notify.send import send
+from stancewatch.settings import Settings
+
+SMTP_PASSWORD = "pw-Sm7pSecret"
+SLACK_TOKENS = ("T0SECRET1", "B0SECRET2", "XXSECRET3xyz")
+SECRETS = (SMTP_PASSWORD, *SLACK_TOKENS)
+SLACK_URL = "slack://" + "/".join(SLACK_TOKENS)
+PUBLIC = "https://watch.example.org"
+T0 = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
+
+
+# --- receivers ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Mailbox:
+    """An aiosmtpd server that requires the login in the target URL; start/stop at will."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.messages: list[email.message.EmailMessage] = []
+        self.logins: list[bool] = []
+        self.controller: Controller | None = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def _auth(self, server, session, envelope, mechanism, auth_data):
+        ok = auth_data.login == b"watch" and auth_data.password == SMTP_PASSWORD.encode()
+        self.logins.append(ok)
+        return AuthResult(success=ok)
+
+    def url(self) -> str:
+        return (
+            f"mailto://watch:{SMTP_PASSWORD}@127.0.0.1:{self.port}"
+            "?to=desk@example.org&from=alerts@example.org"
+        )
+
+    def start(self) -> None:
+        self.controller = Controller(
+            self, hostname="127.0.0.1", port=self.port, authenticator=self._auth,
+            auth_require_tls=False, auth_required=False,
+        )  # fmt: skip
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+class SlackHook:
+    """A local HTTP server standing in for hooks.slack.com; answers from ``statuses``."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.statuses: list[int] = []
+        self.requests: list[tuple[int, dict]] = []
+        self.lock = threading.Lock()
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                threading.Event().wait(delay)
+                with hook.lock:
+                    status = hook.statuses.pop(0) if hook.statuses else 200
+                    hook.requests.append((status, payload))
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"ok" if status == 200 else b"error")
+
+            def log_message(self, *args):  # keep the test output quiet
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    @property
+    def accepted(self) -> list[dict]:
+        return [payload for status, payload in self.requests if status == 200]
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def slack(monkeypatch):
+    hook = SlackHook()
+    monkeypatch.setattr(
+        NotifySlack, "webhook_url", f"http://127.0.0.1:{hook.server.server_port}/services"
+    )
+    yield hook
+    hook.server.shutdown()
+
+
+@pytest.fixture
+def sessions(db_url):
+    engine = make_engine(db_url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+def make_settings(db_url: str, *urls: str, **extra) -> Settings:
+    values = dict(
+        database_url=db_url, notify_urls=urls, deliver_backoff_seconds=0.01,
+        deliver_max_attempts=4, deliver_lease_seconds=60, public_url=PUBLIC,
+    )  # fmt: skip
+    return Settings(**{**values, **extra})
+
+
+# --- stance changes as the analyze stage records them ------------------------------------
+
+
+def seed_change(sessions, actor="Zelenskyy", old="support", new="oppose", n=0, **change):
+    """Two articles, their statements, and the StanceChange between them; returns its id."""
+    with session_scope(sessions) as s:
+        source = s.scalar(select(Source).where(Source.name == "censor")) or Source(
+            name="censor", kind="listing"
+        )
+
+        def statement(which: str, stance: str, day: int, quote: str) -> Statement:
+            url = f"https://censor.net/en/news/{actor.lower()}-{which}-{n}"
+            article = Article(
+                source=source, url=url, canonical_url=url, title=f"{actor} on NATO ({which})",
+                text="A long article body that must never be forwarded. " * 20,
+                published_at=datetime(2025, 2, day, 9, tzinfo=UTC), content_hash=f"{url}#h",
+            )  # fmt: skip
+            return Statement(
+                article=article, actor=actor, actor_kind="person", stance=stance,
+                confidence=0.9, evidence=quote, span_start=0, span_end=len(quote), cue="test",
+            )  # fmt: skip
+
+        before = statement("old", old, 1, f"{actor} says Ukraine's place is in NATO {n}")
+        after = statement("new", new, 20 + n % 5, f"{actor} says membership is off the table {n}")
+        row = StanceChange(
+            actor=actor, old_stance=old, new_stance=new,
+            changed_at=after.article.published_at + timedelta(minutes=n),
+            statement=after, previous_statement=before, stories=2,
+            evidence=after.evidence, previous_evidence=before.evidence, **change,
+        )  # fmt: skip
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def rows(sessions) -> list[OutboxMessage]:
+    with session_scope(sessions) as s:
+        return list(s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def deliver(settings, sessions, now=T0, **kwargs):
+    return deliver_pending(settings, sessions, now=now, **kwargs)
+
+
+# --- the messages ------------------------------------------------------------------------
+
+
+def test_a_change_becomes_one_email_with_both_quotes_and_links(db_url, sessions, mailbox):
+    seed_change(sessions)
+    summary = deliver(make_settings(db_url, mailbox.url()), sessions)
+    assert (summary.sent, summary.failed, summary.pending, summary.held) == (1, 0, 0, 0)
+    [mail] = mailbox.messages
+    assert mailbox.logins == [True]  # apprise logged in with the URL's password
+    assert mail["Subject"] == "Zelenskyy: support → oppose on Ukraine joining NATO"
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    for part in (text, html):
+        for fact in (
+            "Zelenskyy", "support", "oppose",
+            "Zelenskyy says Ukraine's place is in NATO 0" if part is text
+            else "Zelenskyy says Ukraine&#39;s place is in NATO 0",
+            "Zelenskyy says membership is off the table 0",
+            "https://censor.net/en/news/zelenskyy-new-0", "https://censor.net/en/news/zelenskyy-old-0",
+            "censor.net", "2025-02-20", "2025-02-01", "2 distinct stories",
+            f"{PUBLIC}/actors/Zelenskyy",
+        ):  # fmt: skip
+            assert fact in part, (fact, part)
+        assert "must never be forwarded" not in part
+    assert '<a href="https://censor.net/en/news/zelenskyy-new-0">' in html
+    [row] = rows(sessions)
+    assert (row.status, row.attempts, row.sent_at is not None) == ("sent", 1, True)
+    # Nothing is sent twice: the next run finds nothing new.
+    assert deliver(make_settings(db_url, mailbox.url()), sessions).sent == 0
+    assert len(mailbox.messages) == 1
+
+
+def test_slack_payload_carries_the_facts_in_slack_markdown(db_url, sessions, slack):
+    seed_change(sessions, actor="Orban", old="oppose", new="support")
+    assert deliver(make_settings(db_url, SLACK_URL), sessions).sent == 1
+    [payload] = slack.accepted
+    flat = json.dumps(payload, ensure_ascii=False)
+    assert "Orban: oppose → support on Ukraine joining NATO" in flat
+    for fact in (
+        "Orban says Ukraine's place is in NATO 0", "Orban says membership is off the table 0",
+        "<https://censor.net/en/news/orban-new-0|censor.net, 2025-02-20>",
+        "<https://censor.net/en/news/orban-old-0|censor.net, 2025-02-01>",
+        f"<{PUBLIC}/actors/Orban|History of Orban>", "*oppose → support*", "2 distinct stories",
+    ):  # fmt: skip
+        assert fact in flat, (fact, flat)
+    assert "**" not in flat  # CommonMark bold became Slack's *bold*
+
+
+def test_daily_digest_lists_the_days_changes_in_one_message(db_url, sessions, slack):
+    for n, actor in enumerate(("Zelenskyy", "Scholz", "Orban")):
+        seed_change(sessions, actor=actor, n=n, recorded_at=T0 + timedelta(hours=n))
+    settings = make_settings(db_url, SLACK_URL, digest=True)
+    early = deliver(settings, sessions, now=T0 + timedelta(hours=5))
+    assert (early.enqueued, early.sent, early.pending) == (3, 0, 3)  # the day is not over
+    late = deliver(settings, sessions, now=T0 + timedelta(days=1))
+    assert late.sent == 3
+    [payload] = slack.accepted
+    flat = json.dumps(payload, ensure_ascii=False)
+    assert "3 stance changes" in flat and "2025-03-04" in flat
+    for actor in ("Zelenskyy", "Scholz", "Orban"):
+        assert f"{actor} says membership is off the table" in flat
+
+
+def test_tags_route_actors_to_the_targets_that_follow_them(db_url, sessions, slack, mailbox):
+    seed_change(sessions, actor="Orban")
+    seed_change(sessions, actor="Zelenskyy", n=1)
+    settings = make_settings(db_url, SLACK_URL + "?tag=eu", mailbox.url())
+    summary = deliver(settings, sessions, actor_tags={"Orban": ["EU", "hungary"]})
+    assert summary.sent == 3
+    assert ["Orban" in json.dumps(p) for p in slack.accepted] == [True]
+    assert sorted(m["Subject"].split(":")[0] for m in mailbox.messages) == ["Orban", "Zelenskyy"]
+
+
+def test_user_templates_replace_the_packaged_ones(db_url, sessions, slack, tmp_path):
+    (tmp_path / "title.txt").write_text("ALERT {{ alert.actor }} now {{ alert.new_stance }}")
+    seed_change(sessions)
+    deliver(make_settings(db_url, SLACK_URL, templates_dir=str(tmp_path)), sessions)
+    assert "ALERT Zelenskyy now oppose" in json.dumps(slack.accepted[0])
+
+
+# --- no alert without substance ----------------------------------------------------------
+
+
+def test_a_change_without_its_evidence_is_held_not_sent(db_url, sessions, slack):
+    change_id = seed_change(sessions)
+    with session_scope(sessions) as s:
+        s.get(StanceChange, change_id).previous_statement_id = None
+    summary = deliver(make_settings(db_url, SLACK_URL), sessions)
+    assert (summary.sent, summary.held) == (0, 1)
+    assert slack.requests == []
+    [row] = rows(sessions)
+    assert row.status == "held" and "previous evidence" in row.last_error
+
+
+def test_a_template_that_drops_the_evidence_holds_the_alert(db_url, sessions, slack, tmp_path):
+    (tmp_path / "change.md").write_text("{{ alert.actor }} changed.")
+    seed_change(sessions)
+    settings = make_settings(db_url, SLACK_URL, templates_dir=str(tmp_path))
+    assert deliver(settings, sessions).held == 1
+    assert slack.requests == [] and "lacks the evidence link" in rows(sessions)[0].last_error
+    # Template fixed: --retry-held sends it.
+    (tmp_path / "change.md").unlink()
+    assert deliver(settings, sessions, retry_held=True).sent == 1
+
+
+# --- faults ------------------------------------------------------------------------------
+
+
+def test_smtp_down_keeps_rows_pending_then_sends_each_once(db_url, sessions, mailbox):
+    for n in range(3):
+        seed_change(sessions, n=n)
+    mailbox.stop()
+    settings = make_settings(db_url, mailbox.url())
+    down = deliver(settings, sessions)
+    assert (down.sent, down.failed, down.pending) == (0, 3, 3)
+    for row in rows(sessions):
+        assert row.status == "pending" and row.attempts == 1 and row.last_error
+        assert SMTP_PASSWORD not in row.last_error and "127.0.0.1" in row.last_error
+        assert row.next_attempt_at > T0  # backed off
+    mailbox.start()
+    up = deliver(settings, sessions, now=T0 + timedelta(seconds=1))
+    assert (up.sent, up.pending) == (3, 0)
+    again = deliver(settings, sessions, now=T0 + timedelta(hours=1))
+    assert again.sent == 0
+    subjects = [m.get_body(("plain",)).get_content() for m in mailbox.messages]
+    assert len(subjects) == 3 and len(set(subjects)) == 3
+
+
+def test_slack_500_then_200_gives_one_message(db_url, sessions, slack):
+    seed_change(sessions)
+    slack.statuses = [500, 200]
+    settings = make_settings(db_url, SLACK_URL)
+    first = deliver(settings, sessions)
+    assert (first.sent, first.failed, first.pending) == (0, 1, 1)
+    [row] = rows(sessions)
+    assert "500" in row.last_error
+    # Not due before the backoff: nothing is tried.
+    assert deliver(settings, sessions, now=T0).sent == 0
+    assert deliver(settings, sessions, now=T0 + timedelta(seconds=1)).sent == 1
+    assert [s for s, _ in slack.requests] == [500, 200] and len(slack.accepted) == 1
+
+
+def test_backoff_doubles_and_gives_up_after_max_attempts(db_url, sessions, slack):
+    seed_change(sessions)
+    slack.statuses = [500] * 10
+    settings = make_settings(db_url, SLACK_URL, deliver_backoff_seconds=10, deliver_max_attempts=3)
+    delays, now = [], T0
+    for _ in range(3):
+        deliver(settings, sessions, now=now)
+        [row] = rows(sessions)
+        delays.append((row.next_attempt_at - now).total_seconds())
+        now = row.next_attempt_at
+    assert delays[:2] == [10, 20]
+    assert (row.status, row.attempts) == ("failed", 3)
+    assert deliver(settings, sessions, now=now + timedelta(days=1)).sent == 0
+    assert len(slack.requests) == 3
+
+
+def test_killed_between_send_and_mark_duplicates_at_most_once(db_url, sessions, slack):
+    """A sender that dies after apprise sent and before the row is marked leaves the row
+    ``sending``. Nobody can know whether the message went out, so after the lease it is sent
+    again: the one duplicate we accept rather than risk losing the alert."""
+    seed_change(sessions)
+    settings = make_settings(db_url, SLACK_URL)
+    [target] = load_targets(settings.notify_urls)
+    with session_scope(sessions) as s:
+        outbox.enqueue(s, [target], {}, T0)
+    ids = outbox.claim(sessions, [target.key], T0, settings.deliver_lease_seconds)
+    with session_scope(sessions) as s:
+        [batch] = _batches(_load_rows(s, ids), {target.key: target}, settings)
+    assert send(target, batch.message).ok  # ... and the process dies here, before marking.
+    # Within the lease another run leaves the row alone.
+    assert deliver(settings, sessions, now=T0 + timedelta(seconds=30)).sent == 0
+    assert rows(sessions)[0].status == "sending"
+    # After the lease it is sent again: one duplicate, then never more.
+    assert deliver(settings, sessions, now=T0 + timedelta(seconds=61)).sent == 1
+    assert deliver(settings, sessions, now=T0 + timedelta(hours=2)).sent == 0
+    assert len(slack.accepted) == 2
+    [row] = rows(sessions)
+    assert (row.status, row.attempts) == ("sent", 2)
+
+
+def test_two_concurrent_deliver_runs_send_each_row_once(db_url, sessions, monkeypatch):
+    hook = SlackHook(delay=0.02)
+    monkeypatch.setattr(
+        NotifySlack, "webhook_url", f"http://127.0.0.1:{hook.server.server_port}/services"
+    )
+    monkeypatch.setattr("stancewatch.notify.deliver.CLAIM_LIMIT", 2)
+    ids = [seed_change(sessions, n=n) for n in range(10)]
+    settings = make_settings(db_url, SLACK_URL)
+    results, barrier = [], threading.Barrier(2)
+
+    def run() -> None:
+        engine = make_engine(db_url)  # each run its own engine, as two processes would
+        barrier.wait()
+        results.append(deliver(settings, session_factory(engine)))
+        engine.dispose()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    hook.server.shutdown()
+    assert sum(r.sent for r in results) == 10
+    assert all(r.sent for r in results)  # both runs really worked at the same time
+    texts = [json.dumps(p) for p in hook.accepted]
+    assert len(texts) == 10
+    for n in range(len(ids)):
+        assert sum(f"membership is off the table {n}" in t for t in texts) == 1
+    assert {r.status for r in rows(sessions)} == {"sent"}
+
+
+# --- targets and secrets -----------------------------------------------------------------
+
+
+def test_an_invalid_url_is_refused_redacted(runner, db_url):
+    with pytest.raises(NotifyTargetError) as err:
+        load_targets(["bogus://admin:hunter22secret@example.org/x"])
+    assert "hunter22secret" not in str(err.value) and "bogus://admin:***@" in str(err.value)
+    result = runner.invoke(
+        cli, ["--database-url", db_url, "deliver"],
+        env={"STANCEWATCH_NOTIFY_URLS": "slack://T0SECRET1/B0SECRET2/XXSECRET3xyz bogus://zzSECRETzz"},
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert (
+        result.output.strip()
+        == "Error: invalid notification URL bogus://***: not a URL apprise can send to"
+    )
+
+
+def test_no_secret_in_logs_cli_output_or_database(db_url, sessions, slack, mailbox, runner, caplog):
+    caplog.set_level(logging.DEBUG)
+    seed_change(sessions)
+    mailbox.stop()  # the email fails (error stored), Slack first fails, then works
+    slack.statuses = [500]
+    env = {
+        "STANCEWATCH_NOTIFY_URLS": f"{SLACK_URL},{mailbox.url()}",
+        "STANCEWATCH_DELIVER_BACKOFF_SECONDS": "0",
+    }
+    first = runner.invoke(
+        cli, ["--database-url", db_url, "--log-level", "DEBUG", "deliver"], env=env
+    )
+    assert first.exit_code == 0, first.output
+    assert "0 sent, 2 failed, 2 pending" in first.output
+    second = runner.invoke(cli, ["--database-url", db_url, "deliver", "--format", "json"], env=env)
+    assert json.loads(second.output)["sent"] == 1
+    probe = runner.invoke(cli, ["--database-url", db_url, "notify-test"], env=env)
+    assert probe.exit_code == 1 and "ok" in probe.output and "failed" in probe.output
+    assert "slack://***/***/***" in probe.output
+    stored = [
+        " ".join(str(v) for v in (r.target_redacted, r.last_error, r.title, r.body, r.target_key))
+        for r in rows(sessions)
+    ]
+    assert any("127.0.0.1" in s for s in stored)
+    logged = "\n".join(r.getMessage() for r in caplog.records) + caplog.text
+    assert "Slack" in logged and len(caplog.records) > 10  # debug lines were captured
+    for secret in SECRETS:
+        for where, text in [("log", logged), ("db", "\n".join(stored))] + [
+            ("cli", r.output) for r in (first, second, probe)
+        ]:
+            assert secret not in text, (secret, where)
