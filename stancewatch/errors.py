@@ -36,3 +36,21 @@ class DatabaseNotAvailableError(StancewatchError):
 
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(f"database unreachable ({url}): {reason}")
+
+
+class UnknownActorError(StancewatchError):
+    """An actor on the command line that neither actors.toml nor the statements know."""
+
+    exit_code = 2
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown actor: {name} (see `stancewatch actors`)")
+
+
+class BadDateError(StancewatchError):
+    """A --since/--until value that is not a date."""
+
+    exit_code = 2
+
+    def __init__(self, option: str, value: str) -> None:
+        super().__init__(f"{option}: not a date: {value!r} (use YYYY-MM-DD)")

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from stancewatch.db import make_engine
+from stancewatch.db import make_engine, session_factory
 from stancewatch.migrations import upgrade
 from stancewatch.settings import Settings
 
@@ -195,3 +195,11 @@ def crawl_settings(db_url: str) -> Settings:
         autothrottle_max_delay=0.5,
         conditional_verify_every=4,
     )
+
+
+@pytest.fixture
+def sessions(db_url: str):
+    """A session factory on ``db_url`` (the analyze-stage tests write through it)."""
+    eng = make_engine(db_url)
+    yield session_factory(eng)
+    eng.dispose()

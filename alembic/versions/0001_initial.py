@@ -190,6 +190,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("actor", name=op.f("pk_actor_states")),
     )
     op.create_table(
+        "actor_queue",
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("queued_at", stancewatch.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("actor", name=op.f("pk_actor_queue")),
+    )
+    op.create_table(
         "stance_changes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
@@ -203,6 +209,9 @@ def upgrade() -> None:
         sa.Column("previous_evidence", sa.Text(), nullable=False),
         sa.Column(
             "recorded_at", stancewatch.models.base.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "retracted_at", stancewatch.models.base.UTCDateTime(timezone=True), nullable=True
         ),
         sa.ForeignKeyConstraint(
             ["previous_statement_id"],
@@ -286,6 +295,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_stance_changes_changed_at")
 
     op.drop_table("stance_changes")
+    op.drop_table("actor_queue")
     op.drop_table("actor_states")
     with op.batch_alter_table("statements", schema=None) as batch_op:
         batch_op.drop_index("ix_statements_article_id")

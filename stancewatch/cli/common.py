@@ -79,14 +79,14 @@ def one_line_errors(func: F) -> F:
 
 
 def output_options(func: F) -> F:
-    """``--format table|json`` for every command that lists things."""
+    """``--format table|json|jsonl`` for every command that lists things."""
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(["table", "json"]),
+        type=click.Choice(["table", "json", "jsonl"]),
         default="table",
         show_default=True,
-        help="Output as a table for people or JSON for programs.",
+        help="Output as a table for people, or JSON / JSON Lines for programs.",
     )(func)
 
 
@@ -97,7 +97,11 @@ def console() -> Console:
 def emit_rows(
     rows: Iterable[dict[str, Any]], columns: list[str], fmt: str, title: str | None = None
 ) -> None:
-    """Print rows as a rich table or as a JSON array (one document, for ``jq``)."""
+    """Print rows as a rich table, a JSON array (one document, for ``jq``) or JSON Lines."""
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+        return
     rows = list(rows)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))

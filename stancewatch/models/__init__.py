@@ -11,6 +11,7 @@ from stancewatch.models.crawl import (
 )
 from stancewatch.models.outbox import OutboxMessage
 from stancewatch.models.stance import (
+    ActorQueue,
     ActorState,
     StanceChange,
     Statement,
@@ -18,6 +19,7 @@ from stancewatch.models.stance import (
 )
 
 __all__ = [
+    "ActorQueue",
     "ActorState",
     "Article",
     "ArticleSignature",

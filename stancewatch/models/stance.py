@@ -64,6 +64,17 @@ class ActorState(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ActorQueue(Base):
+    """Actors whose state must be replayed: written in the same transaction as the statements
+    that touch them, removed in the same transaction as the replayed state, so a crash between
+    the two loses nothing."""
+
+    __tablename__ = "actor_queue"
+
+    actor: Mapped[str] = mapped_column(String(200), primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 stance_change_statements = Table(
     "stance_change_statements",
     Base.metadata,
@@ -96,6 +107,9 @@ class StanceChange(Base):
     evidence: Mapped[str] = mapped_column(Text, default="")
     previous_evidence: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set when a ``restance`` no longer finds this change. The row (and any alert already
+    #: sent for it) stays as history; unsent outbox rows are dropped; NULL again if it returns.
+    retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     statement = relationship(Statement, foreign_keys=[statement_id])
     previous_statement = relationship(Statement, foreign_keys=[previous_statement_id])

@@ -1,0 +1,143 @@
+"""The analyze stage: stored articles -> statements -> actor states and stance changes.
+
+``analyze_pending`` is what ``stancewatch analyze``, ``crawl`` and the scheduler call;
+``restance`` recomputes everything after the actors or the rules changed. Both end with the
+same replay of the touched actors, so they agree on states and changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from stancewatch.db import session_scope
+from stancewatch.models import ActorState, Article, StanceChange, Statement
+from stancewatch.settings import Settings
+from stancewatch.track.pool import PooledAnalyzer
+from stancewatch.track.replay import replay
+from stancewatch.track.statements import Analyzer, analyze_batch, queue_actors
+from stancewatch.track.tracker import ChangeRule
+
+log = logging.getLogger(__name__)
+
+#: Articles per transaction: large enough for fast bulk writes, small enough to lose little.
+BATCH_SIZE = 200
+
+
+@dataclass
+class AnalyzeSummary:
+    """What one run did; printed by the CLI and returned to the scheduler."""
+
+    articles: int = 0
+    articles_changed: int = 0
+    statements_written: int = 0
+    errors: int = 0
+    actors_replayed: int = 0
+    changes_new: int = 0
+    changes_kept: int = 0
+    changes_moved: int = 0
+    changes_retracted: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def make_stance_engine(settings: Settings) -> Analyzer:
+    """The stance engine over the configured actors (packaged, or ``settings.actors``)."""
+    from stancewatch.actors import load_actors
+    from stancewatch.stance.engine import StanceEngine
+
+    return StanceEngine(load_actors(settings.actors))
+
+
+def analyze_pending(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    engine: Analyzer | None = None,
+    *,
+    batch_size: int = BATCH_SIZE,
+    limit: int | None = None,
+    workers: int = 0,
+) -> AnalyzeSummary:
+    """Analyse articles with ``analyzed_at`` NULL, then replay the actors they touched.
+
+    ``limit`` stops after that many articles (the rest stays pending for the next run);
+    ``workers`` > 1 runs the engine in that many processes (when ``engine`` is not given).
+    """
+    if engine is None and workers > 1:
+        with PooledAnalyzer(settings, workers) as pooled:
+            return analyze_pending(
+                settings, session_factory, pooled, batch_size=batch_size, limit=limit
+            )
+    started = time.perf_counter()
+    analyzer = engine if engine is not None else make_stance_engine(settings)
+    summary = AnalyzeSummary()
+    last_id = 0
+    while limit is None or summary.articles < limit:
+        size = batch_size if limit is None else min(batch_size, limit - summary.articles)
+        with session_scope(session_factory) as session:
+            ids = list(
+                session.scalars(
+                    select(Article.id)
+                    .where(Article.analyzed_at.is_(None), Article.id > last_id)
+                    .order_by(Article.id)
+                    .limit(size)
+                    # PostgreSQL: a concurrent analyze skips the rows this one works on.
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            if not ids:
+                break
+            result = analyze_batch(session, analyzer, ids)
+        last_id = ids[-1]
+        summary.articles += result.articles
+        summary.articles_changed += result.changed
+        summary.statements_written += result.statements
+        summary.errors += result.errors
+        log.debug("analysed %d articles up to id %d", summary.articles, last_id)
+    _replay_queue(settings, session_factory, summary)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _replay_queue(
+    settings: Settings, session_factory: sessionmaker[Session], summary: AnalyzeSummary
+) -> None:
+    with session_scope(session_factory) as session:
+        result = replay(session, ChangeRule.from_settings(settings))
+    summary.actors_replayed = result.actors
+    summary.changes_new = result.changes_new
+    summary.changes_kept = result.changes_kept
+    summary.changes_moved = result.changes_moved
+    summary.changes_retracted = result.changes_retracted
+
+
+def restance(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    engine: Analyzer | None = None,
+    *,
+    batch_size: int = BATCH_SIZE,
+    workers: int = 0,
+) -> AnalyzeSummary:
+    """Recompute statements, states and changes from every stored article.
+
+    Every article is marked pending and every known actor queued in one transaction, then the
+    normal analysis runs; a crash midway is finished by ``analyze`` or another ``restance``.
+    Articles whose statements come out the same keep their rows (and ids).
+    """
+    with session_scope(session_factory) as session:
+        session.execute(update(Article).values(analyzed_at=None))
+        known: set[str] = set(session.scalars(select(Statement.actor).distinct()))
+        known |= set(session.scalars(select(ActorState.actor)))
+        known |= set(session.scalars(select(StanceChange.actor).distinct()))
+        queue_actors(session, known)
+    return analyze_pending(
+        settings, session_factory, engine, batch_size=batch_size, workers=workers
+    )

@@ -1,0 +1,159 @@
+"""``analyze``, ``restance``, ``history`` and ``changes``: the analyze stage from the command line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from stancewatch.analyze import AnalyzeSummary, analyze_pending, make_stance_engine, restance
+from stancewatch.cli.common import App, emit_rows, one_line_errors, output_options, pass_app
+from stancewatch.db import session_scope
+from stancewatch.track import queries
+
+EVIDENCE_WIDTH = 100
+
+
+def _print_summary(summary: AnalyzeSummary, fmt: str) -> None:
+    if fmt != "table":
+        click.echo(json.dumps(summary.to_dict()))
+        return
+    s = summary
+    click.echo(
+        f"analysed {s.articles} articles ({s.articles_changed} with new statements, "
+        f"{s.errors} failed), {s.statements_written} statements written; "
+        f"replayed {s.actors_replayed} actors: {s.changes_new} new changes, "
+        f"{s.changes_kept} kept, {s.changes_moved} moved, {s.changes_retracted} retracted "
+        f"in {s.seconds:.1f}s"
+    )
+
+
+def _load_actors(app: App) -> list[Any] | None:
+    """The configured actors, for alias lookup; None before the actors module exists."""
+    try:
+        from stancewatch.actors import load_actors
+    except ImportError:
+        return None
+    return list(load_actors(app.settings.actors))
+
+
+def _short(rows: list[dict[str, Any]], fmt: str, *keys: str) -> list[dict[str, Any]]:
+    if fmt != "table":
+        return rows
+    for row in rows:
+        for key in keys:
+            text = " ".join(str(row.get(key) or "").split())
+            row[key] = text if len(text) <= EVIDENCE_WIDTH else text[: EVIDENCE_WIDTH - 1] + "…"
+        for key in ("date", "changed_at"):
+            if row.get(key):
+                row[key] = row[key][:10]
+    return rows
+
+
+def workers_option(func: Any) -> Any:
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        help="Processes running the stance engine (0: in this process).",
+    )(func)
+
+
+def _engine(app: App, workers: int) -> Any:
+    """The engine in this process, or None to let the stage start a worker pool."""
+    return None if workers > 1 else make_stance_engine(app.settings)
+
+
+@click.command("analyze")
+@click.option("--limit", type=click.IntRange(min=1), help="Stop after this many articles.")
+@workers_option
+@output_options
+@pass_app
+@one_line_errors
+def analyze_cmd(app: App, limit: int | None, workers: int, fmt: str) -> None:
+    """Find statements in articles not analysed yet, then update stances and record changes.
+
+    Example: stancewatch analyze --format json
+    """
+    engine = _engine(app, workers)
+    summary = analyze_pending(app.settings, app.sessions(), engine, limit=limit, workers=workers)
+    _print_summary(summary, fmt)
+
+
+@click.command("restance")
+@workers_option
+@output_options
+@pass_app
+@one_line_errors
+def restance_cmd(app: App, workers: int, fmt: str) -> None:
+    """Recompute statements, stances and changes from every stored article.
+
+    Run it after editing actors or the change rule. Changes already recorded keep their ids
+    (no alert is sent twice); changes no longer found are marked retracted.
+
+    Example: stancewatch --actors my-actors.toml restance --workers 2
+    """
+    summary = restance(app.settings, app.sessions(), _engine(app, workers), workers=workers)
+    _print_summary(summary, fmt)
+
+
+@click.command("history")
+@click.argument("actor")
+@click.option("--since", help="First publication date (YYYY-MM-DD).")
+@click.option("--until", help="Last publication date, inclusive (YYYY-MM-DD).")
+@output_options
+@pass_app
+@one_line_errors
+def history_cmd(app: App, actor: str, since: str | None, until: str | None, fmt: str) -> None:
+    """Timeline of an actor's statements: date, stance, outlet, evidence and link.
+
+    ACTOR is a canonical name or an alias (any case).
+
+    Example: stancewatch history Zelensky --since 2024-01-01 --format json
+    """
+    start = queries.parse_day("--since", since)
+    end = queries.parse_day("--until", until, end=True)
+    actors = _load_actors(app)
+    with session_scope(app.sessions()) as session:
+        name = queries.resolve_actor(session, actor, actors)
+        rows = queries.history(session, name, start, end)
+    columns = ["date", "stance", "confidence", "outlet", "evidence", "url"]
+    emit_rows(_short(rows, fmt, "evidence"), columns, fmt, title=f"Statements of {name}")
+
+
+@click.command("changes")
+@click.option("--since", help="First change date (YYYY-MM-DD).")
+@click.option("--until", help="Last change date, inclusive (YYYY-MM-DD).")
+@click.option("--actor", help="Only this actor (canonical name or alias).")
+@click.option("--all", "include_retracted", is_flag=True, help="Include retracted changes.")
+@output_options
+@pass_app
+@one_line_errors
+def changes_cmd(
+    app: App,
+    since: str | None,
+    until: str | None,
+    actor: str | None,
+    include_retracted: bool,
+    fmt: str,
+) -> None:
+    """Recorded stance changes, oldest first, with the new and the replaced evidence.
+
+    Example: stancewatch changes --since 2025-12-01
+    """
+    start = queries.parse_day("--since", since)
+    end = queries.parse_day("--until", until, end=True)
+    with session_scope(app.sessions()) as session:
+        name = queries.resolve_actor(session, actor, _load_actors(app)) if actor else None
+        rows = queries.changes(session, start, end, name, include_retracted)
+    columns = ["id", "changed_at", "actor", "change", "stories", "evidence", "previous_evidence"]
+    short = _short(rows, fmt, "evidence", "previous_evidence")
+    if fmt == "table":
+        for row in short:
+            row["change"] = f"{row['old_stance']} → {row['new_stance']}"
+    emit_rows(short, columns, fmt, title="Stance changes")
+
+
+COMMANDS = [analyze_cmd, restance_cmd, history_cmd, changes_cmd]

@@ -1,0 +1,1 @@
+"""The analyze stage after the engine: statements in the database, the tracker, queries."""
