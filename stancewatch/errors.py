@@ -54,3 +54,12 @@ class BadDateError(StancewatchError):
 
     def __init__(self, option: str, value: str) -> None:
         super().__init__(f"{option}: not a date: {value!r} (use YYYY-MM-DD)")
+
+
+class BadFilterError(StancewatchError):
+    """A filter value that cannot be right (an unknown stance, for example)."""
+
+    exit_code = 2
+
+    def __init__(self, option: str, value: str, hint: str) -> None:
+        super().__init__(f"{option}: {value!r} is not valid ({hint})")

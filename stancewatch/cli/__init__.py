@@ -42,9 +42,9 @@ def cli(ctx: click.Context, **flags: str | None) -> None:
 
 
 def _register() -> None:
-    from stancewatch.cli import analyze, crawl, db, sources
+    from stancewatch.cli import analyze, crawl, db, export, sources, web
 
-    for module in (db, sources, crawl, analyze):
+    for module in (db, sources, crawl, analyze, export, web):
         for command in module.COMMANDS:
             cli.add_command(command)
 
