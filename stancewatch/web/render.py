@@ -38,8 +38,9 @@ def _axes(first: datetime, last: datetime) -> list[str]:
     for i in range(5):
         when = first + span * (i / 4)
         x = _x(when, first, span)
+        anchor = "start" if i == 0 else "end" if i == 4 else "middle"
         parts.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="11" '
+            f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}" font-size="11" '
             f'fill="#57606a">{when:%Y-%m-%d}</text>'
         )
     return parts
