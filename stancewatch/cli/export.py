@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -101,8 +102,10 @@ def export(
         show = sys.stderr.isatty()
         total = count_rows(session, what, filters) if show else 0
         with _target(output) as out, _progress() if show else contextlib.nullcontext() as bar:
-            task = bar.add_task("export", total=total) if bar else None
-            advance = (lambda: bar.advance(task)) if bar else (lambda: None)
+            advance: Callable[[], None] = lambda: None  # noqa: E731
+            if bar is not None:
+                task = bar.add_task("export", total=total)
+                advance = functools.partial(bar.advance, task)
             written = write_rows(
                 stream_rows(session, what, filters), fmt, out, columns(what), advance
             )

@@ -35,7 +35,7 @@ def create_app(engine: Engine) -> FastAPI:
     app.state.templates = TEMPLATES
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _server_error)
     return app
 
