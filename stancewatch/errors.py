@@ -70,3 +70,12 @@ class NoTargetsError(ConfigError):
         super().__init__(
             "no notification targets: set STANCEWATCH_NOTIFY_URLS or notify_urls in the config"
         )
+
+
+class BadFilterError(StancewatchError):
+    """A filter value that cannot be right (an unknown stance, for example)."""
+
+    exit_code = 2
+
+    def __init__(self, option: str, value: str, hint: str) -> None:
+        super().__init__(f"{option}: {value!r} is not valid ({hint})")

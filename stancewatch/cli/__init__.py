@@ -42,9 +42,9 @@ def cli(ctx: click.Context, **flags: str | None) -> None:
 
 
 def _register() -> None:
-    from stancewatch.cli import analyze, crawl, db, deliver, demo, sources, stance
+    from stancewatch.cli import analyze, crawl, db, deliver, demo, export, sources, stance, web
 
-    for module in (db, sources, crawl, stance, analyze, deliver, demo):
+    for module in (db, sources, crawl, stance, analyze, deliver, export, web, demo):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,29 @@
+"""What the routes share: a read-only session per request and the templates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session, sessionmaker
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.filters["actor_url"] = lambda name: "/actors/" + quote(name, safe="")
+TEMPLATES.env.filters["day"] = lambda when: when.strftime("%Y-%m-%d") if when else ""
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """A session per request, rolled back at the end: the web never writes."""
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    with sessions() as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+DB = Annotated[Session, Depends(db_session)]

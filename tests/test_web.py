@@ -1,0 +1,260 @@
+"""The web page and JSON API over a stored history, on SQLite and PostgreSQL.
+
+Expected values are read from the database with plain SQL, never taken from the fixture.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+from fixtures.history import fill_history
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from stancewatch.db import make_engine, session_factory
+from stancewatch.web import create_app
+
+
+@pytest.fixture
+def filled(sessions):
+    return fill_history(sessions)
+
+
+@pytest.fixture
+def client(engine, filled) -> TestClient:
+    return TestClient(create_app(engine), raise_server_exceptions=False)
+
+
+def rows(engine, sql: str, **params) -> list:
+    with engine.connect() as conn:
+        return list(conn.execute(text(sql), params))
+
+
+def test_api_actors_give_every_actor_with_its_state_and_newest_evidence(client, engine):
+    got = {a["actor"]: a for a in client.get("/api/actors").json()}
+    actors = {r[0] for r in rows(engine, "select distinct actor from statements")}
+    assert set(got) == actors
+    for actor, stance, since in rows(engine, "select actor, stance, since from actor_states"):
+        assert got[actor]["stance"] == stance
+        assert got[actor]["since"][:10] == str(since)[:10]
+    for actor, summary in got.items():
+        newest = rows(
+            engine,
+            "select max(coalesce(a.published_at, a.fetched_at)) from statements s "
+            "join articles a on a.id = s.article_id where s.actor = :actor",
+            actor=actor,
+        )[0][0]
+        assert summary["last"]["published_at"][:10] == str(newest)[:10]
+        assert (
+            summary["statements"]
+            == rows(engine, "select count(*) from statements where actor = :actor", actor=actor)[0][
+                0
+            ]
+        )
+
+
+def test_api_statements_of_an_actor_in_date_order_with_links(client, engine):
+    actor = rows(engine, "select actor from statements group by actor order by count(*) desc")[0][0]
+    got = client.get(f"/api/actors/{quote(actor.upper())}/statements").json()
+    assert (
+        len(got) == rows(engine, "select count(*) from statements where actor = :a", a=actor)[0][0]
+    )
+    assert [s["published_at"] for s in got] == sorted(s["published_at"] for s in got)
+    for s in got:
+        assert s["actor"] == actor and s["url"].startswith("https://") and s["outlet"]
+
+
+def test_unknown_actor_is_a_json_404_and_a_404_page(client):
+    r = client.get("/api/actors/Nobody%20Atall/statements")
+    assert r.status_code == 404 and r.json() == {"detail": "unknown actor: Nobody Atall"}
+    page = client.get("/actors/Nobody%20Atall")
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+    assert "Nobody Atall" in html.unescape(page.text)
+
+
+def test_api_changes_newest_first_without_retracted_ones(client, engine):
+    ids = [r[0] for r in rows(engine, "select id from stance_changes order by changed_at desc")]
+    assert len(ids) >= 2
+    assert [c["id"] for c in client.get("/api/changes").json()] == ids
+    with engine.begin() as conn:
+        conn.execute(
+            text("update stance_changes set retracted_at = :now where id = :id"),
+            {"now": datetime.now(UTC), "id": ids[0]},
+        )
+    assert [c["id"] for c in client.get("/api/changes").json()] == ids[1:]
+    one = client.get("/api/changes", params={"limit": 1}).json()
+    assert [c["id"] for c in one] == ids[1:2]
+
+
+def test_api_article_search_finds_every_word(client, engine):
+    hits = client.get("/api/articles", params={"q": "scholz NATO"}).json()
+    expected = rows(
+        engine,
+        "select count(*) from articles where (lower(title) like '%scholz%' or lower(text) like "
+        "'%scholz%') and (lower(title) like '%nato%' or lower(text) like '%nato%')",
+    )[0][0]
+    assert expected > 0 and len(hits) == expected
+    assert client.get("/api/articles").status_code == 422  # q is required
+    assert client.get("/api/articles", params={"q": "100%"}).json() == []
+
+
+def test_openapi_describes_the_api(client):
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/actors", "/api/actors/{name}/statements", "/api/changes", "/api/articles"):
+        assert path in spec["paths"], path
+    assert "ActorSummary" in spec["components"]["schemas"]
+
+
+def test_overview_lists_every_actor_with_its_stance(client, engine):
+    page = html.unescape(client.get("/").text)
+    for actor, stance in rows(engine, "select actor, stance from actor_states"):
+        assert re.search(rf">{re.escape(actor)}</a>.*?{stance}</span>", page, re.S), actor
+
+
+def test_actor_page_has_one_point_per_statement_and_its_changes(client, engine):
+    actor = rows(engine, "select actor from stance_changes order by id")[0][0]
+    page = client.get(f"/actors/{quote(actor)}").text
+    count = rows(engine, "select count(*) from statements where actor = :a", a=actor)[0][0]
+    assert page.count("<circle") == count
+    changes = rows(engine, "select count(*) from stance_changes where actor = :a", a=actor)[0][0]
+    assert page.count('class="change"') == changes
+    assert page.count("<title>") >= count + 1  # hover text on every point
+
+
+def test_article_page_marks_every_evidence_span(client, engine):
+    article_id = rows(
+        engine, "select article_id from statements group by article_id order by count(*) desc"
+    )[0][0]
+    page = html.unescape(client.get(f"/articles/{article_id}").text)
+    marked = re.findall(r'<mark class="\w+">(.*?)</mark>', page, re.S)
+    for (evidence,) in rows(
+        engine, "select distinct evidence from statements where article_id = :a", a=article_id
+    ):
+        assert any(evidence in m for m in marked), evidence
+    assert client.get("/articles/999999").status_code == 404
+
+
+def test_search_and_changes_pages(client, engine):
+    assert "Scholz" in client.get("/search", params={"q": "scholz"}).text
+    page = client.get("/changes").text
+    assert (
+        page.count('<tr class="change">')
+        == rows(engine, "select count(*) from stance_changes")[0][0]
+    )
+
+
+def test_error_page_shows_no_secret(db_url, filled):
+    """A failing query gives a plain 500 page: no traceback, no database URL or password."""
+    url = make_url(db_url)
+    if url.get_backend_name() == "postgresql":
+        url = url.set(password="hunter2-secret")  # trust auth ignores it; it must never show
+    engine = make_engine(url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        conn.execute(text("drop table outbox"))
+        conn.execute(text("drop table stance_change_statements"))
+        conn.execute(text("drop table stance_changes"))
+    client = TestClient(create_app(engine), raise_server_exceptions=False)
+    for path in ("/changes", "/api/changes"):
+        r = client.get(path)
+        assert r.status_code == 500
+        for secret in ("hunter2", "Traceback", "stance_changes", str(url.database)):
+            assert secret not in r.text, (path, secret)
+    engine.dispose()
+
+
+def test_session_factory_is_read_only_per_request(client, engine):
+    """Pages leave the database as they found it (the web never writes)."""
+    before = rows(engine, "select count(*) from statements")[0][0]
+    for path in ("/", "/changes", "/api/actors", "/search?q=nato"):
+        assert client.get(path).status_code == 200
+    assert rows(engine, "select count(*) from statements")[0][0] == before
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+REQUIRE_BROWSER = os.environ.get("STANCEWATCH_REQUIRE_BROWSER") == "1"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served(sqlite_url, tmp_path):
+    """``stancewatch web`` in a subprocess on a free port, over a filled SQLite history."""
+    engine = make_engine(sqlite_url)
+    fill_history(session_factory(engine))
+    engine.dispose()
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "stancewatch",
+            "--database-url",
+            sqlite_url,
+            "web",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "web.log").open("w"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/api/changes", timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("stancewatch web did not start: " + (tmp_path / "web.log").read_text())
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+def _chromium(tmp_path, *args: str) -> str:
+    cmd = [
+        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,900",
+        *args,
+    ]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@pytest.mark.skipif(not CHROMIUM and not REQUIRE_BROWSER, reason="chromium is not installed")
+def test_browser_shows_actors_and_a_timeline_with_points(served, sqlite_url, tmp_path):
+    assert CHROMIUM, "STANCEWATCH_REQUIRE_BROWSER=1 but chromium is not installed"
+    engine = make_engine(sqlite_url)
+    actors = [r[0] for r in rows(engine, "select distinct actor from statements")]
+    actor, count = rows(
+        engine, "select actor, count(*) from statements group by actor order by count(*) desc"
+    )[0]
+    engine.dispose()
+    overview = html.unescape(_chromium(tmp_path, "--dump-dom", served + "/"))
+    assert all(f">{a}</a>" in overview for a in actors)
+    page = _chromium(tmp_path, "--dump-dom", f"{served}/actors/{quote(actor)}")
+    assert len(re.findall(r"<circle[^>]*class=\"point", page)) == count
+    shot = tmp_path / "actor.png"
+    _chromium(tmp_path, f"--screenshot={shot}", f"{served}/actors/{quote(actor)}")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+    print(f"screenshot: {shot}")
