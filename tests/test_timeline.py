@@ -20,9 +20,8 @@ from sqlalchemy import select
 from stancewatch.analyze import analyze_pending, restance
 from stancewatch.db import session_scope
 from stancewatch.models import ActorState, Statement
+from stancewatch.stance import engine as engine_module  # noqa: E402
 from stancewatch.track import queries
-
-engine_module = pytest.importorskip("stancewatch.stance.engine")
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
