@@ -42,9 +42,9 @@ def cli(ctx: click.Context, **flags: str | None) -> None:
 
 
 def _register() -> None:
-    from stancewatch.cli import crawl, db, sources
+    from stancewatch.cli import crawl, db, service, sources
 
-    for module in (db, sources, crawl):
+    for module in (db, sources, crawl, service):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,225 @@
+"""The job functions APScheduler persists: module-level, with picklable arguments.
+
+A persisted job names its function by import path and holds only a source name; what the
+function needs besides (settings, database, the scheduler) is the :class:`Runtime` that
+``stancewatch run`` installs when it starts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from apscheduler.schedulers.base import BaseScheduler
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from stancewatch.models import CrawlRun, Source, utcnow
+from stancewatch.scheduler.child import Children, ChildResult, run_command
+from stancewatch.scheduler.health import update_health
+from stancewatch.settings import Settings
+from stancewatch.sources import SourceConfig
+
+log = logging.getLogger("stancewatch.scheduler")
+
+DELIVER_JOB = "deliver"
+
+
+def crawl_job_id(name: str) -> str:
+    return f"crawl:{name}"
+
+
+@dataclass
+class Runtime:
+    """What the jobs of a running service share."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    sources: dict[str, SourceConfig]
+    scheduler: BaseScheduler | None = None
+    children: Children = field(default_factory=Children)
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+
+_runtime: Runtime | None = None
+
+
+def install(runtime: Runtime | None) -> None:
+    global _runtime
+    _runtime = runtime
+
+
+def current() -> Runtime:
+    if _runtime is None:
+        raise RuntimeError("no scheduler runtime installed (jobs run inside stancewatch run)")
+    return _runtime
+
+
+def kv(**fields: Any) -> str:
+    """One structured log line: ``key=value`` pairs, values with spaces JSON-quoted."""
+    parts = []
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, float):
+            value = f"{value:.2f}"
+        text = str(value)
+        if not text or any(c in text for c in ' "=\n'):
+            text = json.dumps(text, ensure_ascii=False)
+        parts.append(f"{key}={text}")
+    return " ".join(parts)
+
+
+def crawl_job(name: str) -> None:
+    """Crawl one source in a child process, record the outcome, update its health."""
+    rt = current()
+    source = rt.sources.get(name)
+    if source is None or rt.stopping.is_set():
+        return
+    started_at = utcnow()
+    result = run_command(
+        rt.settings, ["crawl", name, "--format", "json"], source.timeout, rt.children
+    )
+    summary = _summary(result, name)
+    status = summary.get("status", "failed")
+    reason = summary.get("reason")
+    if result.timed_out or result.stopped or not summary:
+        if result.timed_out:
+            reason = f"timed out after {source.timeout:g}s"
+        elif result.stopped:
+            reason = "stopped: the service shut down during the crawl"
+        else:
+            reason = f"crawl process exited with code {result.returncode}: {result.stderr_tail}"
+        status = "failed"
+        close_run(rt.sessions, source, started_at, reason)
+    now = utcnow()
+    with rt.sessions.begin() as s:
+        health, alerts = update_health(s, rt.settings, name, source.interval, now)
+    if health.backoff_until is not None and rt.scheduler is not None and not rt.stopping.is_set():
+        try:
+            rt.scheduler.modify_job(crawl_job_id(name), next_run_time=health.backoff_until)
+        except LookupError:  # the job was removed meanwhile
+            pass
+    log.info(
+        kv(
+            job="crawl",
+            source=name,
+            status=status,
+            duration_s=result.duration,
+            pages=summary.get("pages_fetched", 0),
+            new=summary.get("articles_new", 0),
+            updated=summary.get("articles_updated", 0),
+            duplicates=summary.get("duplicates_exact", 0) + summary.get("duplicates_near", 0),
+            errors=summary.get("errors", 0),
+            reason=reason,
+            health=health.state,
+            failures=health.consecutive_failures,
+            backoff_until=health.backoff_until.isoformat(timespec="seconds")
+            if health.backoff_until
+            else None,
+            alerts=alerts or None,
+        )
+    )
+
+
+def _summary(result: ChildResult, name: str) -> dict[str, Any]:
+    """The child's JSON summary of this source ({} when it printed none)."""
+    for line in reversed(result.stdout.strip().splitlines()):
+        try:
+            data = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(data, list):
+            for item in data:
+                if isinstance(item, dict) and item.get("source") == name:
+                    return item
+    return {}
+
+
+def close_run(
+    sessions: sessionmaker[Session], source: SourceConfig, since: datetime, reason: str
+) -> None:
+    """Record a crawl that did not finish as failed: close the row the child left running,
+    or add one when it was killed before it wrote any."""
+    now = utcnow()
+    with sessions.begin() as s:
+        source_id = s.scalar(select(Source.id).where(Source.name == source.name))
+        if source_id is None:
+            row = Source(name=source.name, kind=source.kind)
+            s.add(row)
+            s.flush()
+            source_id = row.id
+        closed = s.execute(
+            update(CrawlRun)
+            .where(
+                CrawlRun.source_id == source_id,
+                CrawlRun.status == "running",
+                CrawlRun.started_at >= since,
+            )
+            .values(status="failed", reason=reason, finished_at=now)
+        ).rowcount
+        if not closed:
+            s.add(
+                CrawlRun(
+                    source_id=source_id,
+                    started_at=since,
+                    finished_at=now,
+                    status="failed",
+                    reason=reason,
+                )
+            )
+
+
+def close_stale_runs(sessions: sessionmaker[Session], sources: dict[str, SourceConfig]) -> int:
+    """At start: runs left ``running`` by a scheduler that died, older than their timeout."""
+    now = utcnow()
+    count = 0
+    with sessions.begin() as s:
+        rows = s.execute(
+            select(CrawlRun, Source.name)
+            .join(Source, Source.id == CrawlRun.source_id)
+            .where(CrawlRun.status == "running")
+        ).all()
+        for run, name in rows:
+            timeout = sources[name].timeout if name in sources else 900.0
+            if (now - run.started_at).total_seconds() > timeout:
+                run.status, run.finished_at = "failed", now
+                run.reason = "interrupted: the crawl process ended without recording a result"
+                count += 1
+    return count
+
+
+def deliver_job() -> None:
+    """Retry pending outbox rows: in-process when the delivery stage is installed, else via
+    ``stancewatch deliver`` when that command exists, else nothing (said at debug level)."""
+    rt = current()
+    if rt.stopping.is_set():
+        return
+    try:
+        from stancewatch.notify import deliver_pending  # type: ignore[attr-defined]
+    except ImportError:
+        deliver_pending = None
+    if deliver_pending is not None:
+        result = deliver_pending(rt.settings, rt.sessions)
+        log.info(kv(job="deliver", result=result))
+        return
+    from stancewatch.cli import cli
+
+    if "deliver" not in cli.commands:
+        log.debug("deliver job skipped: no delivery stage installed")
+        return
+    run = run_command(
+        rt.settings, ["deliver"], max(60.0, rt.settings.deliver_interval), rt.children
+    )
+    log.info(
+        kv(
+            job="deliver",
+            status="ok" if run.returncode == 0 else "failed",
+            duration_s=run.duration,
+            error=run.stderr_tail if run.returncode else None,
+        )
+    )
