@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stancewatch.models import CrawlRun, Source, utcnow
 from stancewatch.scheduler.child import Children, ChildResult, run_command
-from stancewatch.scheduler.health import update_health
+from stancewatch.scheduler.health import STOPPED, update_health
 from stancewatch.settings import Settings
 from stancewatch.sources import SourceConfig
 
@@ -87,15 +87,16 @@ def crawl_job(name: str) -> None:
     summary = _summary(result, name)
     status = summary.get("status", "failed")
     reason = summary.get("reason")
-    if result.timed_out or result.stopped or not summary:
-        if result.timed_out:
-            reason = f"timed out after {source.timeout:g}s"
-        elif result.stopped:
-            reason = "stopped: the service shut down during the crawl"
+    if result.timed_out:
+        status, reason = "failed", f"timed out after {source.timeout:g}s"
+        close_run(rt.sessions, source, started_at, reason)
+    elif not summary:  # crashed, or stopped at shutdown before it could say anything
+        status = "failed"
+        if result.stopped:
+            reason = f"{STOPPED} the service shut down during the crawl"
         else:
             reason = f"crawl process exited with code {result.returncode}: {result.stderr_tail}"
-        status = "failed"
-        close_run(rt.sessions, source, started_at, reason)
+        close_run(rt.sessions, source, started_at, reason, add_missing=not result.stopped)
     now = utcnow()
     with rt.sessions.begin() as s:
         health, alerts = update_health(s, rt.settings, name, source.interval, now)
@@ -141,10 +142,14 @@ def _summary(result: ChildResult, name: str) -> dict[str, Any]:
 
 
 def close_run(
-    sessions: sessionmaker[Session], source: SourceConfig, since: datetime, reason: str
+    sessions: sessionmaker[Session],
+    source: SourceConfig,
+    since: datetime,
+    reason: str,
+    add_missing: bool = True,
 ) -> None:
     """Record a crawl that did not finish as failed: close the row the child left running,
-    or add one when it was killed before it wrote any."""
+    or (``add_missing``) add one when it was killed before it wrote any."""
     now = utcnow()
     with sessions.begin() as s:
         source_id = s.scalar(select(Source.id).where(Source.name == source.name))
@@ -162,7 +167,7 @@ def close_run(
             )
             .values(status="failed", reason=reason, finished_at=now)
         ).rowcount
-        if not closed:
+        if not closed and add_missing:
             s.add(
                 CrawlRun(
                     source_id=source_id,

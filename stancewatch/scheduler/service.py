@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
@@ -52,8 +52,19 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
 
 
+class _Scheduler(BackgroundScheduler):
+    """APScheduler 3 wakes its thread once more after ``shutdown()``; with due jobs left by a
+    pause, that last round submits them to the closed executor and logs a traceback. A
+    stopped scheduler processes nothing."""
+
+    def _process_jobs(self):  # type: ignore[no-untyped-def]
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
+
+
 def make_scheduler(engine: Engine, settings: Settings, workers: int) -> BackgroundScheduler:
-    return BackgroundScheduler(
+    return _Scheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
         executors={"default": ThreadPoolExecutor(max_workers=workers)},
         job_defaults={
@@ -79,7 +90,8 @@ def _interval_job(
     old = scheduler.get_job(job_id)
     trigger = IntervalTrigger(seconds=seconds, jitter=jitter or None, timezone=UTC)
     if old is None:
-        next_run = now + timedelta(seconds=random.uniform(0, jitter))
+        # a new source runs soon, spread by up to a minute of its jitter
+        next_run = now + timedelta(seconds=random.uniform(0, min(jitter, 60.0)))
         report.added.append(job_id)
     elif getattr(old.trigger, "interval", None) == trigger.interval:
         next_run = old.next_run_time or now
