@@ -36,3 +36,11 @@ class DatabaseNotAvailableError(StancewatchError):
 
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(f"database unreachable ({url}): {reason}")
+
+
+class SchedulerLockLostError(StancewatchError):
+    """The scheduler lost its database lock (the server restarted); it stops, so that a
+    supervisor restarts it and it waits for the lock again rather than double-crawl."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"the scheduler lost its lock ({where}): stopped to avoid double crawls")

@@ -26,6 +26,7 @@ from stancewatch.migrations import include_object
 from stancewatch.models import Base, CrawlRun, OutboxMessage, Source, SourceHealth, utcnow
 from stancewatch.scheduler.health import backoff_delay, failure_weight, update_health
 from stancewatch.scheduler.jobs import Runtime, crawl_job, install
+from stancewatch.scheduler.lock import ADVISORY_KEY, SchedulerLock
 from stancewatch.scheduler.service import make_scheduler, sync_jobs
 from stancewatch.settings import Settings
 from stancewatch.sources import parse_sources
@@ -457,3 +458,24 @@ def test_sigterm_stops_a_running_crawl_after_the_grace_period(sqlite_url, site, 
     assert (run.status, run.reason) == ("failed", "stopped: the service shut down during the crawl")
     assert service.logged("event=stopping running_crawls=1")
     assert not service.logged("Traceback")
+
+
+def test_the_lock_is_exclusive_and_a_lost_lock_is_noticed(db_url):
+    engine, other = make_engine(db_url), make_engine(db_url)
+    first, second = SchedulerLock(engine, poll=0.1), SchedulerLock(other, poll=0.1)
+    stop = threading.Event()
+    assert first.acquire(stop) and first.held()
+    threading.Timer(0.5, stop.set).start()
+    assert second.acquire(stop) is False  # waited until told to stop
+    if engine.dialect.name == "postgresql":  # a server restart ends the session holding it
+        with other.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_locks "
+                              "WHERE locktype = 'advisory' AND objid = :k AND database = "
+                              "(SELECT oid FROM pg_database WHERE datname = current_database())"),
+                         {"k": ADVISORY_KEY})  # fmt: skip
+        assert not first.held()
+    first.release()
+    assert second.acquire(threading.Event()) and second.held()
+    second.release()
+    engine.dispose()
+    other.dispose()

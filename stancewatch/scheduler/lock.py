@@ -89,10 +89,28 @@ class SchedulerLock:
         self._file.flush()
         return True
 
+    def held(self) -> bool:
+        """Still ours? A PostgreSQL restart ends the session and with it the lock."""
+        if self._conn is None:
+            return self._file is not None or lock_file_path(self.engine) is None
+        try:
+            row = self._conn.execute(
+                text(
+                    "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = :k"
+                    " AND pid = pg_backend_pid() AND granted"
+                ),
+                {"k": ADVISORY_KEY},
+            ).first()
+        except Exception:  # noqa: BLE001 - any failure of the connection means: not held
+            return False
+        return row is not None
+
     def release(self) -> None:
         if self._conn is not None:
             try:
                 self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+            except Exception:  # noqa: BLE001 - a dead connection has released it already
+                pass
             finally:
                 self._conn.close()
                 self._conn = None

@@ -13,6 +13,7 @@ import logging
 import random
 import signal
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
 from stancewatch.db import session_factory
+from stancewatch.errors import SchedulerLockLostError
 from stancewatch.scheduler.jobs import (
     DELIVER_JOB,
     Runtime,
@@ -39,6 +41,9 @@ from stancewatch.settings import Settings
 from stancewatch.sources import SourceConfig
 
 log = logging.getLogger("stancewatch.scheduler")
+
+#: Seconds between checks that the scheduler lock is still held.
+LOCK_CHECK = 15.0
 
 #: APScheduler's table in our database (left out of our migrations' comparison).
 JOBS_TABLE = "apscheduler_jobs"
@@ -179,14 +184,25 @@ def run_service(
                 stale_runs_closed=stale or None,
             )
         )
-        while not stop.wait(1.0):
-            pass
+        _wait_for_stop(stop, lock)
         log.info(kv(event="stopping", running_crawls=len(runtime.children.running())))
     finally:
         _shutdown(runtime, scheduler, settings)
         install(None)
         lock.release()
     log.info(kv(event="stopped"))
+
+
+def _wait_for_stop(stop: threading.Event, lock: SchedulerLock) -> None:
+    """Until a signal; checks every ``LOCK_CHECK`` seconds that the lock is still ours."""
+    last_check = time.monotonic()
+    while not stop.wait(1.0):
+        if time.monotonic() - last_check >= LOCK_CHECK:
+            last_check = time.monotonic()
+            if not lock.held():
+                log.error(kv(event="lock_lost", where=lock.where))
+                stop.set()
+                raise SchedulerLockLostError(lock.where)
 
 
 def _shutdown(runtime: Runtime, scheduler: BackgroundScheduler | None, settings: Settings) -> None:
