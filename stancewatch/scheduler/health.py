@@ -118,21 +118,50 @@ def backoff_delay(
     return delay
 
 
+#: Targets with this tag receive the health alerts; without any, every untagged target does.
+HEALTH_TAG = "health"
+
+
+@dataclass(frozen=True)
+class HealthTarget:
+    """Where a health alert goes: the target's key and redacted URL (never the URL itself)."""
+
+    key: str
+    redacted: str
+
+
 def target_key(url: str) -> str:
     """Identifies a notification target without storing its secret."""
     return hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
+def health_targets(settings: Settings) -> list[HealthTarget]:
+    """The targets that receive source-health alerts, validated (call it at start).
+
+    With the delivery stage installed its targets are used, so keys and tags agree with what
+    ``deliver`` sends: targets tagged ``health`` (``...?tag=health``) get the alerts, so a desk
+    can route them away from the stance alerts; when no target has that tag, every untagged
+    target gets them, so they are never dropped silently.
+    """
+    try:
+        from stancewatch.notify.targets import load_targets  # type: ignore[import-not-found]
+    except ImportError:  # no delivery stage: nothing will send them, but nothing is lost
+        urls = dict.fromkeys(u.strip() for u in settings.notify_urls if u.strip())
+        return [HealthTarget(target_key(u), redact_url(u)) for u in urls]
+    targets = load_targets(settings.notify_urls)
+    chosen = [t for t in targets if HEALTH_TAG in t.tags] or [t for t in targets if not t.tags]
+    return [HealthTarget(t.key, t.redacted) for t in chosen]
+
+
 def enqueue_health_alert(
-    session: Session, settings: Settings, subject_key: str, title: str, body: str
+    session: Session, targets: list[HealthTarget], subject_key: str, title: str, body: str
 ) -> int:
-    """One outbox row per notification target, in the caller's transaction. Returns the count."""
+    """One outbox row per target, in the caller's transaction. Returns the count added."""
     count = 0
-    for url in settings.notify_urls:
-        key = target_key(url)
+    for target in targets:
         exists = session.scalar(
             select(OutboxMessage.id).where(
-                OutboxMessage.subject_key == subject_key, OutboxMessage.target_key == key
+                OutboxMessage.subject_key == subject_key, OutboxMessage.target_key == target.key
             )
         )
         if exists is None:
@@ -140,8 +169,8 @@ def enqueue_health_alert(
                 OutboxMessage(
                     kind="health",
                     subject_key=subject_key,
-                    target_key=key,
-                    target_redacted=redact_url(url),
+                    target_key=target.key,
+                    target_redacted=target.redacted,
                     title=title,
                     body=body,
                 )
@@ -175,12 +204,14 @@ def update_health(
     source_name: str,
     interval: float,
     now: datetime,
+    targets: list[HealthTarget] | None = None,
 ) -> tuple[Assessment, int]:
     """Recompute one source's health record; enqueue an alert when it breaks or recovers.
 
     Runs in the caller's transaction, so the record and its alert rows commit together.
     Returns the assessment and the number of outbox rows added.
     """
+    targets = health_targets(settings) if targets is None else targets
     source = session.scalar(select(Source).where(Source.name == source_name))
     if source is None:
         raise LookupError(source_name)
@@ -203,7 +234,7 @@ def update_health(
     if a.state in ("broken", "silent") and record.alert_kind is None:
         title, body = _describe(source_name, a)
         subject = f"health:{source_name}:{a.state}:{now.isoformat(timespec='seconds')}"
-        added = enqueue_health_alert(session, settings, subject, title, body)
+        added = enqueue_health_alert(session, targets, subject, title, body)
         record.alert_kind, record.alerted_at = a.state, now
     elif a.state == "ok" and record.alert_kind is not None:
         onset = record.alerted_at.isoformat(timespec="seconds") if record.alerted_at else "?"
@@ -212,7 +243,7 @@ def update_health(
         body = (
             f"{source_name} is crawled normally again (it was {record.alert_kind} since {onset})."
         )
-        added = enqueue_health_alert(session, settings, subject, title, body)
+        added = enqueue_health_alert(session, targets, subject, title, body)
         record.alert_kind, record.alerted_at = None, None
     record.state = a.state
     record.score = a.score

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stancewatch.models import CrawlRun, Source, utcnow
 from stancewatch.scheduler.child import Children, ChildResult, run_command
-from stancewatch.scheduler.health import STOPPED, update_health
+from stancewatch.scheduler.health import STOPPED, HealthTarget, update_health
 from stancewatch.settings import Settings
 from stancewatch.sources import SourceConfig
 
@@ -43,6 +43,8 @@ class Runtime:
     scheduler: BaseScheduler | None = None
     children: Children = field(default_factory=Children)
     stopping: threading.Event = field(default_factory=threading.Event)
+    #: Where source-health alerts go (validated once, at start); None: work it out per run.
+    health_targets: list[HealthTarget] | None = None
 
 
 _runtime: Runtime | None = None
@@ -99,7 +101,9 @@ def crawl_job(name: str) -> None:
         close_run(rt.sessions, source, started_at, reason, add_missing=not result.stopped)
     now = utcnow()
     with rt.sessions.begin() as s:
-        health, alerts = update_health(s, rt.settings, name, source.interval, now)
+        health, alerts = update_health(
+            s, rt.settings, name, source.interval, now, rt.health_targets
+        )
     if health.backoff_until is not None and rt.scheduler is not None and not rt.stopping.is_set():
         try:
             rt.scheduler.modify_job(crawl_job_id(name), next_run_time=health.backoff_until)

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 
 from stancewatch.db import session_factory
 from stancewatch.errors import SchedulerLockLostError
+from stancewatch.scheduler.health import health_targets
 from stancewatch.scheduler.jobs import (
     DELIVER_JOB,
     Runtime,
@@ -153,6 +154,7 @@ def run_service(
 ) -> None:
     """Schedule crawls until SIGTERM / SIGINT (or ``stop``). Blocks."""
     stop = stop or threading.Event()
+    targets = health_targets(settings)  # a bad notification URL fails now, in one line
     _on_signals(stop)
     # Our own line per job run says more; APScheduler's "Running job" pairs are noise.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
@@ -162,7 +164,7 @@ def run_service(
         return
     sessions = session_factory(engine)
     by_name = {s.name: s for s in sources}
-    runtime = Runtime(settings=settings, sessions=sessions, sources=by_name)
+    runtime = Runtime(settings=settings, sessions=sessions, sources=by_name, health_targets=targets)
     scheduler: BackgroundScheduler | None = None
     try:
         stale = close_stale_runs(sessions, by_name)
