@@ -479,3 +479,36 @@ def test_the_lock_is_exclusive_and_a_lost_lock_is_noticed(db_url):
     second.release()
     engine.dispose()
     other.dispose()
+
+
+def test_health_alert_reaches_a_receiver_through_deliver(sqlite_url):
+    """End to end once the delivery stage is installed: outbox row -> apprise -> receiver."""
+    notify = pytest.importorskip("stancewatch.notify.deliver")
+    received: list[dict] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    settings = Settings(
+        database_url=sqlite_url,
+        notify_urls=(f"json://127.0.0.1:{port}/desk", f"json://127.0.0.1:{port}/ops?tag=health"),
+    )
+    _add_runs(sqlite_url, "alpha", [("blocked", "blocked: robots_txt x1", 0)] * 2)
+    engine = make_engine(sqlite_url)
+    sessions = session_factory(engine)
+    with sessions.begin() as s:
+        assert update_health(s, settings, "alpha", 60.0, utcnow())[1] == 1  # the health target
+    notify.deliver_pending(settings, sessions)
+    server.shutdown()
+    engine.dispose()
+    assert [m["title"] for m in received] == ["stancewatch: source alpha is failing"]
+    assert "2 failed crawls in a row of alpha" in received[0]["message"]
