@@ -244,10 +244,14 @@ def test_models_still_match_migrations_next_to_the_job_store(db_url, settings):
     engine.dispose()
 
 
-def _synced(engine, settings, text_: str):
+def _synced(engine, settings, text_: str, next_runs: dict | None = None):
+    """Start a scheduler paused on the database, sync its jobs with ``text_``, stop it.
+    ``next_runs`` first moves stored jobs' next run times (as if time had passed)."""
     scheduler = make_scheduler(engine, settings, workers=1)
     scheduler.start(paused=True)
     try:
+        for job_id, when in (next_runs or {}).items():
+            scheduler.modify_job(job_id, next_run_time=when)
         report = sync_jobs(scheduler, parse_sources(text_, "test"), settings)
         jobs = {j.id: (j.trigger.interval, j.next_run_time) for j in scheduler.get_jobs()}
     finally:
@@ -258,18 +262,31 @@ def _synced(engine, settings, text_: str):
 def test_a_restart_keeps_jobs_and_applies_sources_changes(db_url, settings, site, runner, tmp_path):
     engine = make_engine(db_url)
     before = {"alpha": {"path": "/a", "interval": "1h"}, "beta": {"path": "/b", "interval": "2h"},
-              "gamma": {"path": "/c", "interval": "3h"}}  # fmt: skip
+              "gamma": {"path": "/c", "interval": "3h"}, "eps": {"path": "/e", "interval": "1h"}}  # fmt: skip
     report, jobs = _synced(engine, settings, sources_toml(site, before))
-    assert sorted(report.added) == ["crawl:alpha", "crawl:beta", "crawl:gamma", "deliver"]
+    assert sorted(report.added) == [
+        "crawl:alpha",
+        "crawl:beta",
+        "crawl:eps",
+        "crawl:gamma",
+        "deliver",
+    ]
     after = {"alpha": {"path": "/a", "interval": "1h"}, "beta": {"path": "/b", "interval": "30m"},
-             "gamma": {"path": "/c", "enabled": "false"}, "delta": {"path": "/d"}}  # fmt: skip
-    report2, jobs2 = _synced(engine, settings, sources_toml(site, after))
-    assert report2.kept == ["crawl:alpha", "deliver"]
+             "gamma": {"path": "/c", "enabled": "false"}, "delta": {"path": "/d"},
+             "eps": {"path": "/e", "interval": "1h"}}  # fmt: skip
+    now = utcnow()
+    later, missed = now + timedelta(minutes=50), now - timedelta(hours=5)
+    report2, jobs2 = _synced(
+        engine, settings, sources_toml(site, after), {"crawl:alpha": later, "crawl:eps": missed}
+    )
+    assert report2.kept == ["crawl:alpha", "crawl:eps", "deliver"]
     assert report2.rescheduled == ["crawl:beta"] and report2.removed == ["crawl:gamma"]
     assert report2.added == ["crawl:delta"]
-    assert jobs2["crawl:alpha"] == jobs["crawl:alpha"]  # same interval, same next run
+    assert jobs2["crawl:alpha"] == (timedelta(hours=1), later)  # same interval, same next run
+    # runs missed while the service was down: one run soon, not five
+    assert now <= jobs2["crawl:eps"][1] <= utcnow() + timedelta(seconds=60)
     assert jobs2["crawl:beta"][0] == timedelta(minutes=30)
-    assert _job_ids(db_url) == ["crawl:alpha", "crawl:beta", "crawl:delta", "deliver"]
+    assert _job_ids(db_url) == ["crawl:alpha", "crawl:beta", "crawl:delta", "crawl:eps", "deliver"]
     engine.dispose()
 
     # the health check shows each source's next run from the job store
@@ -279,7 +296,7 @@ def test_a_restart_keeps_jobs_and_applies_sources_changes(db_url, settings, site
                                  "--format", "json"])  # fmt: skip
     assert result.exit_code == 0, result.output
     rows = {r["source"]: r for r in json.loads(result.output)["sources"]}
-    assert rows["alpha"]["next_run"] == jobs["crawl:alpha"][1].isoformat(timespec="seconds")
+    assert rows["alpha"]["next_run"] == later.isoformat(timespec="seconds")
     assert rows["gamma"]["next_run"] is None and rows["alpha"]["last_run"] is None
 
 

@@ -95,12 +95,15 @@ def _interval_job(
     """Add or replace one interval job, keeping its next run time unless its interval changed."""
     old = scheduler.get_job(job_id)
     trigger = IntervalTrigger(seconds=seconds, jitter=jitter or None, timezone=UTC)
+    # a new source, or one whose runs were missed while the service was down, runs soon
+    # (once: missed runs are coalesced), spread by up to a minute of its jitter
+    soon = now + timedelta(seconds=random.uniform(0, min(jitter, 60.0)))
     if old is None:
-        # a new source runs soon, spread by up to a minute of its jitter
-        next_run = now + timedelta(seconds=random.uniform(0, min(jitter, 60.0)))
+        next_run = soon
         report.added.append(job_id)
     elif getattr(old.trigger, "interval", None) == trigger.interval:
-        next_run = old.next_run_time or now
+        kept = old.next_run_time
+        next_run = kept if kept is not None and kept > now else soon
         report.kept.append(job_id)
     else:
         next_run = min(old.next_run_time or now, now + trigger.interval)

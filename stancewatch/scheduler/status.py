@@ -66,6 +66,7 @@ def _source_row(
         "result": None,
         "reason": None,
         "health": None,
+        "failures": 0,
         "next_run": _iso(next_runs.get(crawl_job_id(source.name))),
     }
     source_id = s.scalar(select(Source.id).where(Source.name == source.name))
@@ -83,7 +84,7 @@ def _source_row(
     if runs:
         row.update(last_run=_iso(runs[0].started_at), result=runs[0].status, reason=runs[0].reason)
     if health is not None:
-        row["health"] = health.state
+        row.update(health=health.state, failures=health.consecutive_failures)
     failing = len(runs) == FAILED_RUNS_UNHEALTHY and all(r.status in FAILURE for r in runs)
     return row, failing
 
