@@ -529,3 +529,26 @@ def test_health_alert_reaches_a_receiver_through_deliver(sqlite_url):
     engine.dispose()
     assert [m["title"] for m in received] == ["stancewatch: source alpha is failing"]
     assert "2 failed crawls in a row of alpha" in received[0]["message"]
+
+
+def test_a_bad_sources_file_stops_run_before_it_starts(runner, sqlite_url, tmp_path):
+    path = tmp_path / "sources.toml"
+    path.write_text('[[sources]]\nname = "x"\nkind = "feed"\nstart_urls = ["http://a.example/"]\n'
+                    'interval = "soon"\n')  # fmt: skip
+    result = runner.invoke(cli, ["--database-url", sqlite_url, "--sources", str(path), "run"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"Error: {path}: source #1 ('x'): not an interval like 30m, 2h or 90s: 'soon'"
+    ]
+
+
+def test_the_crawl_summary_is_found_in_the_child_output():
+    from stancewatch.scheduler.child import ChildResult
+    from stancewatch.scheduler.jobs import _summary
+
+    mine = {"source": "a", "status": "ok", "articles_new": 2}
+    for out in (json.dumps([mine]), "log line\n" + json.dumps({"crawl": [mine], "analyze": {}}),
+                json.dumps([mine], indent=2)):  # fmt: skip
+        assert _summary(ChildResult(0, out, "", 1.0), "a") == mine
+    assert _summary(ChildResult(1, "Traceback ...", "", 1.0), "a") == {}
+    assert _summary(ChildResult(0, json.dumps([mine]), "", 1.0), "b") == {}

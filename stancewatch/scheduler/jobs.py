@@ -132,17 +132,33 @@ def crawl_job(name: str) -> None:
 
 
 def _summary(result: ChildResult, name: str) -> dict[str, Any]:
-    """The child's JSON summary of this source ({} when it printed none)."""
-    for line in reversed(result.stdout.strip().splitlines()):
+    """The child's JSON summary of this source ({} when it printed none).
+
+    ``crawl --format json`` prints a list of summaries; the summary is found wherever it sits
+    in the document (a later ``{"crawl": [...], "analyze": ...}`` shape works too).
+    """
+    text = result.stdout.strip()
+    for chunk in [text, *reversed(text.splitlines())]:
         try:
-            data = json.loads(line)
+            found = _find_summary(json.loads(chunk), name)
         except ValueError:
             continue
-        if isinstance(data, list):
-            for item in data:
-                if isinstance(item, dict) and item.get("source") == name:
-                    return item
+        if found is not None:
+            return found
     return {}
+
+
+def _find_summary(data: Any, name: str) -> dict[str, Any] | None:
+    if isinstance(data, dict):
+        if data.get("source") == name and "status" in data:
+            return data
+        data = list(data.values())
+    if isinstance(data, list):
+        for item in data:
+            found = _find_summary(item, name)
+            if found is not None:
+                return found
+    return None
 
 
 def close_run(
