@@ -8,6 +8,7 @@ from __future__ import annotations
 from alembic import context
 
 from stancewatch.db import make_engine
+from stancewatch.migrations import include_object
 from stancewatch.models import Base
 
 config = context.config
@@ -20,6 +21,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -31,6 +33,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -19,17 +19,24 @@ from stancewatch.errors import DatabaseNotAvailableError
 from stancewatch.redact import redact_url
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
+def _sqlite_pragmas(busy_ms: int):  # type: ignore[no-untyped-def]
+    def on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    return on_connect
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url``; SQLite connections get WAL and foreign keys."""
+def make_engine(url: str, wait: float = 30.0) -> Engine:
+    """Create an engine for ``url``; SQLite connections get WAL and foreign keys.
+
+    ``wait`` bounds, in seconds, how long a connection attempt or a locked table is waited
+    for; a health check passes a short one so it can never hang on a locked database.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -38,14 +45,20 @@ def make_engine(url: str) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     kwargs: dict = {"future": True}
     if parsed.get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": wait}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     else:
         kwargs["pool_pre_ping"] = True
+        if wait < 30.0:
+            ms = int(wait * 1000)
+            kwargs["connect_args"] = {
+                "connect_timeout": max(1, int(wait)),
+                "options": f"-c lock_timeout={ms} -c statement_timeout={ms}",
+            }
     engine = create_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(int(wait * 1000)))
     return engine
 
 

@@ -79,3 +79,11 @@ class BadFilterError(StancewatchError):
 
     def __init__(self, option: str, value: str, hint: str) -> None:
         super().__init__(f"{option}: {value!r} is not valid ({hint})")
+
+
+class SchedulerLockLostError(StancewatchError):
+    """The scheduler lost its database lock (the server restarted); it stops, so that a
+    supervisor restarts it and it waits for the lock again rather than double-crawl."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"the scheduler lost its lock ({where}): stopped to avoid double crawls")

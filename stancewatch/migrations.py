@@ -16,6 +16,18 @@ from sqlalchemy import Engine
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
+#: Tables in our database that other libraries own and create themselves (APScheduler's job
+#: store); autogenerate and ``alembic check`` leave them alone.
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    """Alembic's ``include_object`` hook: compare only the tables our models own."""
+    if type_ == "table" and name in FOREIGN_TABLES:
+        return False
+    table = getattr(obj, "table", None)
+    return not (table is not None and table.name in FOREIGN_TABLES)
+
 
 def script_location() -> Path:
     """Where the migration scripts are: inside the package, else the checkout's ``alembic/``."""

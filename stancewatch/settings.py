@@ -109,6 +109,26 @@ class Settings:
     #: packaged ones of the same name; None uses the packaged templates only.
     templates_dir: str | None = None
 
+    # --- scheduler service (``stancewatch run``) ------------------------------------------
+    #: Random delay added to each scheduled crawl, as a fraction of the source's interval
+    #: (0.1: up to 3 minutes on a 30-minute source), so sources do not fire in lockstep.
+    scheduler_jitter: float = 0.1
+    #: Seconds between delivery runs that retry pending outbox rows (crawls deliver too).
+    deliver_interval: float = 60.0
+    #: A run missed by less than this many seconds (the service was down) still happens once.
+    misfire_grace_time: float = 300.0
+    #: Seconds a stopping service lets running crawl processes finish before terminating them.
+    crawl_grace_period: float = 30.0
+    #: Seconds between attempts to take the scheduler lock while another instance holds it.
+    scheduler_lock_poll: float = 2.0
+    #: Weighted consecutive failures at which a source counts as broken and one alert goes out
+    #: (a hard error or timeout weighs 1, a block by robots.txt or bot protection 2, a 429 0.5).
+    health_failure_threshold: float = 3.0
+    #: A source is silent when it has had no new article for this many times its usual rhythm.
+    health_silence_factor: float = 4.0
+    #: Ceiling of a failing source's backoff, in seconds (the delay doubles each failure).
+    health_max_backoff: float = 6 * 3600.0
+
     # --- logging -------------------------------------------------------------------------
     log_level: str = "INFO"
 
@@ -168,6 +188,26 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML in {p}: {exc}") from None
     return data.get("stancewatch", data)
+
+
+def settings_environ(settings: Settings) -> dict[str, str]:
+    """The environment of a child process that must see exactly ``settings``.
+
+    The scheduler starts each crawl as ``python -m stancewatch crawl NAME``; the child reads
+    this environment (process variables that are not ours, such as PATH, plus every setting
+    written as ``STANCEWATCH_*``), so it runs with the parent's settings whatever their origin.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
+    for name in _FIELDS:
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        if isinstance(value, tuple):
+            value = " ".join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        env[ENV_PREFIX + name.upper()] = str(value)
+    return env
 
 
 def load_settings(

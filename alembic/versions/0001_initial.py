@@ -1,4 +1,4 @@
-"""initial schema: crawl, stance and outbox tables
+"""initial schema: crawl, stance, outbox and source health tables
 
 Revision ID: 0001
 Revises:
@@ -114,6 +114,34 @@ def upgrade() -> None:
             "ix_crawl_runs_source_started", ["source_id", "started_at"], unique=False
         )
 
+    op.create_table(
+        "source_health",
+        sa.Column("source_id", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("consecutive_failures", sa.Integer(), nullable=False),
+        sa.Column("last_status", sa.String(length=20), nullable=True),
+        sa.Column("last_reason", sa.Text(), nullable=True),
+        sa.Column("last_run_at", stancewatch.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "last_success_at", stancewatch.models.base.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("last_new_at", stancewatch.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("rhythm_seconds", sa.Float(), nullable=True),
+        sa.Column(
+            "backoff_until", stancewatch.models.base.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("alert_kind", sa.String(length=10), nullable=True),
+        sa.Column("alerted_at", stancewatch.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", stancewatch.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["sources.id"],
+            name=op.f("fk_source_health_source_id_sources"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("source_id", name=op.f("pk_source_health")),
+    )
     op.create_table(
         "article_signatures",
         sa.Column("article_id", sa.Integer(), nullable=False),
@@ -307,6 +335,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_article_signatures_indexed_at")
 
     op.drop_table("article_signatures")
+    op.drop_table("source_health")
     with op.batch_alter_table("crawl_runs", schema=None) as batch_op:
         batch_op.drop_index("ix_crawl_runs_source_started")
 

@@ -42,9 +42,20 @@ def cli(ctx: click.Context, **flags: str | None) -> None:
 
 
 def _register() -> None:
-    from stancewatch.cli import analyze, crawl, db, deliver, demo, export, sources, stance, web
+    from stancewatch.cli import (
+        analyze,
+        crawl,
+        db,
+        deliver,
+        demo,
+        export,
+        service,
+        sources,
+        stance,
+        web,
+    )  # fmt: skip
 
-    for module in (db, sources, crawl, stance, analyze, deliver, export, web, demo):
+    for module in (db, sources, crawl, stance, analyze, deliver, export, web, service, demo):
         for command in module.COMMANDS:
             cli.add_command(command)
 

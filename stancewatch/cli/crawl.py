@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
@@ -16,9 +17,11 @@ from stancewatch.cli.common import (
     output_options,
     pass_app,
 )
-from stancewatch.crawl.summary import CrawlSummary
 from stancewatch.models import Article, Source
 from stancewatch.sources import select_sources
+
+if TYPE_CHECKING:  # Scrapy is heavy: the scheduler process imports this module too
+    from stancewatch.crawl.summary import CrawlSummary
 
 
 def _reasons(s: CrawlSummary) -> str:

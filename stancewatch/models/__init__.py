@@ -9,6 +9,7 @@ from stancewatch.models.crawl import (
     FetchState,
     Source,
 )
+from stancewatch.models.health import SourceHealth
 from stancewatch.models.outbox import OutboxMessage
 from stancewatch.models.stance import (
     ActorQueue,
@@ -29,6 +30,7 @@ __all__ = [
     "FetchState",
     "OutboxMessage",
     "Source",
+    "SourceHealth",
     "StanceChange",
     "Statement",
     "UTCDateTime",

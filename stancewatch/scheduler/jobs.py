@@ -1,0 +1,234 @@
+"""The job functions APScheduler persists: module-level, with picklable arguments.
+
+A persisted job names its function by import path and holds only a source name; what the
+function needs besides (settings, database, the scheduler) is the :class:`Runtime` that
+``stancewatch run`` installs when it starts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from apscheduler.schedulers.base import BaseScheduler
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from stancewatch.models import CrawlRun, Source, utcnow
+from stancewatch.scheduler.child import Children, ChildResult, run_command
+from stancewatch.scheduler.health import STOPPED, HealthTarget, update_health
+from stancewatch.settings import Settings
+from stancewatch.sources import SourceConfig
+
+log = logging.getLogger("stancewatch.scheduler")
+
+DELIVER_JOB = "deliver"
+
+
+def crawl_job_id(name: str) -> str:
+    return f"crawl:{name}"
+
+
+@dataclass
+class Runtime:
+    """What the jobs of a running service share."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    sources: dict[str, SourceConfig]
+    scheduler: BaseScheduler | None = None
+    children: Children = field(default_factory=Children)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    #: Where source-health alerts go (validated once, at start); None: work it out per run.
+    health_targets: list[HealthTarget] | None = None
+
+
+_runtime: Runtime | None = None
+
+
+def install(runtime: Runtime | None) -> None:
+    global _runtime
+    _runtime = runtime
+
+
+def current() -> Runtime:
+    if _runtime is None:
+        raise RuntimeError("no scheduler runtime installed (jobs run inside stancewatch run)")
+    return _runtime
+
+
+def kv(**fields: Any) -> str:
+    """One structured log line: ``key=value`` pairs, values with spaces JSON-quoted."""
+    parts = []
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, float):
+            value = f"{value:.2f}"
+        text = str(value)
+        if not text or any(c in text for c in ' "=\n'):
+            text = json.dumps(text, ensure_ascii=False)
+        parts.append(f"{key}={text}")
+    return " ".join(parts)
+
+
+def crawl_job(name: str) -> None:
+    """Crawl one source in a child process, record the outcome, update its health."""
+    rt = current()
+    source = rt.sources.get(name)
+    if source is None or rt.stopping.is_set():
+        return
+    started_at = utcnow()
+    result = run_command(
+        rt.settings, ["crawl", name, "--format", "json"], source.timeout, rt.children
+    )
+    summary = _summary(result, name)
+    status = summary.get("status", "failed")
+    reason = summary.get("reason")
+    if result.timed_out:
+        status, reason = "failed", f"timed out after {source.timeout:g}s"
+        close_run(rt.sessions, source, started_at, reason)
+    elif not summary:  # crashed, or stopped at shutdown before it could say anything
+        status = "failed"
+        if result.stopped:
+            reason = f"{STOPPED} the service shut down during the crawl"
+        else:
+            reason = f"crawl process exited with code {result.returncode}: {result.stderr_tail}"
+        close_run(rt.sessions, source, started_at, reason, add_missing=not result.stopped)
+    now = utcnow()
+    with rt.sessions.begin() as s:
+        health, alerts = update_health(
+            s, rt.settings, name, source.interval, now, rt.health_targets
+        )
+    if health.backoff_until is not None and rt.scheduler is not None and not rt.stopping.is_set():
+        try:
+            rt.scheduler.modify_job(crawl_job_id(name), next_run_time=health.backoff_until)
+        except LookupError:  # the job was removed meanwhile
+            pass
+    log.info(
+        kv(
+            job="crawl",
+            source=name,
+            status=status,
+            duration_s=result.duration,
+            pages=summary.get("pages_fetched", 0),
+            new=summary.get("articles_new", 0),
+            updated=summary.get("articles_updated", 0),
+            duplicates=summary.get("duplicates_exact", 0) + summary.get("duplicates_near", 0),
+            errors=summary.get("errors", 0),
+            reason=reason,
+            health=health.state,
+            failures=health.consecutive_failures,
+            backoff_until=health.backoff_until.isoformat(timespec="seconds")
+            if health.backoff_until
+            else None,
+            alerts=alerts or None,
+        )
+    )
+
+
+def _summary(result: ChildResult, name: str) -> dict[str, Any]:
+    """The child's JSON summary of this source ({} when it printed none).
+
+    ``crawl --format json`` prints a list of summaries; the summary is found wherever it sits
+    in the document (a later ``{"crawl": [...], "analyze": ...}`` shape works too).
+    """
+    text = result.stdout.strip()
+    for chunk in [text, *reversed(text.splitlines())]:
+        try:
+            found = _find_summary(json.loads(chunk), name)
+        except ValueError:
+            continue
+        if found is not None:
+            return found
+    return {}
+
+
+def _find_summary(data: Any, name: str) -> dict[str, Any] | None:
+    if isinstance(data, dict):
+        if data.get("source") == name and "status" in data:
+            return data
+        data = list(data.values())
+    if isinstance(data, list):
+        for item in data:
+            found = _find_summary(item, name)
+            if found is not None:
+                return found
+    return None
+
+
+def close_run(
+    sessions: sessionmaker[Session],
+    source: SourceConfig,
+    since: datetime,
+    reason: str,
+    add_missing: bool = True,
+) -> None:
+    """Record a crawl that did not finish as failed: close the row the child left running,
+    or (``add_missing``) add one when it was killed before it wrote any."""
+    now = utcnow()
+    with sessions.begin() as s:
+        source_id = s.scalar(select(Source.id).where(Source.name == source.name))
+        if source_id is None:
+            row = Source(name=source.name, kind=source.kind)
+            s.add(row)
+            s.flush()
+            source_id = row.id
+        closed = s.execute(
+            update(CrawlRun)
+            .where(
+                CrawlRun.source_id == source_id,
+                CrawlRun.status == "running",
+                CrawlRun.started_at >= since,
+            )
+            .values(status="failed", reason=reason, finished_at=now)
+        ).rowcount  # type: ignore[attr-defined]
+        if not closed and add_missing:
+            s.add(
+                CrawlRun(
+                    source_id=source_id,
+                    started_at=since,
+                    finished_at=now,
+                    status="failed",
+                    reason=reason,
+                )
+            )
+
+
+def close_stale_runs(sessions: sessionmaker[Session], sources: dict[str, SourceConfig]) -> int:
+    """At start: runs left ``running`` by a scheduler that died, older than their timeout."""
+    now = utcnow()
+    count = 0
+    with sessions.begin() as s:
+        rows = s.execute(
+            select(CrawlRun, Source.name)
+            .join(Source, Source.id == CrawlRun.source_id)
+            .where(CrawlRun.status == "running")
+        ).all()
+        for run, name in rows:
+            timeout = sources[name].timeout if name in sources else 900.0
+            if (now - run.started_at).total_seconds() > timeout:
+                run.status, run.finished_at = "failed", now
+                run.reason = "interrupted: the crawl process ended without recording a result"
+                count += 1
+    return count
+
+
+def deliver_job() -> None:
+    """Retry pending outbox rows, in-process (the delivery stage needs no reactor)."""
+    rt = current()
+    if rt.stopping.is_set():
+        return
+    from stancewatch.actors import load_actors
+    from stancewatch.notify.deliver import deliver_pending
+
+    if not rt.settings.notify_urls:
+        log.debug("deliver job skipped: no notification targets")
+        return
+    tags = {a.name: a.tags for a in load_actors(rt.settings.actors)}
+    result = deliver_pending(rt.settings, rt.sessions, actor_tags=tags)
+    log.info(kv(job="deliver", result=result))
