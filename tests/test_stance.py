@@ -37,7 +37,8 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
          {"Finland": "support", "Estonia": "support", "Lithuania": "support"}),
         # the speaker after a dash at the end of a headline
         ("Ukraine's place is in NATO and nowhere else, - Macron", {"Emmanuel Macron": "support"}),
-        ("Membership in the Alliance for Ukraine is not on the table now - Rubio", {}),
+        ("Membership in the Alliance for Ukraine is not on the table now - Rubio",
+         {"Marco Rubio": "oppose"}),
         # metonyms
         ("The Kremlin again demanded that Kyiv renounce its NATO aspirations.", {"Russia": "oppose"}),
         ("Moscow rules out any deal that leaves the door to NATO membership open for Ukraine.", {"Russia": "oppose"}),
@@ -47,6 +48,32 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         # giving up the bid
         ("Zelenskyy signalled he is ready to drop Ukraine's NATO bid in exchange for guarantees.",
          {"Volodymyr Zelenskyy": "oppose"}),
+        # a verb of refusing or wanting takes the cue after it as its object
+        ("Zelenskyy rejected proposals to abandon Ukraine's NATO bid", {"Volodymyr Zelenskyy": "support"}),
+        ("Putin demands that Kyiv renounce its NATO ambitions", {"Vladimir Putin": "oppose"}),
+        # in the speaker's words Ukraine is the topic, not a holder
+        ("Biden says Ukraine is not ready for NATO membership", {"Joe Biden": "oppose"}),
+        ("Starmer said Ukraine is on an irreversible path to NATO", {"Keir Starmer": "support"}),
+        # a quote before its speaker
+        ('"Ukraine\'s place is in NATO," Zelensky said.', {"Volodymyr Zelenskyy": "support"}),
+        ('"Ukraine is not going to be joining NATO," Trump told reporters.', {"Donald Trump": "oppose"}),
+        # ruled out, unrealistic, a road to war
+        ("Merz: NATO membership for Ukraine is not on the agenda", {"Friedrich Merz": "oppose"}),
+        ("Orbán warned that admitting Ukraine into NATO would mean war with Russia", {"Viktor Orbán": "oppose"}),
+        ("Without NATO membership it is impossible to guarantee a lasting peace, Johnson said.",
+         {"Boris Johnson": "support"}),
+        # backing stated before the speech verb
+        ("Berlin backs Kyiv's NATO bid but says timing depends on the war", {"Germany": "support"}),
+        ("Zelensky says there is no alternative to NATO membership for Ukraine", {"Volodymyr Zelenskyy": "support"}),
+        ("Part of the country cannot be admitted to NATO, Sybiha said.", {"Andrii Sybiha": "support"}),
+        # neutrality is about membership even without the word
+        ("Russia demands Ukraine's neutral status as a condition for peace talks", {"Russia": "oppose"}),
+        # a cue in a relative clause belongs to its antecedent
+        ("Zelenskyy listed the countries that still oppose Ukraine's NATO accession.", {}),
+        ("Ukraine will not be able to sign the treaty with Hungary without a NATO clause.", {"Ukraine": "support"}),
+        # a condition for progress states no position; reforms are conditional backing
+        ("Media freedom is important for Ukraine's progress towards NATO, G7 ambassadors say", {}),
+        ("Rutte said that reforms are key to Ukraine's path towards NATO.", {"Mark Rutte": "support"}),
         # NATO but not membership
         ("NATO allies agreed at the summit to raise defence spending to 5% of GDP.", {}),
         ("The US, NATO and the EU must provide Ukraine with Article 5-like security guarantees.", {}),

@@ -26,7 +26,7 @@ _LEADING_COLON = re.compile(r"^(?P<who>[^:]{2,90}?):\s+\S")
 _ACCORDING = re.compile(r"\baccording to\b", re.I)
 _QUOTE_LINE = re.compile(r"^\s*[-–—]\s*(?P<who>.{2,80}?)\s*$")
 _SAID_AFTER = re.compile(
-    r",\s*(?:(?:said|says|told|added|warned|stressed|noted|wrote)\s+)?"
+    r"(?:,|[.!?,]?[\"”»’])\s*(?:(?:said|says|told|added|warned|stressed|noted|wrote)\s+)?"
     r"(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*(?:\s+(?:said|says|told|added|warned|stressed|noted|wrote|"
     r"believes|insisted|argued)\b[^,]{0,40})?\s*[.!]?\s*$"
 )

@@ -8,18 +8,25 @@ flipped again.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from stancewatch.stance.lexicon import (
+    CONDITION,
     CUES,
     FALSE_NEGATION,
     NEGATOR,
+    REFORMS,
     SELF_NEGATED,
     SUBSTITUTE,
 )
 
+#: Cues that take another cue as their object.
+COMPOSABLE = {"support", "oppose", "calls-for", "accept"}
+_BREAK = re.compile(r",|;|\band\b|\bwhile\b|\bbut\b")
 _STRONG = {"support", "oppose", "should-join", "cannot-join", "not-ready", "no-need", "give-up",
-           "inevitable", "neutrality", "see-in", "vote-for", "changed-mind"}  # fmt: skip
+           "inevitable", "neutrality", "see-in", "vote-for", "changed-mind", "off-table", "war-risk", "no-alternative",
+           "partial-refused", "deserves", "will-join"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,35 @@ def _window_after(text: str, end: int, words: int) -> str:
     return " ".join(text[end:].split(None, words)[:words])
 
 
+def _compose(
+    clause: str,
+    kept: list[tuple[int, int, str, int]],
+    votes: list[tuple[int, str, float, int]],
+) -> list[tuple[int, str, float, int]]:
+    """A verb of wanting or refusing takes the cue right after it as its object: "rejected
+    calls to abandon the bid" is support, "backs dropping the bid" is oppose. The product of
+    the polarities, folded from the right, is the stance."""
+    out: list[tuple[int, str, float, int]] = []
+    i = len(kept) - 1
+    while i >= 0:
+        polarity, cue, confidence, at = votes[i]
+        while i > 0 and kept[i - 1][2] in COMPOSABLE and _adjacent(clause, kept[i - 1], kept[i]):
+            i -= 1
+            head = votes[i]
+            polarity, cue = head[0] * polarity, f"{head[1]}>{cue}"
+            confidence, at = max(confidence, head[2]), head[3]
+        out.append((polarity, cue, confidence, at))
+        i -= 1
+    out.reverse()
+    return out
+
+
+def _adjacent(clause: str, a: tuple[int, int, str, int], b: tuple[int, int, str, int]) -> bool:
+    """Close enough, with no list or clause boundary between, for ``b`` to be ``a``'s object."""
+    gap = clause[a[1] : b[0]]
+    return len(gap) <= 50 and not _BREAK.search(gap)
+
+
 def classify(text: str, lo: int, hi: int) -> Verdict | None:
     """The stance ``text[lo:hi]`` expresses, or None when no cue is there."""
     clause = text[lo:hi]
@@ -48,6 +84,11 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
     for name, regex, polarity, triggers in CUES:
         if any(t in lower for t in triggers):
             found.extend((m.start(), m.end(), name, polarity) for m in regex.finditer(clause))
+    if all(f[2] == "accelerate" for f in found) and (cond := CONDITION.search(clause)):
+        # a condition for progress: conditional backing when it is reforms, else no position
+        if not REFORMS.search(clause):
+            return None
+        return Verdict("support", "conditional", 0.7, lo + cond.start())
     if not found:
         return None
     # Overlapping cues: the longer one wins ("not ready to" over "ready").
@@ -71,6 +112,7 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
             polarity, confidence = -polarity, 0.8
             tags.append("substitute")
         votes.append((polarity, "+".join(tags), confidence, lo + start))
+    votes = _compose(clause, kept, votes)
     total = sum(v[0] for v in votes)
     if total == 0:
         polarity, cue, confidence, at = votes[-1]  # a tie: the last word decides

@@ -10,10 +10,26 @@ from datetime import datetime
 from stancewatch.actors import Actor
 from stancewatch.stance.attribution import Speaker, find_speaker, is_subject, quote_line_speaker
 from stancewatch.stance.classify import Verdict, classify
-from stancewatch.stance.lexicon import CONTRAST, DENIAL, MEMBERSHIP, NATO, OWN_BID, REPORTED
+from stancewatch.stance.lexicon import (
+    CONTRAST,
+    DENIAL,
+    LONE_MEMBERSHIP,
+    MEMBERSHIP,
+    NATO,
+    NATO_GOAL,
+    OTHER_CLUB,
+    OWN_BID,
+    RELATIVE,
+    REPORTED,
+)
 from stancewatch.stance.matcher import ActorMatcher, Mention
 from stancewatch.stance.sentences import Span, split
 
+#: The country whose membership is the question: in others' words it is the topic.
+CANDIDATE = "Ukraine"
+#: "Besides US and Germany, other countries that oppose": the list is part of the antecedent.
+_GROUPED = r"\b(besides|apart from|other|including|such as|like)\b"
+GROUPED = re.compile(_GROUPED, re.IGNORECASE)
 _SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " "})
 #: A contrast clause with a subject of its own ("..., while a number of countries are against").
 _NEW_SUBJECT = re.compile(
@@ -59,12 +75,14 @@ class StanceEngine:
         mentions = self.matcher.find(text)
         spans = split(text)
         about_nato = bool(NATO.search(text))
+        # a lone sentence about "accession" with no club named is read as NATO accession
+        lone = len(spans) == 1 and not about_nato and not OTHER_CLUB.search(text)
         quote_speakers = self._quote_lines(text, mentions)
         results: list[StatementResult] = []
         headline: Speaker | None = None
         starts = [m.start for m in mentions]
         for span in spans:
-            on_topic = self._on_topic(text, span, about_nato)
+            on_topic = self._on_topic(text, span, about_nato, lone)
             if not on_topic and span.paragraph != 0:
                 continue  # only the headline is read for its speaker when off topic
             lo, hi = bisect_left(starts, span.start), bisect_left(starts, span.end)
@@ -86,8 +104,12 @@ class StanceEngine:
 
     # --- steps -----------------------------------------------------------------------------
     @staticmethod
-    def _on_topic(text: str, span: Span, about_nato: bool) -> bool:
+    def _on_topic(text: str, span: Span, about_nato: bool, lone: bool = False) -> bool:
         sentence = text[span.start : span.end]
+        if NATO_GOAL.search(sentence):
+            return True
+        if lone:
+            return bool(LONE_MEMBERSHIP.search(sentence))
         if not MEMBERSHIP.search(sentence):
             return False
         return bool(NATO.search(sentence)) or (about_nato and "accession" in sentence.lower())
@@ -126,7 +148,7 @@ class StanceEngine:
         inside: list[Mention],
     ) -> list[_Holder]:
         clauses = self._clauses(text, c_lo, c_hi)
-        verdicts = [classify(text, a, b) for a, b in clauses]
+        verdicts = [self._own_verdict(text, a, b) for a, b in clauses]
         # A contrast hands the position to the clause after it ("not now, but our goal").
         final = next((v for v in reversed(verdicts) if v is not None), None)
         holders: dict[str, _Holder] = {}
@@ -152,6 +174,12 @@ class StanceEngine:
         if speaker is not None:
             first_subjects, first_verdicts = groups[0] if groups else ([], [])
             own = first_verdicts[-1] if first_verdicts else final
+            if own is None and speaker.how == "speech" and speaker.mention.end < c_lo:
+                # "Berlin backs Kyiv's bid but says timing depends on the war"
+                own = classify(text, speaker.mention.end, c_lo)
+            if CANDIDATE in holders and CANDIDATE not in self._side(speaker.mention.actor):
+                # "Biden says Ukraine is not ready": Ukraine is the topic of the speaker's words
+                del holders[CANDIDATE]
             main = {
                 m.actor.name: holders[m.actor.name]
                 for m in first_subjects
@@ -159,6 +187,19 @@ class StanceEngine:
             }
             holders.update(self._speaker_holder(text, speaker, c_lo, c_hi, own, main))
         return list(holders.values())
+
+    @staticmethod
+    def _own_verdict(text: str, a: int, b: int) -> Verdict | None:
+        """The clause's verdict, unless it sits in a relative clause about someone else."""
+        v = classify(text, a, b)
+        if v is not None and RELATIVE.search(text, a, v.at) and not GROUPED.search(text, a, v.at):
+            return None
+        return v
+
+    @staticmethod
+    def _side(actor: Actor) -> set[str]:
+        """The actor and what it speaks or stands for."""
+        return {actor.name, *actor.speaks_for(None), actor.country or ""}
 
     def _speaker_holder(
         self,
@@ -185,8 +226,8 @@ class StanceEngine:
             return result
         if DENIAL.search(content):
             return {actor.name: _Holder(actor, None, f"{speaker.how}+denial")}
-        own_side = {actor.name, *actor.speaks_for(None), actor.country or ""}
-        foreign = [h for h in others.values() if h.actor.name not in own_side]
+        own_side = self._side(actor)
+        foreign = [h for h in others.values() if h.actor.name not in own_side | {CANDIDATE}]
         if foreign:
             if OWN_BID.search(content):
                 v = Verdict("support", "own-bid", 0.85, c_lo)

@@ -15,9 +15,23 @@ NATO = re.compile(
 #: ... and about membership, not guarantees or summits in general.
 MEMBERSHIP = re.compile(
     r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admit(ted)?|admission|invit(e|es|ed|ing|ation)|"
-    r"bid|aspirations?|dreams?|integration|enlargement|MAP|path|course|future is in|in NATO|into NATO|"
+    r"bid|aspirations?|ambitions?|dreams?|integration|enlargement|expansion|expand(s|ed|ing)?|entry|enter|"
+    r"accept(s|ed|ing)?|prospects?|perspective|MAP|path|course|future is in|in NATO|into NATO|"
     r"членств\w*|вступ\w*|запрошен\w*)\b",
     re.IGNORECASE,
+)
+#: Heading for NATO, or insisting on it, is talk about membership even without the word:
+#: "progress towards NATO", "closer to the Alliance", "no deal without a NATO clause".
+NATO_GOAL = re.compile(
+    r"\b(towards?|closer to|without( an?| the)?)\s+(NATO|the Alliance)\b|"
+    r"\b(neutral|non-bloc|non-aligned) status\b|\bneutrality\b|\b(NATO|Alliance) without Ukraine\b",
+    re.IGNORECASE,
+)
+#: A lone sentence about "accession" with no NATO in it: read as NATO accession unless the
+#: EU (or another club) is named.
+OTHER_CLUB = re.compile(r"\b(EU|European Union|eurozone|Schengen|WTO|OECD|EU's)\b")
+LONE_MEMBERSHIP = re.compile(
+    r"\b(accession|membership|admission|aspirations?|become a member|join|admitted)\b", re.I
 )
 #: NATO-related talk that is not about Ukraine's membership.
 OFF_TOPIC = re.compile(
@@ -34,8 +48,15 @@ SUPPORT = [
         r"\b(should|must|ought to|has to|have to|needs? to|need)\b(?:\W+\w+){0,4}?\W+(be admitted|be invited|receive (an |the )?invitation|join|become (a )?(full )?(NATO )?member|get (an )?invitation|take\b.{0,60}\binto NATO|invite)",
     ),
     (
+        "partial-refused",
+        r"\b(part|parts|only part|a part) of (Ukraine|Ukraine's territory|the territory|our territory|the country|our country)\b"
+        r"(?:\W+\w+){0,3}?\W+(cannot|can't|can not|will not|won't|should not|must not|would not)\b"
+        r"(?:\W+\w+){0,2}?\W+(be invited|join|be admitted|become|enter)\b",
+    ),
+    (
         "required",
-        r"\bno\b(?:\W+\w+){1,8}?\W+without\b(?:\W+\w+){0,3}?\W+(NATO|membership|accession)\b",
+        r"\b(no|not|never)\b(?:\W+\w+){1,8}?\W+without\b(?:\W+\w+){0,3}?\W+(NATO|membership|accession)\b|"
+        r"\bwithout (it|membership|NATO|NATO membership)\b,?(?:\W+\w+){0,3}?\W+(impossible|cannot|can't|no)\b",
     ),
     (
         "inevitable",
@@ -43,13 +64,34 @@ SUPPORT = [
     ),
     (
         "guarantee",
-        r"\b(only|best|most effective|effective|real|reliable|ultimate)\b(?:\W+\w+){0,2}?\W+(guarantee|protection|form of protection)",
+        r"\b(only|best|cheapest|strongest|surest|safest|most \w+|effective|real|reliable|ultimate|true)\b"
+        r"(?:\W+\w+){0,2}?\W+(guarantee|protection|form of protection)",
     ),
     (
         "goal",
         r"\b(strategic (goal|objective|course|priority)|our (goal|aim|priority)|higher priority|remains (the|a|our) (goal|priority)|continues? to pursue|enshrined|fixes the goal|(future|place|home) (is|lies) in)\b",
     ),
     ("achievable", r"\b(achievable|feasible|realistic|possible)\b"),
+    ("deserves", r"\b(deserves?|deserved|has earned|have earned|merits?)\b"),
+    (
+        "pursue",
+        r"\b(pursu(e|es|ed|ing)|seek(s|ing)?|sought|striv(e|es|ing)|strove|aspir(e|es|ing)|"
+        r"keeps? (pushing|working|moving|fighting)|mov(e|es|ed|ing) (closer )?towards?)\b",
+    ),
+    (
+        "will-join",
+        r"\b(will|would|going to|shall)\b(?:\W+\w+){0,2}?\W+(join|joining|become (a )?(full )?(NATO )?member|"
+        r"be (a )?(full )?(NATO )?member|be admitted|be in NATO)\b",
+    ),
+    (
+        "no-alternative",
+        r"\bno (alternative|substitute|replacement) (to|for)\b|\bnot an? (alternative|substitute|replacement)\b|"
+        r"\bcannot (replace|substitute)\b",
+    ),
+    (
+        "stronger-with",
+        r"\bstronger with Ukraine\b|\bwithout Ukraine\b(?:\W+\w+){0,3}?\W+(weaker|incomplete|less secure)\b",
+    ),
     (
         "calls-for",
         r"\b(call(s|ed)? (on|for|to)|urge[sd]?|ask(s|ed)?|demand(s|ed)?|insist(s|ed)?|push(es|ed)? for|press(es|ed)? for|advocate[sd]?)\b",
@@ -72,10 +114,20 @@ OPPOSE = [
         "oppose",
         r"\b(oppos(e|es|ed|ing|ition to)|against(?!\W+(\w+\W+){0,3}(aggression|ambitions|attacks?|invasion|threats?|war)\b)|reject(s|ed|ing)?|rule[sd]? out|veto(es|ed)?|block(s|ed|ing)?|obstruct\w*)\b",
     ),
-    ("not-ready", r"\b(not|n't|never) (yet )?(ready|prepared|willing) to\b"),
+    ("not-ready", r"\b(not|n't|never) (yet )?(ready|prepared|willing) (to|for)\b"),
+    (
+        "off-table",
+        r"\b(unrealistic|unrealizable|impossible(?! to\b)|off the table|not on the (table|agenda)|out of the question|"
+        r"no longer on the (table|agenda)|a non-starter|pipe dream|an illusion|a fantasy)\b",
+    ),
+    (
+        "war-risk",
+        r"\b(would|will|could|might)\b(?:\W+\w+){0,2}?\W+(mean|lead to|trigger|provoke|cause|result in|spark|start|drag\w*)\b"
+        r"(?:\W+\w+){0,4}?\W+(war|World War( III)?|escalation|conflict|confrontation|catastrophe)\b",
+    ),
     (
         "cannot-join",
-        r"\b(cannot|can't|can not|could not|won't|will not|will never|would never|must not)\b(?:\W+\w+){0,2}?\W+(become|be|join|be invited|be admitted|be a member)\b",
+        r"\b(cannot|can't|can not|could not|won't|will not|will never|would never|must not)\b(?:\W+\w+){0,2}?\W+(become|join|be (in|part of|a part of|a member|a NATO member|invited|admitted|accepted))\b",
     ),
     (
         "no-need",
@@ -102,7 +154,18 @@ OPPOSE = [
 SUPPORT_RE = [(name, re.compile(p, re.IGNORECASE)) for name, p in SUPPORT]
 OPPOSE_RE = [(name, re.compile(p, re.IGNORECASE)) for name, p in OPPOSE]
 #: Cues that carry their own negation, tried first where cues overlap.
-SELF_NEGATED = ("not-ready", "cannot-join", "no-need", "neither-nor", "not-tolerate", "required")
+SELF_NEGATED = (
+    "partial-refused",
+    "no-alternative",
+    "off-table",
+    "war-risk",
+    "not-ready",
+    "cannot-join",
+    "no-need",
+    "neither-nor",
+    "not-tolerate",
+    "required",
+)
 _ORDERED = sorted(
     [(name, p, 1) for name, p in SUPPORT] + [(name, p, -1) for name, p in OPPOSE],
     key=lambda c: c[0] not in SELF_NEGATED,
@@ -112,6 +175,7 @@ _ORDERED = sorted(
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "support": ("support", "back", "endorse", "favo", "welcom", "champion"),
     "should-join": ("should", "must", "ought", "has to", "have to", "need"),
+    "partial-refused": ("part",),
     "required": ("without",),
     "inevitable": ("inevitabl", "irreversibl", "matter of time", "no doubt", "certainly"),
     "guarantee": ("guarantee", "protection"),
@@ -127,6 +191,23 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "home",
     ),
     "achievable": ("achievable", "feasible", "realistic", "possible"),
+    "deserves": ("deserv", "earned", "merit"),
+    "pursue": ("pursu", "seek", "sought", "striv", "strove", "aspir", "keep", "towards"),
+    "will-join": ("will", "would", "going to", "shall"),
+    "no-alternative": ("alternative", "substitute", "replace"),
+    "stronger-with": ("stronger with", "without ukraine"),
+    "off-table": (
+        "unrealis",
+        "impossible",
+        "table",
+        "agenda",
+        "out of the question",
+        "non-starter",
+        "pipe dream",
+        "illusion",
+        "fantasy",
+    ),  # fmt: skip
+    "war-risk": ("war", "escalat", "conflict", "confrontation", "catastroph"),
     "calls-for": ("call", "urge", "ask", "demand", "insist", "push", "press", "advocat"),
     "accelerate": ("accelerat", "speed", "fast-track", "closer to", "progress"),
     "accept": ("accept", "tolerat", "allow", "agree"),
@@ -179,6 +260,20 @@ CUES = [
     )
 ]
 
+#: Naming a condition for progress ("press freedom is important for Ukraine's progress
+#: towards NATO") states no position; "after reforms" is conditional backing (support).
+CONDITION = re.compile(
+    r"\b(is|are|was|were|remains?|remain)\s+(\w+\s+){0,2}?(important|vital|crucial|essential|necessary|needed|"
+    r"key|a prerequisite|a precondition|a condition|conditions?)\s+(for|to|of)\b",
+    re.IGNORECASE,
+)
+REFORMS = re.compile(r"\breforms?\b", re.IGNORECASE)
+#: "the countries that oppose it": a cue in a relative clause belongs to its antecedent.
+RELATIVE = re.compile(
+    r"\b(countries|states|nations|allies|members|those|people|leaders|politicians|parties|officials|"
+    r"governments|capitals|partners|others)\s+(that|who|which)\b",
+    re.IGNORECASE,
+)
 #: Phrases with a negator that negate nothing ("no doubt that", "not only").
 FALSE_NEGATION = re.compile(r"\b(no doubt|not only|no longer|without doubt|no matter)\b", re.I)
 #: Negators and their reach: a cue with one of these in the few words before it is flipped.
@@ -200,7 +295,8 @@ SPEECH = re.compile(
     r"\b(said|says|say|stated|states|told|tells|believes?|believed|thinks?|warn(s|ed)?|added|adds|stressed|stresses|"
     r"noted|notes|emphasi[sz]ed|emphasi[sz]es|insisted|claim(s|ed)?|argued|announced|declared|"
     r"commented|explained|wrote|writes|according to|convinced|reiterated|expressed|has said|have said|"
-    r"confirmed|admitted|assured|promised|vowed|hopes?|expects?|sees?|considers?)\b",
+    r"confirmed|admitted|assured|promised|vow(s|ed)?|pledg(es|ed)|reaffirm(s|ed)?|hopes?|expects?|sees?|considers?|"
+    r"insists|suggest(s|ed)|acknowledg(es|ed)|conceded|concedes|mentioned)\b",
     re.IGNORECASE,
 )
 #: Reporting a claim and denying it says nothing of the speaker's own position.
