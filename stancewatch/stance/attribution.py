@@ -98,7 +98,9 @@ def find_speaker(
                 lo,
                 lo + m.start(),
             )
-    m = SPEECH.search(sentence)
+    m = next(
+        (v for v in SPEECH.finditer(sentence) if not _inside(lo + v.start(), mentions)), None
+    )  # "states" in "United States" is no verb
     if m:
         verb = lo + m.start()
         before = [x for x in mentions if x.end <= verb and is_subject(text, x, lo, mentions)]
@@ -111,6 +113,10 @@ def find_speaker(
                 content_lo += that.end()
             return Speaker(chosen, "speech", bool(STAFF.match(text[chosen.end :]))), content_lo, hi
     return None, lo, hi
+
+
+def _inside(at: int, mentions: list[Mention]) -> bool:
+    return any(x.start <= at < x.end for x in mentions)
 
 
 def _looks_like_source(who: str) -> bool:
@@ -145,9 +151,9 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
     if GROUP_BEFORE.search(before):
         return True
     # a list continues the role of the mention before it: "US, Germany, Hungary and Slovakia"
-    joined = re.search(r"(,\s*(and\s+)?|\s+(and|or|&)\s+)$", before)
+    joined = re.search(r"(,\s*(and\s+)?|\s+(and|or|&)\s+)(the\s+)?$", before)
     if joined:
-        prev = [x for x in mentions if x.end <= mention.start and mention.start - x.end <= 8]
+        prev = [x for x in mentions if x.end <= mention.start and mention.start - x.end <= 12]
         if prev:
             return is_subject(text, prev[-1], lo, mentions)
     if OBJECT_BEFORE.search(before):

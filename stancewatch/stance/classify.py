@@ -22,7 +22,7 @@ from stancewatch.stance.lexicon import (
 )
 
 #: Cues that take another cue as their object.
-COMPOSABLE = {"support", "oppose", "calls-for", "accept"}
+COMPOSABLE = {"support", "oppose", "calls-for", "accept", "criticise"}
 _BREAK = re.compile(r",|;|\band\b|\bwhile\b|\bbut\b")
 _STRONG = {"support", "oppose", "should-join", "cannot-join", "not-ready", "no-need", "give-up",
            "inevitable", "neutrality", "see-in", "vote-for", "changed-mind", "off-table", "war-risk", "no-alternative",
@@ -101,10 +101,14 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
             continue
         kept.append(f)
     votes: list[tuple[int, str, float, int]] = []
+    previous_end = 0
     for start, end, name, polarity in kept:
         tags = [name]
         confidence = 0.9 if name in _STRONG else 0.75
-        before = FALSE_NEGATION.sub(" ", _window_before(clause, start, 4))
+        # the words before the cue, but not into the cue before it ("never allow X to vote for")
+        before = _window_before(clause[previous_end:], start - previous_end, 4)
+        before = FALSE_NEGATION.sub(" ", before + " " + clause[start:end])
+        previous_end = end if name in COMPOSABLE else previous_end
         if name not in SELF_NEGATED and NEGATOR.search(before):
             polarity, confidence = -polarity, confidence - 0.05
             tags.append("negated")

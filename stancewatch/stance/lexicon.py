@@ -10,13 +10,13 @@ import re
 
 #: The sentence is about NATO (the alliance by name or by description).
 NATO = re.compile(
-    r"\b(NATO|НАТО|the Alliance|North Atlantic (Alliance|Treaty Organi[sz]ation)|Альянс\w*|alliance)\b"
+    r"\b(NATO|НАТО|the Alliance|North Atlantic (Alliance|Treaty Organi[sz]ation)|Альянс\w*|alliance|Euro-Atlantic)\b"
 )
 #: ... and about membership, not guarantees or summits in general.
 MEMBERSHIP = re.compile(
     r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admit(ted)?|admission|invit(e|es|ed|ing|ation)|"
-    r"bid|aspirations?|ambitions?|dreams?|integration|enlargement|expansion|expand(s|ed|ing)?|entry|enter|"
-    r"accept(s|ed|ing)?|prospects?|perspective|MAP|path|course|future is in|in NATO|into NATO|"
+    r"bid|aspirations?|ambitions?|dreams?|goal|integration|enlargement|expansion|expand(s|ed|ing)?|entry|enter|"
+    r"accept(s|ed|ing)?|prospects?|perspective|open[- ]door|MAP|path|course|future is in|in NATO|into NATO|"
     r"членств\w*|вступ\w*|запрошен\w*)\b",
     re.IGNORECASE,
 )
@@ -24,14 +24,18 @@ MEMBERSHIP = re.compile(
 #: "progress towards NATO", "closer to the Alliance", "no deal without a NATO clause".
 NATO_GOAL = re.compile(
     r"\b(towards?|closer to|without( an?| the)?)\s+(NATO|the Alliance)\b|"
-    r"\b(neutral|non-bloc|non-aligned) status\b|\bneutrality\b|\b(NATO|Alliance) without Ukraine\b",
+    r"\b(way|road|path|journey|progress|door|doors) (to|into|towards?) (NATO|the Alliance)\b|"
+    r"\b(give up|gave up|giving up|abandon\w*|drop\w*|renounc\w*|forgo\w*)( on)? (NATO|the Alliance)\b|"
+    r"\b(neutral|non-bloc|non-aligned) status\b|\bneutrality\b|\bneutral Ukraine\b|\bremain neutral\b|"
+    r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b",
     re.IGNORECASE,
 )
 #: A lone sentence about "accession" with no NATO in it: read as NATO accession unless the
 #: EU (or another club) is named.
 OTHER_CLUB = re.compile(r"\b(EU|European Union|eurozone|Schengen|WTO|OECD|EU's)\b")
 LONE_MEMBERSHIP = re.compile(
-    r"\b(accession|membership|admission|aspirations?|become a member|join|admitted)\b", re.I
+    r"\b(accession|membership|admission|aspirations?|become a member|join|admitted|invit(e|ed|ing|ation))\b",
+    re.I,
 )
 #: NATO-related talk that is not about Ukraine's membership.
 OFF_TOPIC = re.compile(
@@ -45,7 +49,7 @@ SUPPORT = [
     ),
     (
         "should-join",
-        r"\b(should|must|ought to|has to|have to|needs? to|need)\b(?:\W+\w+){0,4}?\W+(be admitted|be invited|receive (an |the )?invitation|join|become (a )?(full )?(NATO )?member|get (an )?invitation|take\b.{0,60}\binto NATO|invite)",
+        r"\b(should|must|ought to|has to|have to|needs? to|need)\b(?:\W+(?!withdraw|drop|abandon|give|renounce|forgo|end|cancel|revoke)\w+){0,4}?\W+(be admitted|be invited|receive (an |the )?invitation|join|become (a )?(full )?(NATO )?member|get (an )?invitation|take\b.{0,60}\binto NATO|invite)",
     ),
     (
         "partial-refused",
@@ -65,11 +69,13 @@ SUPPORT = [
     (
         "guarantee",
         r"\b(only|best|cheapest|strongest|surest|safest|most \w+|effective|real|reliable|ultimate|true)\b"
-        r"(?:\W+\w+){0,2}?\W+(guarantee|protection|form of protection)",
+        r"(?:\W+\w+){0,2}?\W+(guarantee|protection|form of protection|way to (stop|end|deter|protect|secure))",
     ),
     (
         "goal",
-        r"\b(strategic (goal|objective|course|priority)|our (goal|aim|priority)|higher priority|remains (the|a|our) (goal|priority)|continues? to pursue|enshrined|fixes the goal|(future|place|home) (is|lies) in)\b",
+        r"\b(strategic (goal|objective|course|priority)|our (goal|aim|priority)|higher priority|remains (the|a|our) (goal|priority)|continues? to pursue|enshrined|fixes the goal|(future|place|home) (is|lies) in|"
+        r"(committed|commitment|dedicated|determined) to\b(?!\W+(peace|a ceasefire|talks|negotiations))|"
+        r"(remains?|stays?|keeps?|kept|be) open|open[- ]door|encourag\w+)\b",
     ),
     ("achievable", r"\b(achievable|feasible|realistic|possible)\b"),
     ("deserves", r"\b(deserves?|deserved|has earned|have earned|merits?)\b"),
@@ -103,7 +109,7 @@ SUPPORT = [
     ("accept", r"\b(accept(s|ed)?|tolerate[sd]?|allow(s|ed)?|agree(s|d)? to)\b"),
     (
         "benefit",
-        r"\b(will|would|can|could)\b(?:\W+\w+){0,2}?\W+(help|send|become|bring|ensure|strengthen|protect|deter|stop|guarantee|make)\b|\b(clear|strong|strongest|powerful) signal\b",
+        r"\b(will|would|can|could)\b(?:\W+(?!not\b|never\b|t\b)\w+){0,2}?\W+(help|send|become|bring|ensure|strengthen|protect|deter|stop|guarantee|make)\b|\b(clear|strong|strongest|powerful) signal\b",
     ),
     ("loss", r"\b(great|huge|big|serious) (loss|mistake)\b"),
     ("see-in", r"\bsee(s)? Ukraine\b(?:\W+\w+){0,3}?\W+(member|in NATO|in the Alliance)"),
@@ -116,9 +122,19 @@ OPPOSE = [
     ),
     ("not-ready", r"\b(not|n't|never) (yet )?(ready|prepared|willing) (to|for)\b"),
     (
+        "criticise",
+        r"\b(resist(s|ed|ing)?|object(s|ed)? to|balk(s|ed)? at|blam(e|es|ed|ing)|accus(e|es|ed|ing)|"
+        r"criticis(e|es|ed|ing)|criticiz(e|es|ed|ing)|condemn(s|ed|ing)?|denounc(e|es|ed|ing)|slam(s|med)?|"
+        r"stand(s|ing)? in the way|held back|hold(s|ing)? back|drag(s|ged|ging)? (its|their) feet)\b",
+    ),
+    (
+        "war-cause",
+        r"\b(causes? of the (war|conflict)|root causes?|provok\w+|provocation|reason for the (war|invasion))\b",
+    ),
+    (
         "off-table",
-        r"\b(unrealistic|unrealizable|impossible(?! to\b)|off the table|not on the (table|agenda)|out of the question|"
-        r"no longer on the (table|agenda)|a non-starter|pipe dream|an illusion|a fantasy)\b",
+        r"\b(unrealistic|unrealizable|impossible(?! to\b)|off the table|not (\w+ )?on the (table|agenda)|"
+        r"out of the question|no longer on the (table|agenda)|non-starter|pipe dream|illusion|illusory|fantasy)\b",
     ),
     (
         "war-risk",
@@ -139,14 +155,22 @@ OPPOSE = [
     ),
     (
         "give-up",
-        r"\b(give(s)? up|gave up|giving up|drop(s|ped|ping)?|abandon\w*|renounc\w*|renunciation|forgo\w*|shelv\w*|withdraw\w*|concessions?|concede[sd]?|trade(s|d)? away)\b",
+        r"\b(give(s)? up|gave up|giving up|drop(s|ped|ping)?|abandon\w*|renounc\w*|renunciation|forgo\w*|shelv\w*|(set|sets|setting|put|puts|putting) aside|withdraw\w*|concessions?|concede[sd]?|trade(s|d)? away)\b",
     ),
-    ("neutrality", r"\b(neutral(ity)?|non-aligned|non-bloc|outside (of )?NATO)\b"),
-    ("prevent", r"\b(prevent(s|ed|ing)?|stop(s|ped)? Ukraine from|keep(s)? Ukraine out)\b"),
+    (
+        "neutrality",
+        r"\b(neutral(ity)?|non-aligned|non-bloc|outside (of )?(NATO|(military )?blocs?|alliances)|stays? out of NATO)\b",
+    ),
+    (
+        "prevent",
+        r"\b(prevent(s|ed|ing)?|stop(s|ped)? Ukraine from|keep(s)? Ukraine out|bar(s|red|ring)? (it|Ukraine|Kyiv|us|them) from|"
+        r"(shut|shuts|close|closes|closed|closing) the door)\b",
+    ),
     ("changed-mind", r"\b(changed|change[sd]?) (its|his|her|their) mind\b|\bbacked (down|away)\b"),
     (
         "not-tolerate",
-        r"\b(red line|unacceptable|countermeasures|threat to (our|Russia's) security)\b",
+        r"\b(red line|unacceptable|countermeasures|threat to (our|Russia's|Russian) security|"
+        r"(existential|direct|serious|grave|major) threat|threat to Russia)\b",
     ),
     ("delay", r"\b(delay(s|ed|ing)?|postpone[sd]?|put off|freeze[sd]?|in brackets)\b"),
     ("neither-nor", r"\bneither\b.{0,40}\bnor\b"),
@@ -178,7 +202,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "partial-refused": ("part",),
     "required": ("without",),
     "inevitable": ("inevitabl", "irreversibl", "matter of time", "no doubt", "certainly"),
-    "guarantee": ("guarantee", "protection"),
+    "guarantee": ("guarantee", "protection", "way to"),
     "goal": (
         "goal",
         "objective",
@@ -189,6 +213,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "future",
         "place",
         "home",
+        "commit",
+        "dedicated",
+        "determined",
+        "open",
+        "encourag",
     ),
     "achievable": ("achievable", "feasible", "realistic", "possible"),
     "deserves": ("deserv", "earned", "merit"),
@@ -204,7 +233,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "out of the question",
         "non-starter",
         "pipe dream",
-        "illusion",
+        "illusi",
         "fantasy",
     ),  # fmt: skip
     "war-risk": ("war", "escalat", "conflict", "confrontation", "catastroph"),
@@ -217,6 +246,21 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "vote-for": ("vote", "%"),
     "oppose": ("oppos", "against", "reject", "rule", "veto", "block", "obstruct"),
     "not-ready": ("ready", "prepared", "willing"),
+    "criticise": (
+        "resist",
+        "object",
+        "balk",
+        "blam",
+        "accus",
+        "critici",
+        "condemn",
+        "denounc",
+        "slam",
+        "in the way",
+        "back",
+        "feet",
+    ),  # fmt: skip
+    "war-cause": ("cause", "provo", "reason for"),
     "cannot-join": (
         "cannot",
         "can't",
@@ -239,15 +283,16 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "renounc",
         "forgo",
         "shelv",
+        "aside",
         "withdraw",
         "concession",
         "conced",
         "trade",
     ),  # fmt: skip
-    "neutrality": ("neutral", "non-aligned", "non-bloc", "outside"),
-    "prevent": ("prevent", "stop", "keep"),
+    "neutrality": ("neutral", "non-aligned", "non-bloc", "outside", "stay"),
+    "prevent": ("prevent", "stop", "keep", "bar", "door"),
     "changed-mind": ("mind", "backed"),
-    "not-tolerate": ("red line", "unacceptable", "countermeasure", "threat to"),
+    "not-tolerate": ("red line", "unacceptable", "countermeasure", "threat"),
     "delay": ("delay", "postpone", "put off", "freez", "bracket"),
     "neither-nor": ("neither",),
 }
@@ -326,7 +371,9 @@ TITLE_WORDS = re.compile(
     r"\b(the|a|an|also|and|or|both|even|only|now|today|currently|however|still|meanwhile|then|if|when|as|since|so|"
     r"because|that|while|whereas|but|said|says|president|minister|chancellor|prime|foreign|defen[cs]e|secretary|"
     r"general|ambassador|leader|candidate|presidential|former|ex|deputy|head|speaker|spokes(man|woman|person)|dictator|"
-    r"officials?|envoy|adviser|advisor|aide|premier|current|new|elect|ministry|office|government|state|of)\s+$",
+    r"officials?|envoy|adviser|advisor|aide|premier|current|new|elect|ministry|office|government|state|of|chief|"
+    r"commissioner|representative|negotiator|lawmaker|senator|congressman|congresswoman|vice|policy|top|diplomat|"
+    r"commander|chairman|chair|special|national|security|affairs|mayor|lead|incoming|outgoing|acting)\s+$",
     re.I,
 )
 #: A mention followed by a membership predicate is the topic, not a holder ("Ukraine will
