@@ -15,6 +15,8 @@ from stancewatch.stance.lexicon import (
     STAFF,
     TITLE_WORDS,
     TOPIC_AFTER,
+    fold,
+    low_of,
 )
 from stancewatch.stance.matcher import Mention
 
@@ -23,14 +25,14 @@ _TRAILING_DASH = re.compile(
 )
 _TRAILING_COLON = re.compile(r":\s+(?P<who>[^:]{2,60}?)[.!]?\s*$")
 _LEADING_COLON = re.compile(r"^(?P<who>[^:]{2,90}?):\s+\S")
-_ACCORDING = re.compile(r"\baccording to\b", re.I)
+_ACCORDING = re.compile(r"\baccording to\b")
 _QUOTE_LINE = re.compile(r"^\s*[-–—]\s*(?P<who>.{2,80}?)\s*$")
 _SAID_AFTER = re.compile(
     r"(?:,|[.!?,]?[\"”»’])\s*(?:(?:said|says|told|added|warned|stressed|noted|wrote)\s+)?"
     r"(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*(?:\s+(?:said|says|told|added|warned|stressed|noted|wrote|"
     r"believes|insisted|argued)\b[^,]{0,40})?\s*[.!]?\s*$"
 )
-_THAT = re.compile(r"^\W*(that|,)\s+", re.I)
+_THAT = re.compile(r"^\W*(that|,)\s+")
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ def _pick(mentions: list[Mention], text: str) -> tuple[Mention, bool] | None:
         return None
     people = [m for m in mentions if m.actor.kind == "person"]
     chosen = (people or mentions)[-1]
-    return chosen, bool(STAFF.match(text[chosen.end :]))
+    return chosen, _staff(text, chosen)
 
 
 def find_speaker(
@@ -68,7 +70,7 @@ def find_speaker(
         picked = _pick([x for x in mentions if x.start >= who_lo], text)
         # "...: Estonian Foreign Ministry" names a source; "X: Allies must invite Ukraine" does not
         lead = text[who_lo : picked[0].start] if picked else ""
-        plain = all(TITLE_WORDS.search(w + " ") for w in re.findall(r"\b[a-z][\w-]*", lead))
+        plain = all(TITLE_WORDS.search(fold(w) + " ") for w in re.findall(r"\b[a-z][\w-]*", lead))
         if picked and who_hi - picked[0].end <= 2 and plain:
             return Speaker(picked[0], "colon", picked[1]), lo, lo + m.start()
     m = _LEADING_COLON.match(sentence)
@@ -78,11 +80,12 @@ def find_speaker(
         if inside:
             first = (people or inside)[0]
             return (
-                Speaker(first, "colon", bool(STAFF.match(text[first.end :]))),
+                Speaker(first, "colon", _staff(text, first)),
                 lo + m.end("who") + 1,
                 hi,
             )
-    m = _ACCORDING.search(sentence)
+    low = low_of(text, lo, hi)
+    m = _ACCORDING.search(low)
     if m:
         after = [x for x in mentions if 0 <= x.start - (lo + m.end()) <= 40]
         if after:
@@ -94,12 +97,12 @@ def find_speaker(
         if inside:
             chosen = inside[-1]
             return (
-                Speaker(chosen, "speech", bool(STAFF.match(text[chosen.end :]))),
+                Speaker(chosen, "speech", _staff(text, chosen)),
                 lo,
                 lo + m.start(),
             )
     m = next(
-        (v for v in SPEECH.finditer(sentence) if not _inside(lo + v.start(), mentions)), None
+        (v for v in SPEECH.finditer(low) if not _inside(lo + v.start(), mentions)), None
     )  # "states" in "United States" is no verb
     if m:
         verb = lo + m.start()
@@ -108,11 +111,16 @@ def find_speaker(
             people = [x for x in before if x.actor.kind == "person"]
             chosen = (people or before)[-1]
             content_lo = lo + m.end()
-            that = _THAT.match(text[content_lo:hi])
+            that = _THAT.match(low_of(text, content_lo, hi))
             if that:
                 content_lo += that.end()
-            return Speaker(chosen, "speech", bool(STAFF.match(text[chosen.end :]))), content_lo, hi
+            return Speaker(chosen, "speech", _staff(text, chosen)), content_lo, hi
     return None, lo, hi
+
+
+def _staff(text: str, mention: Mention) -> bool:
+    """ "X's aide", "X's office": the words right after a mention."""
+    return bool(STAFF.match(low_of(text, mention.end, mention.end + 40)))
 
 
 def _inside(at: int, mentions: list[Mention]) -> bool:
@@ -140,15 +148,16 @@ def quote_line_speaker(line: str, mentions: list[Mention], offset: int) -> Menti
 
 def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) -> bool:
     """Could this mention be the one holding the clause (not an object or an attribute)?"""
-    after = text[mention.end : mention.end + 60]
+    after = low_of(text, mention.end, mention.end + 60)
     if ATTRIBUTIVE.match(after) or (re.match(r"^[’']s\b", after) and not STAFF.match(after)):
         return False
     if TOPIC_AFTER.match(after):
         return False
     before = text[max(lo, mention.start - 40) : mention.start]
+    before_low = low_of(text, max(lo, mention.start - 40), mention.start)
     if before.rstrip().endswith("("):  # "(NATO)": an aside, not a holder
         return False
-    if GROUP_BEFORE.search(before):
+    if GROUP_BEFORE.search(before_low):
         return True
     # a list continues the role of the mention before it: "US, Germany, Hungary and Slovakia"
     joined = re.search(r"(,\s*(and\s+)?|\s+(and|or|&)\s+)(the\s+)?$", before)
@@ -156,9 +165,9 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
         prev = [x for x in mentions if x.end <= mention.start and mention.start - x.end <= 12]
         if prev:
             return is_subject(text, prev[-1], lo, mentions)
-    if OBJECT_BEFORE.search(before):
+    if OBJECT_BEFORE.search(before_low):
         return False
     # a lower-case word right before a name is a verb or preposition ("see Ukraine"), unless it
     # is a title or a determiner ("the Kremlin", "former minister X")
     last = re.search(r"(\b[a-z][\w-]*)\s+$", before)
-    return last is None or bool(TITLE_WORDS.search(before[last.start() :]))
+    return last is None or bool(TITLE_WORDS.search(before_low[last.start() :]))

@@ -19,6 +19,9 @@ from stancewatch.stance.lexicon import (
     REFORMS,
     SELF_NEGATED,
     SUBSTITUTE,
+    TRIGGER_RE,
+    TRIGGERED,
+    low_of,
 )
 
 #: Cues that take another cue as their object.
@@ -79,14 +82,17 @@ def _adjacent(clause: str, a: tuple[int, int, str, int], b: tuple[int, int, str,
 def classify(text: str, lo: int, hi: int) -> Verdict | None:
     """The stance ``text[lo:hi]`` expresses, or None when no cue is there."""
     clause = text[lo:hi]
-    lower = clause.lower()
+    lower = low_of(text, lo, hi)
     found: list[tuple[int, int, str, int]] = []  # start, end, name, polarity
-    for name, regex, polarity, triggers in CUES:
-        if any(t in lower for t in triggers):
-            found.extend((m.start(), m.end(), name, polarity) for m in regex.finditer(clause))
-    if all(f[2] == "accelerate" for f in found) and (cond := CONDITION.search(clause)):
+    wanted: set[int] = set()
+    for trigger in set(TRIGGER_RE.findall(lower)):
+        wanted |= TRIGGERED[trigger]
+    for i in sorted(wanted):  # CUES order: self-negated cues first
+        name, regex, polarity, _ = CUES[i]
+        found.extend((m.start(), m.end(), name, polarity) for m in regex.finditer(lower))
+    if all(f[2] == "accelerate" for f in found) and (cond := CONDITION.search(lower)):
         # a condition for progress: conditional backing when it is reforms, else no position
-        if not REFORMS.search(clause):
+        if not REFORMS.search(lower):
             return None
         return Verdict("support", "conditional", 0.7, lo + cond.start())
     if not found:
@@ -106,13 +112,13 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         tags = [name]
         confidence = 0.9 if name in _STRONG else 0.75
         # the words before the cue, but not into the cue before it ("never allow X to vote for")
-        before = _window_before(clause[previous_end:], start - previous_end, 4)
-        before = FALSE_NEGATION.sub(" ", before + " " + clause[start:end])
+        before = _window_before(lower[previous_end:], start - previous_end, 4)
+        before = FALSE_NEGATION.sub(" ", before + " " + lower[start:end])
         previous_end = end if name in COMPOSABLE else previous_end
         if name not in SELF_NEGATED and NEGATOR.search(before):
             polarity, confidence = -polarity, confidence - 0.05
             tags.append("negated")
-        if SUBSTITUTE.search(_window_after(clause, end, 8)):
+        if SUBSTITUTE.search(_window_after(lower, end, 8)):
             polarity, confidence = -polarity, 0.8
             tags.append("substitute")
         votes.append((polarity, "+".join(tags), confidence, lo + start))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -21,6 +20,8 @@ from stancewatch.stance.lexicon import (
     OWN_BID,
     RELATIVE,
     REPORTED,
+    Folded,
+    ci,
 )
 from stancewatch.stance.matcher import ActorMatcher, Mention
 from stancewatch.stance.sentences import Span, split
@@ -29,12 +30,11 @@ from stancewatch.stance.sentences import Span, split
 CANDIDATE = "Ukraine"
 #: "Besides US and Germany, other countries that oppose": the list is part of the antecedent.
 _GROUPED = r"\b(besides|apart from|other|including|such as|like)\b"
-GROUPED = re.compile(_GROUPED, re.IGNORECASE)
+GROUPED = ci(_GROUPED)
 _SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " "})
 #: A contrast clause with a subject of its own ("..., while a number of countries are against").
-_NEW_SUBJECT = re.compile(
-    r"^\W*(while|whereas)\b|^\W*(but|however|yet)\W+(a|the|some|other|others|many|several|most)\b",
-    re.I,
+_NEW_SUBJECT = ci(
+    r"^\W*(while|whereas)\b|^\W*(but|however|yet)\W+(a|the|some|other|others|many|several|most)\b"
 )
 
 
@@ -71,7 +71,7 @@ class StanceEngine:
     def analyze(self, text: str, published: datetime | None = None) -> list[StatementResult]:
         original = text
         # Non-breaking and thin spaces read as spaces; same length, so offsets stay valid.
-        text = text.translate(_SPACES)
+        text = Folded(text.translate(_SPACES))
         mentions = self.matcher.find(text)
         spans = split(text)
         about_nato = bool(NATO.search(text))
@@ -104,15 +104,15 @@ class StanceEngine:
 
     # --- steps -----------------------------------------------------------------------------
     @staticmethod
-    def _on_topic(text: str, span: Span, about_nato: bool, lone: bool = False) -> bool:
-        sentence = text[span.start : span.end]
-        if NATO_GOAL.search(sentence):
+    def _on_topic(text: Folded, span: Span, about_nato: bool, lone: bool = False) -> bool:
+        low = text.low[span.start : span.end]
+        if NATO_GOAL.search(low):
             return True
         if lone:
-            return bool(LONE_MEMBERSHIP.search(sentence))
-        if not MEMBERSHIP.search(sentence):
+            return bool(LONE_MEMBERSHIP.search(low))
+        if not MEMBERSHIP.search(low):
             return False
-        return bool(NATO.search(sentence)) or (about_nato and "accession" in sentence.lower())
+        return bool(NATO.search(text, span.start, span.end)) or (about_nato and "accession" in low)
 
     def _quote_lines(self, text: str, mentions: list[Mention]) -> dict[int, Mention]:
         """Paragraph number -> speaker, from lines "– Name" that follow a quote paragraph."""
@@ -130,9 +130,9 @@ class StanceEngine:
             offset += len(line) + 1
         return found
 
-    def _clauses(self, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    def _clauses(self, text: Folded, lo: int, hi: int) -> list[tuple[int, int]]:
         cuts = [lo]
-        for m in CONTRAST.finditer(text, lo, hi):
+        for m in CONTRAST.finditer(text.low, lo, hi):
             if m.start() - cuts[-1] > 8:
                 cuts.append(m.start())
         cuts.append(hi)
@@ -140,7 +140,7 @@ class StanceEngine:
 
     def _holders(
         self,
-        text: str,
+        text: Folded,
         span: Span,
         speaker: Speaker | None,
         c_lo: int,
@@ -161,7 +161,7 @@ class StanceEngine:
                 and (speaker is None or m.actor is not speaker.mention.actor)
                 and is_subject(text, m, a, inside)
             ]  # fmt: skip
-            fresh = bool(_NEW_SUBJECT.match(text[a : a + 40])) and bool(groups)
+            fresh = bool(_NEW_SUBJECT.match(text.low[a : a + 40])) and bool(groups)
             if subjects or fresh or not groups:
                 groups.append((subjects, []))
             if verdict is not None:
@@ -189,10 +189,14 @@ class StanceEngine:
         return list(holders.values())
 
     @staticmethod
-    def _own_verdict(text: str, a: int, b: int) -> Verdict | None:
+    def _own_verdict(text: Folded, a: int, b: int) -> Verdict | None:
         """The clause's verdict, unless it sits in a relative clause about someone else."""
         v = classify(text, a, b)
-        if v is not None and RELATIVE.search(text, a, v.at) and not GROUPED.search(text, a, v.at):
+        if (
+            v is not None
+            and RELATIVE.search(text.low, a, v.at)
+            and not GROUPED.search(text.low, a, v.at)
+        ):
             return None
         return v
 
@@ -203,7 +207,7 @@ class StanceEngine:
 
     def _speaker_holder(
         self,
-        text: str,
+        text: Folded,
         speaker: Speaker,
         c_lo: int,
         c_hi: int,
@@ -214,8 +218,8 @@ class StanceEngine:
         if speaker.staff:
             side = actor.speaks_for(None) or ([actor.country] if actor.country else [])
             actor = self.actors.get(side[0], actor) if side else actor
-        content = text[c_lo:c_hi]
-        reported = REPORTED.search(text[speaker.mention.end : c_hi])
+        content = text.low[c_lo:c_hi]
+        reported = REPORTED.search(text.low[speaker.mention.end : c_hi])
         if reported is not None:
             owner = [m for m in self.matcher.find(text, speaker.mention.end + reported.start("owner"),
                                                   speaker.mention.end + reported.end("owner"))]  # fmt: skip
