@@ -57,14 +57,20 @@ def find_speaker(
 ) -> tuple[Speaker | None, int, int]:
     """The sentence's speaker and the range of what is said (the content)."""
     sentence = text[lo:hi]
-    m = _TRAILING_DASH.search(sentence)
+    # the end-anchored patterns are searched only where a match could start (they are
+    # bounded in length): searching the whole sentence tries every position
+    m = (
+        _TRAILING_DASH.search(sentence, max(0, len(sentence) - 160))
+        if _has_dash(sentence)
+        else None
+    )
     if m and len(m.group("who").split()) <= 10:
         who_lo = lo + m.start("who")
         picked = _pick([x for x in mentions if x.start >= who_lo], text)
         if picked or _looks_like_source(m.group("who")):
             speaker = Speaker(picked[0], "dash", picked[1]) if picked else None
             return speaker, lo, lo + m.start()
-    m = _TRAILING_COLON.search(sentence)
+    m = _TRAILING_COLON.search(sentence, max(0, len(sentence) - 100)) if ":" in sentence else None
     if m and len(m.group("who").split()) <= 6:
         who_lo, who_hi = lo + m.start("who"), lo + m.end("who")
         picked = _pick([x for x in mentions if x.start >= who_lo], text)
@@ -85,13 +91,13 @@ def find_speaker(
                 hi,
             )
     low = low_of(text, lo, hi)
-    m = _ACCORDING.search(low)
+    m = _ACCORDING.search(low) if "according to" in low else None
     if m:
         after = [x for x in mentions if 0 <= x.start - (lo + m.end()) <= 40]
         if after:
             content_hi = lo + m.start()
             return Speaker(after[0], "according-to"), lo, content_hi if content_hi - lo > 20 else hi
-    m = _SAID_AFTER.search(sentence)
+    m = _SAID_AFTER.search(sentence, max(0, len(sentence) - 250))
     if m:  # "..., Sybiha told reporters." / "..., said Sybiha."
         inside = [x for x in mentions if lo + m.start() <= x.start < lo + m.end()]
         if inside:
@@ -116,6 +122,10 @@ def find_speaker(
                 content_lo += that.end()
             return Speaker(chosen, "speech", _staff(text, chosen)), content_lo, hi
     return None, lo, hi
+
+
+def _has_dash(sentence: str) -> bool:
+    return " -" in sentence or " –" in sentence or " —" in sentence
 
 
 def _staff(text: str, mention: Mention) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -31,6 +32,9 @@ CANDIDATE = "Ukraine"
 #: "Besides US and Germany, other countries that oppose": the list is part of the antecedent.
 _GROUPED = r"\b(besides|apart from|other|including|such as|like)\b"
 GROUPED = ci(_GROUPED)
+#: Cheap literal tests before the costlier patterns they guard.
+_GOAL_HINT = re.compile(r"nato|alliance|neutral|bloc")
+_CONTRAST_HINT = re.compile(r"but|however|yet|while|whereas|although")
 _SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " "})
 #: A contrast clause with a subject of its own ("..., while a number of countries are against").
 _NEW_SUBJECT = ci(
@@ -106,7 +110,7 @@ class StanceEngine:
     @staticmethod
     def _on_topic(text: Folded, span: Span, about_nato: bool, lone: bool = False) -> bool:
         low = text.low[span.start : span.end]
-        if NATO_GOAL.search(low):
+        if _GOAL_HINT.search(low) and NATO_GOAL.search(low):
             return True
         if lone:
             return bool(LONE_MEMBERSHIP.search(low))
@@ -132,6 +136,8 @@ class StanceEngine:
 
     def _clauses(self, text: Folded, lo: int, hi: int) -> list[tuple[int, int]]:
         cuts = [lo]
+        if not _CONTRAST_HINT.search(text.low, lo, hi):
+            return [(lo, hi)] if hi > lo else []
         for m in CONTRAST.finditer(text.low, lo, hi):
             if m.start() - cuts[-1] > 8:
                 cuts.append(m.start())

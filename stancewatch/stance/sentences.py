@@ -31,7 +31,8 @@ def split(text: str) -> list[Span]:
             continue
         cut = 0
         for m in _BOUNDARY.finditer(line):
-            if _ABBREV.search(line[: m.start()].rstrip("\"'”»’)")):
+            word_start = line.rfind(" ", 0, m.start()) + 1  # the abbreviation is the last word
+            if _ABBREV.search(line[word_start : m.start()].rstrip("\"'”»’)")):
                 continue
             _add(spans, line, line_start, cut, m.start(), paragraph)
             cut = m.end()
