@@ -11,6 +11,7 @@ from stancewatch.stance.lexicon import (
     ATTRIBUTIVE,
     GROUP_BEFORE,
     OBJECT_BEFORE,
+    ORG_BODY,
     SPEECH,
     STAFF,
     TITLE_WORDS,
@@ -159,7 +160,10 @@ def quote_line_speaker(line: str, mentions: list[Mention], offset: int) -> Menti
 def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) -> bool:
     """Could this mention be the one holding the clause (not an object or an attribute)?"""
     after = low_of(text, mention.end, mention.end + 60)
-    if ATTRIBUTIVE.match(after) or (re.match(r"^[’']s\b", after) and not STAFF.match(after)):
+    body = mention.actor.kind == "organisation" and ORG_BODY.match(after)
+    if (ATTRIBUTIVE.match(after) and not body) or (
+        re.match(r"^[’']s\b", after) and not STAFF.match(after)
+    ):
         return False
     if TOPIC_AFTER.match(after):
         return False

@@ -183,6 +183,9 @@ class StanceEngine:
             if own is None and speaker.how == "speech" and speaker.mention.end < c_lo:
                 # "Berlin backs Kyiv's bid but says timing depends on the war"
                 own = classify(text, speaker.mention.end, c_lo)
+            if own is None and speaker.how == "speech" and span.start < speaker.mention.start:
+                # a quote split around its speaker: '"Ukraine will be in NATO," X said, "..."'
+                own = classify(text, span.start, speaker.mention.start)
             if CANDIDATE in holders and CANDIDATE not in self._side(speaker.mention.actor):
                 # "Biden says Ukraine is not ready": Ukraine is the topic of the speaker's words
                 del holders[CANDIDATE]

@@ -71,7 +71,8 @@ NATO_GOAL = ci(
     r"\b(way|road|path|journey|progress|door|doors) (to|into|towards?) (NATO|the Alliance)\b|"
     r"\b(give up|gave up|giving up|abandon\w*|drop\w*|renounc\w*|forgo\w*)( on)? (NATO|the Alliance)\b|"
     r"\b(neutral|non-bloc|non-aligned) status\b|\bneutrality\b|\bneutral Ukraine\b|\bremain neutral\b|"
-    r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b"
+    r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b|"
+    r"\bforget (about )?(joining )?(NATO|the Alliance)\b|\bnon-(membership|accession)\b"
 )
 #: A lone sentence about "accession" with no NATO in it: read as NATO accession unless the
 #: EU (or another club) is named.
@@ -102,7 +103,7 @@ SUPPORT = [
     ),
     (
         "inevitable",
-        r"\b(inevitable|irreversible|inevitably|only a matter of time|no doubt|certainly)\b",
+        r"\b(inevitable|irreversible|inevitably|(only )?a (matter|question) of time|no doubt|certainly)\b",
     ),
     (
         "guarantee",
@@ -142,7 +143,8 @@ SUPPORT = [
     ),
     (
         "accelerate",
-        r"\b(accelerat\w+|speed(s|ed)? up|fast-track\w*|closer to|progress (towards|toward|on))\b",
+        r"\b(accelerat\w+|speed(s|ed)? up|fast-track\w*|closer to|(progress|steps?|movement|moving|advanc\w+) "
+        r"(towards|toward|on))\b",
     ),
     ("accept", r"\b(accept(s|ed)?|tolerate[sd]?|allow(s|ed)?|agree(s|d)? to)\b"),
     (
@@ -172,7 +174,9 @@ OPPOSE = [
     (
         "off-table",
         r"\b(unrealistic|unrealizable|impossible(?! to\b)|off the table|not (\w+ )?on the (table|agenda)|"
-        r"out of the question|no longer on the (table|agenda)|non-starter|pipe dream|illusion|illusory|fantasy)\b",
+        r"out of the question|no longer on the (table|agenda)|non-starter|pipe dream|illusion|illusory|fantasy|"
+        r"(can|should|must|may) forget|(does not|doesn't|will not|won't) arise|premature|"
+        r"(not|never) going to happen|(will not|won't|will never|would never) happen)\b",
     ),
     (
         "war-risk",
@@ -181,7 +185,8 @@ OPPOSE = [
     ),
     (
         "cannot-join",
-        r"\b(cannot|can't|can not|could not|won't|will not|will never|would never|must not)\b(?:\W+\w+){0,2}?\W+(become|join|be (in|part of|a part of|a member|a NATO member|invited|admitted|accepted))\b",
+        r"\b(cannot|can't|can not|could not|won't|will not|will never|would never|must not|never)\b(?:\W+\w+){0,2}?\W+"
+        r"(become|join|be (in|part of|a part of|a member|a NATO member|invited|admitted|accepted))\b",
     ),
     (
         "no-need",
@@ -189,7 +194,7 @@ OPPOSE = [
     ),
     (
         "reluctance",
-        r"\b(reluctan(ce|t)|skeptic\w*|sceptic\w*|hesitan\w*|wary|cautious|doubts? about)\b",
+        r"\b(reluctan(ce|t)|skeptic\w*|sceptic\w*|hesitan\w*|wary|cautious|(?<!no )doubts? about)\b",
     ),
     (
         "give-up",
@@ -197,7 +202,13 @@ OPPOSE = [
     ),
     (
         "neutrality",
-        r"\b(neutral(ity)?|non-aligned|non-bloc|outside (of )?(NATO|(military )?blocs?|alliances)|stays? out of NATO)\b",
+        r"\b(neutral(ity)?|non-aligned|non-bloc|outside (of )?(NATO|(military )?blocs?|alliances)|stays? out of NATO|"
+        r"non-(membership|accession))\b",
+    ),
+    (
+        "no-expansion",
+        r"\b((not|never|no) (further )?(expand\w*|enlarg\w*|expansion|enlargement)|"
+        r"(halt|stop|end|freeze)\w* (NATO(’s|'s)? )?(expansion|enlargement))\b",
     ),
     (
         "prevent",
@@ -215,6 +226,7 @@ OPPOSE = [
 ]
 #: Cues that carry their own negation, tried first where cues overlap.
 SELF_NEGATED = (
+    "no-expansion",
     "partial-refused",
     "no-alternative",
     "off-table",
@@ -233,7 +245,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "should-join": ("should", "must", "ought", "has to", "have to", "need"),
     "partial-refused": ("part",),
     "required": ("without",),
-    "inevitable": ("inevitabl", "irreversibl", "matter of time", "no doubt", "certainly"),
+    "inevitable": ("inevitabl", "irreversibl", "of time", "no doubt", "certainly"),
     "guarantee": ("guarantee", "protection", "way to"),
     "goal": (
         "goal",
@@ -267,10 +279,24 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "pipe dream",
         "illusi",
         "fantasy",
+        "forget",
+        "arise",
+        "premature",
+        "happen",
     ),  # fmt: skip
     "war-risk": ("war", "escalat", "conflict", "confrontation", "catastroph"),
     "calls-for": ("call", "urge", "ask", "demand", "insist", "push", "press", "advocat"),
-    "accelerate": ("accelerat", "speed", "fast-track", "closer to", "progress"),
+    "accelerate": (
+        "accelerat",
+        "speed",
+        "fast-track",
+        "closer to",
+        "progress",
+        "step",
+        "movement",
+        "moving",
+        "advanc",
+    ),  # fmt: skip
     "accept": ("accept", "tolerat", "allow", "agree"),
     "benefit": ("will", "would", "can", "could", "signal"),
     "loss": ("loss", "mistake"),
@@ -303,6 +329,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "will never",
         "would never",
         "must not",
+        "never",
     ),  # fmt: skip
     "no-need": ("no ",),
     "reluctance": ("reluctan", "skeptic", "sceptic", "hesitan", "wary", "cautious", "doubt"),
@@ -321,7 +348,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "conced",
         "trade",
     ),  # fmt: skip
-    "neutrality": ("neutral", "non-aligned", "non-bloc", "outside", "stay"),
+    "neutrality": ("neutral", "non-", "outside", "stay"),
+    "no-expansion": ("expan", "enlarg"),
     "prevent": ("prevent", "stop", "keep", "bar", "door"),
     "changed-mind": ("mind", "backed"),
     "not-tolerate": ("red line", "unacceptable", "countermeasure", "threat"),
@@ -419,6 +447,8 @@ ATTRIBUTIVE = ci(
     r"aspirations|bid|dreams|clause|invitation|integration|path|course|expansion|enlargement|troops|"
     r"officials?|leaders?|partners|capitals)\b"
 )
+#: "NATO allies reaffirmed": an organisation's own body speaks for it.
+ORG_BODY = ci(r"^\s+(allies|leaders|member states|foreign ministers|defen[cs]e ministers)\b")
 #: Words before a mention that make it an object, not a holder.
 OBJECT_BEFORE = ci(
     r"\b(to|with|of|on|for|from|by|about|between|into|in|at|than|ask(s|ed)?|call(s|ed)?|urge[sd]?|persuade|convince|"
@@ -443,7 +473,9 @@ TOPIC_AFTER = ci(
 GROUP_BEFORE = ci(r"(\d+\s?%\s+of|majority of|most|besides|apart from|like|including|such as)\s*$")
 #: "Rutte's aide", "Zelenskyy's office": staff speaking for their principal's side.
 STAFF = ci(
-    r"^[’']s\s+(aide|office|spokes(man|woman|person)|adviser|advisor|team|administration|press service|government)\b"
+    r"^[’']s\s+(aide|office|spokes(man|woman|person)|adviser|advisor|team|administration|press service|government|"
+    r"(foreign|defen[cs]e|prime|deputy prime) minister|president|ambassador|envoy|foreign ministry|"
+    r"representative|delegation|mission|leader|chancellor)\b"
 )
 #: Statements about one's own bid: "our NATO membership", "our accession".
 OWN_BID = ci(r"\bour\b(?:\W+\w+){0,2}?\W+(membership|accession|bid|invitation|aspirations?|path)\b")
