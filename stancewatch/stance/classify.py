@@ -26,6 +26,10 @@ from stancewatch.stance.lexicon import (
 
 #: Cues that take another cue as their object.
 COMPOSABLE = {"support", "oppose", "calls-for", "accept", "criticise"}
+#: Cues whose pattern lets words in between: a negator there negates the cue.
+GAPPED = {"should-join", "guarantee", "benefit", "will-join", "see-in", "want"}
+#: Cues that judge the cue before them; alone, they judge membership itself.
+JUDGEMENTS = {"good-eval", "bad-eval"}
 _BREAK = re.compile(r",|;|\band\b|\bwhile\b|\bbut\b")
 _STRONG = {"support", "oppose", "should-join", "cannot-join", "not-ready", "no-need", "give-up",
            "inevitable", "neutrality", "see-in", "vote-for", "changed-mind", "off-table", "war-risk", "no-alternative",
@@ -62,7 +66,7 @@ def _compose(
     i = len(kept) - 1
     while i >= 0:
         polarity, cue, confidence, at = votes[i]
-        while i > 0 and kept[i - 1][2] in COMPOSABLE and _adjacent(clause, kept[i - 1], kept[i]):
+        while i > 0 and _composes(kept[i - 1][2], cue) and _adjacent(clause, kept[i - 1], kept[i]):
             i -= 1
             head = votes[i]
             polarity, cue = head[0] * polarity, f"{head[1]}>{cue}"
@@ -71,6 +75,12 @@ def _compose(
         i -= 1
     out.reverse()
     return out
+
+
+def _composes(head: str, tail: str) -> bool:
+    """``head`` takes ``tail`` as its object ("rejects calls to abandon"), or ``tail`` judges
+    ``head`` ("giving up on NATO would be a betrayal")."""
+    return head in COMPOSABLE or tail.split(">")[-1].split("+")[0] in JUDGEMENTS
 
 
 def _adjacent(clause: str, a: tuple[int, int, str, int], b: tuple[int, int, str, int]) -> bool:
@@ -113,7 +123,8 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         confidence = 0.9 if name in _STRONG else 0.75
         # the words before the cue, but not into the cue before it ("never allow X to vote for")
         before = _window_before(lower[previous_end:], start - previous_end, 4)
-        before = FALSE_NEGATION.sub(" ", before + " " + lower[start:end])
+        inner = lower[start:end] if name in GAPPED else ""  # "will never join"
+        before = FALSE_NEGATION.sub(" ", before + " " + inner)
         previous_end = end if name in COMPOSABLE else previous_end
         if name not in SELF_NEGATED and NEGATOR.search(before):
             polarity, confidence = -polarity, confidence - 0.05

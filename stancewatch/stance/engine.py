@@ -33,7 +33,7 @@ CANDIDATE = "Ukraine"
 _GROUPED = r"\b(besides|apart from|other|including|such as|like)\b"
 GROUPED = ci(_GROUPED)
 #: Cheap literal tests before the costlier patterns they guard.
-_GOAL_HINT = re.compile(r"nato|alliance|neutral|bloc")
+_GOAL_HINT = re.compile(r"nato|alliance|neutral|bloc|aligned|accession|membership")
 _CONTRAST_HINT = re.compile(r"but|however|yet|while|whereas|although")
 _SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " "})
 #: A contrast clause with a subject of its own ("..., while a number of countries are against").
@@ -181,8 +181,9 @@ class StanceEngine:
             first_subjects, first_verdicts = groups[0] if groups else ([], [])
             own = first_verdicts[-1] if first_verdicts else final
             if own is None and speaker.how == "speech" and speaker.mention.end < c_lo:
-                # "Berlin backs Kyiv's bid but says timing depends on the war"
-                own = classify(text, speaker.mention.end, c_lo)
+                # "Berlin backs Kyiv's bid but says timing depends on the war", "X hopes for
+                # an invitation": the speech verb is part of what the speaker holds
+                own = classify(text, speaker.mention.end, c_hi)
             if own is None and speaker.how == "speech" and span.start < speaker.mention.start:
                 # a quote split around its speaker: '"Ukraine will be in NATO," X said, "..."'
                 own = classify(text, span.start, speaker.mention.start)

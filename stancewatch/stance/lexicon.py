@@ -61,7 +61,7 @@ NATO = re.compile(
 MEMBERSHIP = ci(
     r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admit(ted)?|admission|invit(e|es|ed|ing|ation)|"
     r"bid|aspirations?|ambitions?|dreams?|goal|integration|enlargement|expansion|expand(s|ed|ing)?|entry|enter|"
-    r"accept(s|ed|ing)?|prospects?|perspective|open[- ]door|MAP|path|course|future is in|in NATO|into NATO|"
+    r"accept(s|ed|ing)?|prospects?|perspective|open[- ]door|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
     r"членств\w*|вступ\w*|запрошен\w*)\b"
 )
 #: Heading for NATO, or insisting on it, is talk about membership even without the word:
@@ -72,7 +72,8 @@ NATO_GOAL = ci(
     r"\b(give up|gave up|giving up|abandon\w*|drop\w*|renounc\w*|forgo\w*)( on)? (NATO|the Alliance)\b|"
     r"\b(neutral|non-bloc|non-aligned) status\b|\bneutrality\b|\bneutral Ukraine\b|\bremain neutral\b|"
     r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b|"
-    r"\bforget (about )?(joining )?(NATO|the Alliance)\b|\bnon-(membership|accession)\b"
+    r"\bforget (about )?(joining )?(NATO|the Alliance)\b|\bnon-(membership|accession)\b|"
+    r"\bNATO future\b|\bfuture in (NATO|the Alliance)\b"
 )
 #: A lone sentence about "accession" with no NATO in it: read as NATO accession unless the
 #: EU (or another club) is named.
@@ -99,11 +100,28 @@ SUPPORT = [
     (
         "required",
         r"\b(no|not|never)\b(?:\W+\w+){1,8}?\W+without\b(?:\W+\w+){0,3}?\W+(NATO|membership|accession)\b|"
-        r"\bwithout (it|membership|NATO|NATO membership)\b,?(?:\W+\w+){0,3}?\W+(impossible|cannot|can't|no)\b",
+        r"\bwithout (it|membership|NATO|NATO membership)\b,?(?:\W+\w+){0,3}?\W+(impossible|cannot|can't|no|need|needs|"
+        r"have to|has to)\b|\bif\b[^,]{0,40}\b(not|never) (in|a member of|join\w*|admitted to) (NATO|the Alliance)\b",
     ),
     (
         "inevitable",
-        r"\b(inevitable|irreversible|inevitably|(only )?a (matter|question) of time|no doubt|certainly)\b",
+        r"\b(inevitable|irreversible|inevitably|((only|just|merely) )?(a )?(matter|question) of (time|political will)|"
+        r"when,? not if|no doubt|certainly)\b",
+    ),
+    (
+        "no-one-doubts",
+        r"\b(no one|nobody|none)\b(?:\W+\w+){0,3}?\W+(questions?|doubts?|disputes?|denies|denied|questioned)\b",
+    ),
+    (
+        "want",
+        r"\b(hope[sd]? (for|to (join|receive|get|become|see))|count(s|ed)? on (an? )?(invitation|membership)|"
+        r"expect(s|ed)?\b(?:\W+\w+){0,2}?\W+to (join|become|be invited|be admitted|receive)|"
+        r"want(s|ed)? (to join|membership|an invitation)|look(s|ing)? forward to)\b",
+    ),
+    (
+        "good-eval",
+        r"\b((a |the )?(fair|right|correct|logical|historic|just|wise|good|natural) (decision|step|move|choice)|"
+        r"non-negotiable|not (subject to|up for) (negotiation|discussion|debate|bargaining))\b",
     ),
     (
         "guarantee",
@@ -126,7 +144,7 @@ SUPPORT = [
     (
         "will-join",
         r"\b(will|would|going to|shall)\b(?:\W+\w+){0,2}?\W+(join|joining|become (a )?(full )?(NATO )?member|"
-        r"be (a )?(full )?(NATO )?member|be admitted|be in NATO)\b",
+        r"be (a )?(full )?(NATO )?member|be admitted|be in NATO|(formally )?invite)\b",
     ),
     (
         "no-alternative",
@@ -173,14 +191,15 @@ OPPOSE = [
     ),
     (
         "off-table",
-        r"\b(unrealistic|unrealizable|impossible(?! to\b)|off the table|not (\w+ )?on the (table|agenda)|"
+        r"\b(unrealistic|unrealizable|impossible(?! to\b)|off the table|(not|never) (\w+ )?on the (table|agenda)|"
         r"out of the question|no longer on the (table|agenda)|non-starter|pipe dream|illusion|illusory|fantasy|"
         r"(can|should|must|may) forget|(does not|doesn't|will not|won't) arise|premature|"
         r"(not|never) going to happen|(will not|won't|will never|would never) happen)\b",
     ),
     (
         "war-risk",
-        r"\b(would|will|could|might)\b(?:\W+\w+){0,2}?\W+(mean|lead to|trigger|provoke|cause|result in|spark|start|drag\w*)\b"
+        r"\b((would|will|could|might)\b(?:\W+\w+){0,2}?\W+)?(mean|means|lead to|leads to|trigger|triggers|provoke|provokes|"
+        r"cause|causes|result in|results in|spark|sparks|start|drag\w*|equals?)\b"
         r"(?:\W+\w+){0,4}?\W+(war|World War( III)?|escalation|conflict|confrontation|catastrophe)\b",
     ),
     (
@@ -198,7 +217,7 @@ OPPOSE = [
     ),
     (
         "give-up",
-        r"\b(give(s)? up|gave up|giving up|drop(s|ped|ping)?|abandon\w*|renounc\w*|renunciation|forgo\w*|shelv\w*|(set|sets|setting|put|puts|putting) aside|withdraw\w*|concessions?|concede[sd]?|trade(s|d)? away)\b",
+        r"\b(give(s)? up|gave up|giving up|drop(s|ped|ping)?|abandon\w*|renounc\w*|renunciation|forgo\w*|shelv\w*|(set|sets|setting|put|puts|putting) aside|withdraw\w*|concessions?|concede[sd]?|trad(e|es|ed|ing)( away)?)\b",
     ),
     (
         "neutrality",
@@ -219,14 +238,26 @@ OPPOSE = [
     (
         "not-tolerate",
         r"\b(red line|unacceptable|countermeasures|threat to (our|Russia's|Russian) security|"
-        r"(existential|direct|serious|grave|major) threat|threat to Russia)\b",
+        r"(existential|direct|serious|grave|major) threat|threat to Russia|threaten\w* (Russia|our|Russian))\b",
     ),
-    ("delay", r"\b(delay(s|ed|ing)?|postpone[sd]?|put off|freeze[sd]?|in brackets)\b"),
+    (
+        "delay",
+        r"\b(delay(s|ed|ing)?|postpone[sd]?|put off|freeze[sd]?|in brackets|(must|should|has to|have to|will have to|can) wait)\b",
+    ),
+    (
+        "sympathy",
+        r"\bunderstands? (Russia|Moscow|Putin|the Kremlin)(’s|'s)? (concerns?|position|fears?|feelings?|point of view)\b",
+    ),
+    (
+        "bad-eval",
+        r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+)\b",
+    ),
     ("neither-nor", r"\bneither\b.{0,40}\bnor\b"),
 ]
 #: Cues that carry their own negation, tried first where cues overlap.
 SELF_NEGATED = (
     "no-expansion",
+    "no-one-doubts",
     "partial-refused",
     "no-alternative",
     "off-table",
@@ -244,8 +275,16 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "support": ("support", "back", "endorse", "favo", "welcom", "champion"),
     "should-join": ("should", "must", "ought", "has to", "have to", "need"),
     "partial-refused": ("part",),
-    "required": ("without",),
-    "inevitable": ("inevitabl", "irreversibl", "of time", "no doubt", "certainly"),
+    "required": ("without", "if "),
+    "inevitable": (
+        "inevitabl",
+        "irreversibl",
+        "question of",
+        "matter of",
+        "not if",
+        "no doubt",
+        "certainly",
+    ),
     "guarantee": ("guarantee", "protection", "way to"),
     "goal": (
         "goal",
@@ -346,14 +385,19 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "withdraw",
         "concession",
         "conced",
-        "trade",
+        "trad",
     ),  # fmt: skip
     "neutrality": ("neutral", "non-", "outside", "stay"),
     "no-expansion": ("expan", "enlarg"),
     "prevent": ("prevent", "stop", "keep", "bar", "door"),
     "changed-mind": ("mind", "backed"),
     "not-tolerate": ("red line", "unacceptable", "countermeasure", "threat"),
-    "delay": ("delay", "postpone", "put off", "freez", "bracket"),
+    "delay": ("delay", "postpone", "put off", "freez", "bracket", "wait"),
+    "sympathy": ("understand",),
+    "bad-eval": ("betrayal", "danger", "provoca", "reckless", "a threat", "destabili"),
+    "no-one-doubts": ("no one", "nobody", "none"),
+    "want": ("hope", "count", "expect", "want", "forward to"),
+    "good-eval": ("decision", "step", "move", "choice", "negotia", "up for"),
     "neither-nor": ("neither",),
 }
 #: Every cue, self-negated ones first: (name, compiled pattern, polarity, triggers).
