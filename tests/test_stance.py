@@ -74,6 +74,20 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         # a condition for progress states no position; reforms are conditional backing
         ("Media freedom is important for Ukraine's progress towards NATO, G7 ambassadors say", {}),
         ("Rutte said that reforms are key to Ukraine's path towards NATO.", {"Mark Rutte": "support"}),
+        # a judgement composes with what it judges; alone it judges membership
+        ("Abandoning the NATO course would be a betrayal, Kuleba said.", {"Dmytro Kuleba": "support"}),
+        ("Orbán called Ukraine's accession to NATO a dangerous provocation.", {"Viktor Orbán": "oppose"}),
+        ("Ukraine's neutrality is not up for negotiation - Lavrov", {"Sergey Lavrov": "oppose"}),
+        # wanting, hoping, expecting
+        ("Sybiha hopes for an invitation to join NATO next year", {"Andrii Sybiha": "support"}),
+        ("Merz does not expect Kyiv to be admitted to NATO soon", {"Friedrich Merz": "oppose"}),
+        # membership as a road to war, with or without a modal
+        ("Fico: Ukraine in NATO means a world war", {"Robert Fico": "oppose"}),
+        # the alternative to membership is worse
+        ("If Ukraine is not admitted to NATO, it will need its own nuclear deterrent - Zelensky",
+         {"Volodymyr Zelenskyy": "support"}),
+        # the passive: who was asked holds nothing
+        ("Rutte was asked about Ukraine's NATO membership at the press conference.", {}),
         # NATO but not membership
         ("NATO allies agreed at the summit to raise defence spending to 5% of GDP.", {}),
         ("The US, NATO and the EU must provide Ukraine with Article 5-like security guarantees.", {}),

@@ -157,6 +157,7 @@ SUPPORT = [
     ),
     (
         "calls-for",
+        r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bbeing )"  # not the passive: "was asked"
         r"\b(call(s|ed)? (on|for|to)|urge[sd]?|ask(s|ed)?|demand(s|ed)?|insist(s|ed)?|push(es|ed)? for|press(es|ed)? for|advocate[sd]?)\b",
     ),
     (
