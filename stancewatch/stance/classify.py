@@ -15,6 +15,7 @@ from stancewatch.stance.lexicon import (
     CONDITION,
     CUES,
     FALSE_NEGATION,
+    NEG_RAISING,
     NEGATOR,
     REFORMS,
     SELF_NEGATED,
@@ -28,6 +29,8 @@ from stancewatch.stance.lexicon import (
 COMPOSABLE = {"support", "oppose", "calls-for", "accept", "criticise"}
 #: Cues whose pattern lets words in between: a negator there negates the cue.
 GAPPED = {"should-join", "guarantee", "benefit", "will-join", "see-in", "want"}
+#: What someone is blamed for: its own cue, not the object of the blame.
+CHARGES = {"war-cause"}
 #: Cues that judge the cue before them; alone, they judge membership itself.
 JUDGEMENTS = {"good-eval", "bad-eval"}
 _BREAK = re.compile(r",|;|\band\b|\bwhile\b|\bbut\b")
@@ -80,7 +83,10 @@ def _compose(
 def _composes(head: str, tail: str) -> bool:
     """``head`` takes ``tail`` as its object ("rejects calls to abandon"), or ``tail`` judges
     ``head`` ("giving up on NATO would be a betrayal")."""
-    return head in COMPOSABLE or tail.split(">")[-1].split("+")[0] in JUDGEMENTS
+    last = tail.split(">")[-1].split("+")[0]
+    if last in CHARGES:
+        return False  # "blamed X for provoking the war": the charge is not blame's object
+    return head in COMPOSABLE or last in JUDGEMENTS
 
 
 def _adjacent(clause: str, a: tuple[int, int, str, int], b: tuple[int, int, str, int]) -> bool:
@@ -126,7 +132,10 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         inner = lower[start:end] if name in GAPPED else ""  # "will never join"
         before = FALSE_NEGATION.sub(" ", before + " " + inner)
         previous_end = end if name in COMPOSABLE else previous_end
-        if name not in SELF_NEGATED and NEGATOR.search(before):
+        negated = bool(NEGATOR.search(before)) or bool(
+            NEG_RAISING.search(lower, previous_end, start)
+        )
+        if name not in SELF_NEGATED and negated:
             polarity, confidence = -polarity, confidence - 0.05
             tags.append("negated")
         if SUBSTITUTE.search(_window_after(lower, end, 8)):
@@ -136,7 +145,8 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
     votes = _compose(clause, kept, votes)
     total = sum(v[0] for v in votes)
     if total == 0:
-        polarity, cue, confidence, at = votes[-1]  # a tie: the last word decides
+        # a tie: the strongest cue decides, and among equals the last word
+        polarity, cue, confidence, at = max(votes, key=lambda v: (v[2], v[3]))
         confidence = min(confidence, 0.6)
     else:
         sign = 1 if total > 0 else -1

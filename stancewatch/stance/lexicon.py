@@ -61,7 +61,7 @@ NATO = re.compile(
 MEMBERSHIP = ci(
     r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admit(ted)?|admission|invit(e|es|ed|ing|ation)|"
     r"bid|aspirations?|ambitions?|dreams?|goal|integration|enlargement|expansion|expand(s|ed|ing)?|entry|enter|"
-    r"accept(s|ed|ing)?|prospects?|perspective|open[- ]door|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
+    r"accept(s|ed|ing)?|prospects?|perspective|open[- ]door|in the alliance|into the alliance|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
     r"членств\w*|вступ\w*|запрошен\w*)\b"
 )
 #: Heading for NATO, or insisting on it, is talk about membership even without the word:
@@ -85,7 +85,8 @@ LONE_MEMBERSHIP = ci(
 SUPPORT = [
     (
         "support",
-        r"\b(support(s|ed|ing)?|backs?|backed|backing|endorse[sd]?|favou?rs?|in favou?r of|welcome[sd]?|champion(s|ed)?)\b",
+        r"\b(support(s|ed|ing)?|backs?|backed|backing|endorse[sd]?|favou?rs?|in favou?r of|welcome[sd]?|champion(s|ed)?|"
+        r"supporters?|proponents?|advocates?|backers?)\b",
     ),
     (
         "should-join",
@@ -101,7 +102,8 @@ SUPPORT = [
         "required",
         r"\b(no|not|never)\b(?:\W+\w+){1,8}?\W+without\b(?:\W+\w+){0,3}?\W+(NATO|membership|accession)\b|"
         r"\bwithout (it|membership|NATO|NATO membership)\b,?(?:\W+\w+){0,3}?\W+(impossible|cannot|can't|no|need|needs|"
-        r"have to|has to)\b|\bif\b[^,]{0,40}\b(not|never) (in|a member of|join\w*|admitted to) (NATO|the Alliance)\b",
+        r"have to|has to)\b|\bif\b[^,]{0,40}\b(not|never|cannot|can't) (be )?(in|a member of|join\w*|admitted to) "
+        r"(NATO|the Alliance)\b",
     ),
     (
         "inevitable",
@@ -126,7 +128,7 @@ SUPPORT = [
     (
         "guarantee",
         r"\b(only|best|cheapest|strongest|surest|safest|most \w+|effective|real|reliable|ultimate|true)\b"
-        r"(?:\W+\w+){0,2}?\W+(guarantee|protection|form of protection|way to (stop|end|deter|protect|secure))",
+        r"(?:\W+\w+){0,2}?\W+(guarantee|protection|form of protection|way to (stop|end|deter|protect|secure|ensure|guarantee|achieve|keep))",
     ),
     (
         "goal",
@@ -135,7 +137,7 @@ SUPPORT = [
         r"(remains?|stays?|keeps?|kept|be) open|open[- ]door|encourag\w+)\b",
     ),
     ("achievable", r"\b(achievable|feasible|realistic|possible)\b"),
-    ("deserves", r"\b(deserves?|deserved|has earned|have earned|merits?)\b"),
+    ("deserves", r"\b(deserves?|deserved|(has|have|had) earned|merits?)\b"),
     (
         "pursue",
         r"\b(pursu(e|es|ed|ing)|seek(s|ing)?|sought|striv(e|es|ing)|strove|aspir(e|es|ing)|"
@@ -171,13 +173,24 @@ SUPPORT = [
         r"\b(will|would|can|could)\b(?:\W+(?!not\b|never\b|t\b)\w+){0,2}?\W+(help|send|become|bring|ensure|strengthen|protect|deter|stop|guarantee|make)\b|\b(clear|strong|strongest|powerful) signal\b",
     ),
     ("loss", r"\b(great|huge|big|serious) (loss|mistake)\b"),
-    ("see-in", r"\bsee(s)? Ukraine\b(?:\W+\w+){0,3}?\W+(member|in NATO|in the Alliance)"),
+    (
+        "see-in",
+        r"\bsee(s|n)? Ukraine\b(?:\W+\w+){0,3}?\W+(member|in NATO|in the Alliance)|"
+        r"\bsee(s|n)? (a |any )?(place|future|room) for Ukraine in (NATO|the Alliance)",
+    ),
     ("vote-for", r"\b(vote|voted|votes) for\b|\b\d+% support\b"),
 ]
 OPPOSE = [
     (
         "oppose",
-        r"\b(oppos(e|es|ed|ing|ition to)|against(?!\W+(\w+\W+){0,3}(aggression|ambitions|attacks?|invasion|threats?|war)\b)|reject(s|ed|ing)?|rule[sd]? out|veto(es|ed)?|block(s|ed|ing)?|obstruct\w*)\b",
+        r"\b(oppos(e|es|ed|ing|ition to)|(?<!fight )(?<!fighting )(?<!struggle )(?<!defence )(?<!defense )(?<!war )"
+        r"against(?!\W+(\w+\W+){0,3}(aggression|ambitions|attacks?|invasion|threats?|war|Russia|Moscow|the aggressor)\b)|reject(s|ed|ing)?|rule[sd]? out|veto(es|ed)?|block(s|ed|ing)?|obstruct\w*|opponents?)\b",
+    ),
+    (
+        "excluded",
+        r"\b(not|never) (include|including|includes|included|mention\w*|contain\w*)\b(?:\W+\w+){0,2}?\W+(NATO|membership)\b|"
+        r"\bexclud\w+ (NATO|membership)\b|\bwithout (NATO )?membership\b|"
+        r"\bnot (\w+ )?part of the (\w+ )?(plan|deal|agreement|framework|proposal|package|settlement)\b",
     ),
     ("not-ready", r"\b(not|n't|never) (yet )?(ready|prepared|willing) (to|for)\b"),
     (
@@ -188,7 +201,8 @@ OPPOSE = [
     ),
     (
         "war-cause",
-        r"\b(causes? of the (war|conflict)|root causes?|provok\w+|provocation|reason for the (war|invasion))\b",
+        r"\b(causes? of the (war|conflict)|root causes?|provok\w+|provocation|"
+        r"reasons? for (its |the )?([\w-]+ )?(war|invasion))\b",
     ),
     (
         "off-table",
@@ -232,7 +246,7 @@ OPPOSE = [
     ),
     (
         "prevent",
-        r"\b(prevent(s|ed|ing)?|stop(s|ped)? Ukraine from|keep(s)? Ukraine out|bar(s|red|ring)? (it|Ukraine|Kyiv|us|them) from|"
+        r"\b(prevent(s|ed|ing)?|stop(s|ped)? Ukraine from|keep(s)? Ukraine out|(restrictions?|limits?|caps?|bans?) on|bar(s|red|ring)? (it|Ukraine|Kyiv|us|them) from|"
         r"(shut|shuts|close|closes|closed|closing) the door)\b",
     ),
     ("changed-mind", r"\b(changed|change[sd]?) (its|his|her|their) mind\b|\bbacked (down|away)\b"),
@@ -258,6 +272,7 @@ OPPOSE = [
 #: Cues that carry their own negation, tried first where cues overlap.
 SELF_NEGATED = (
     "no-expansion",
+    "excluded",
     "no-one-doubts",
     "partial-refused",
     "no-alternative",
@@ -273,7 +288,7 @@ SELF_NEGATED = (
 #: Substrings one of which a clause must contain for a cue's pattern to be tried at all: a
 #: cheap test in C that spares most of the regex work (the engine reads 800-word articles).
 TRIGGERS: dict[str, tuple[str, ...]] = {
-    "support": ("support", "back", "endorse", "favo", "welcom", "champion"),
+    "support": ("support", "back", "endorse", "favo", "welcom", "champion", "proponent", "advocat"),
     "should-join": ("should", "must", "ought", "has to", "have to", "need"),
     "partial-refused": ("part",),
     "required": ("without", "if "),
@@ -342,7 +357,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "loss": ("loss", "mistake"),
     "see-in": ("see",),
     "vote-for": ("vote", "%"),
-    "oppose": ("oppos", "against", "reject", "rule", "veto", "block", "obstruct"),
+    "oppose": ("oppos", "against", "reject", "rule", "veto", "block", "obstruct", "opponent"),
     "not-ready": ("ready", "prepared", "willing"),
     "criticise": (
         "resist",
@@ -358,7 +373,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "back",
         "feet",
     ),  # fmt: skip
-    "war-cause": ("cause", "provo", "reason for"),
+    "war-cause": ("cause", "provo", "reason"),
     "cannot-join": (
         "cannot",
         "can't",
@@ -390,7 +405,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),  # fmt: skip
     "neutrality": ("neutral", "non-", "outside", "stay"),
     "no-expansion": ("expan", "enlarg"),
-    "prevent": ("prevent", "stop", "keep", "bar", "door"),
+    "prevent": ("prevent", "stop", "keep", "bar", "door", "restriction", "limit", "cap", "ban"),
+    "excluded": ("includ", "mention", "contain", "exclud", "without", "part of"),
     "changed-mind": ("mind", "backed"),
     "not-tolerate": ("red line", "unacceptable", "countermeasure", "threat"),
     "delay": ("delay", "postpone", "put off", "freez", "bracket", "wait"),
@@ -458,6 +474,8 @@ RELATIVE = ci(
     r"\b(countries|states|nations|allies|members|those|people|leaders|politicians|parties|officials|"
     r"governments|capitals|partners|others)\s+(that|who|which)\b"
 )
+#: "did not believe membership was realistic": a negated belief negates the clause it governs.
+NEG_RAISING = ci(r"\b(not|n't|never) (believe|think|consider|expect|see)\b")
 #: Phrases with a negator that negate nothing ("no doubt that", "not only").
 FALSE_NEGATION = ci(r"\b(no doubt|not only|no longer|without doubt|no matter)\b")
 #: Negators and their reach: a cue with one of these in the few words before it is flipped.
