@@ -26,7 +26,10 @@ from stancewatch.stance.lexicon import (
 )
 
 #: Cues that take another cue as their object.
-COMPOSABLE = {"support", "oppose", "calls-for", "accept", "criticise"}
+COMPOSABLE = {"support", "oppose", "calls-for", "accept", "criticise", "reluctance"}
+#: Cues that already judge membership: a judgement does not compose with them.
+EVALUATIVE = {"off-table", "bad-eval", "good-eval", "achievable", "inevitable", "war-risk",
+              "not-tolerate", "guarantee", "benefit", "loss"}  # fmt: skip
 #: Cues whose pattern lets words in between: a negator there negates the cue.
 GAPPED = {"should-join", "guarantee", "benefit", "will-join", "see-in", "want"}
 #: What someone is blamed for: its own cue, not the object of the blame.
@@ -73,7 +76,8 @@ def _compose(
             i -= 1
             head = votes[i]
             polarity, cue = head[0] * polarity, f"{head[1]}>{cue}"
-            confidence, at = max(confidence, head[2]), head[3]
+            # a composed reading is more specific than either cue alone
+            confidence, at = min(0.95, max(confidence, head[2]) + 0.02), head[3]
         out.append((polarity, cue, confidence, at))
         i -= 1
     out.reverse()
@@ -83,10 +87,14 @@ def _compose(
 def _composes(head: str, tail: str) -> bool:
     """``head`` takes ``tail`` as its object ("rejects calls to abandon"), or ``tail`` judges
     ``head`` ("giving up on NATO would be a betrayal")."""
-    last = tail.split(">")[-1].split("+")[0]
-    if last in CHARGES:
+    h, t = head.split("+")[0], tail.split(">")[0].split("+")[0]
+    if t in CHARGES:
         return False  # "blamed X for provoking the war": the charge is not blame's object
-    return head in COMPOSABLE or last in JUDGEMENTS
+    if h in JUDGEMENTS or t in JUDGEMENTS:
+        # a judgement judges an act ("giving up would be a betrayal"), not another judgement
+        # ("a dangerous illusion")
+        return (t if h in JUDGEMENTS else h) not in EVALUATIVE
+    return h in COMPOSABLE
 
 
 def _adjacent(clause: str, a: tuple[int, int, str, int], b: tuple[int, int, str, int]) -> bool:

@@ -69,7 +69,8 @@ MEMBERSHIP = ci(
 NATO_GOAL = ci(
     r"\b(towards?|closer to|without( an?| the)?)\s+(NATO|the Alliance)\b|"
     r"\b(way|road|path|journey|progress|door|doors) (to|into|towards?) (NATO|the Alliance)\b|"
-    r"\b(give up|gave up|giving up|abandon\w*|drop\w*|renounc\w*|forgo\w*)( on)? (NATO|the Alliance)\b|"
+    r"\b(give up|gave up|given up|giving up|abandon\w*|drop\w*|renounc\w*|forgo\w*)( on)? (NATO|the Alliance)\b|"
+    r"\b(close|closes|closed|closing|shut|shuts|open|opens|opened|keep|keeps) the door\b|"
     r"\b(neutral|non-bloc|non-aligned) status\b|\bneutrality\b|\bneutral Ukraine\b|\bremain neutral\b|"
     r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b|"
     r"\bforget (about )?(joining )?(NATO|the Alliance)\b|\bnon-(membership|accession)\b|"
@@ -167,12 +168,21 @@ SUPPORT = [
         r"\b(accelerat\w+|speed(s|ed)? up|fast-track\w*|closer to|(progress|steps?|movement|moving|advanc\w+) "
         r"(towards|toward|on))\b",
     ),
-    ("accept", r"\b(accept(s|ed)?|tolerate[sd]?|allow(s|ed)?|agree(s|d)? to)\b"),
+    (
+        "accept",
+        r"\b(accept(s|ed)?|tolerate[sd]?|allow(s|ed)?|agree(s|d)? to|recogni[sz](e|es|ed))\b",
+    ),
+    (
+        "ready",
+        r"(?<!not )(?<!never )(?<!n't )\b(ready|prepared|willing|eager) to (join|become (a )?(NATO )?member|be (invited|admitted))\b|"
+        r"\bappl(y|ies|ied) (to join|for (NATO )?membership)\b|\bapplication (to join|for (NATO )?membership)\b",
+    ),
+    ("invite", r"\binvit(e|es|ed|ing) (Ukraine|Kyiv)\b"),
     (
         "benefit",
         r"\b(will|would|can|could)\b(?:\W+(?!not\b|never\b|t\b)\w+){0,2}?\W+(help|send|become|bring|ensure|strengthen|protect|deter|stop|guarantee|make)\b|\b(clear|strong|strongest|powerful) signal\b",
     ),
-    ("loss", r"\b(great|huge|big|serious) (loss|mistake)\b"),
+    ("loss", r"\b(great|huge|big|serious) loss\b"),
     (
         "see-in",
         r"\bsee(s|n)? Ukraine\b(?:\W+\w+){0,3}?\W+(member|in NATO|in the Alliance)|"
@@ -232,7 +242,7 @@ OPPOSE = [
     ),
     (
         "give-up",
-        r"\b(give(s)? up|gave up|giving up|drop(s|ped|ping)?|abandon\w*|renounc\w*|renunciation|forgo\w*|shelv\w*|(set|sets|setting|put|puts|putting) aside|withdraw\w*|concessions?|concede[sd]?|trad(e|es|ed|ing)( away)?)\b",
+        r"\b(give(s)? up|gave up|given up|giving up|drop(s|ped|ping)?|abandon\w*|renounc\w*|renunciation|forgo\w*|shelv\w*|(set|sets|setting|put|puts|putting) aside|withdraw\w*|concessions?|concede[sd]?|trad(e|es|ed|ing)( away)?)\b",
     ),
     (
         "neutrality",
@@ -261,11 +271,12 @@ OPPOSE = [
     ),
     (
         "sympathy",
-        r"\bunderstands? (Russia|Moscow|Putin|the Kremlin)(’s|'s)? (concerns?|position|fears?|feelings?|point of view)\b",
+        r"\bunderstands? (Russia|Moscow|Putin|the Kremlin)(’s|'s)? (concerns?|position|fears?|feelings?|point of view)\b|"
+        r"\bsides? with (Russia|Moscow|Putin|the Kremlin)\b",
     ),
     (
         "bad-eval",
-        r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+)\b",
+        r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+|(a |an? \w+ )?mistake)\b",
     ),
     ("neither-nor", r"\bneither\b.{0,40}\bnor\b"),
 ]
@@ -352,9 +363,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "moving",
         "advanc",
     ),  # fmt: skip
-    "accept": ("accept", "tolerat", "allow", "agree"),
+    "accept": ("accept", "tolerat", "allow", "agree", "recogni"),
     "benefit": ("will", "would", "can", "could", "signal"),
-    "loss": ("loss", "mistake"),
+    "loss": ("loss",),
+    "ready": ("ready", "prepared", "willing", "eager", "appl"),
+    "invite": ("invit",),
     "see-in": ("see",),
     "vote-for": ("vote", "%"),
     "oppose": ("oppos", "against", "reject", "rule", "veto", "block", "obstruct", "opponent"),
@@ -410,8 +423,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "changed-mind": ("mind", "backed"),
     "not-tolerate": ("red line", "unacceptable", "countermeasure", "threat"),
     "delay": ("delay", "postpone", "put off", "freez", "bracket", "wait"),
-    "sympathy": ("understand",),
-    "bad-eval": ("betrayal", "danger", "provoca", "reckless", "a threat", "destabili"),
+    "sympathy": ("understand", "side"),
+    "bad-eval": ("betrayal", "danger", "provoca", "reckless", "a threat", "destabili", "mistake"),
     "no-one-doubts": ("no one", "nobody", "none"),
     "want": ("hope", "count", "expect", "want", "forward to"),
     "good-eval": ("decision", "step", "move", "choice", "negotia", "up for"),
