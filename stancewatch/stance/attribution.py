@@ -33,6 +33,8 @@ _SAID_AFTER = re.compile(
     r"(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*(?:\s+(?:said|says|told|added|warned|stressed|noted|wrote|"
     r"believes|insisted|argued)\b[^,]{0,40})?\s*[.!]?\s*$"
 )
+#: "warns NATO against", "warned allies not to": someone addressed, then what not to do.
+_ADDRESSEE = re.compile(r"\s+(the\s+)?[\w.-]+(\s+[\w.-]+){0,2}?\s+(against|not to)\b")
 _THAT = re.compile(r"^\W*(that|,)\s+")
 
 
@@ -41,6 +43,7 @@ class Speaker:
     mention: Mention
     how: str  # dash | colon | according-to | speech | quote-line | headline
     staff: bool = False  # "Rutte's aide": the principal's side holds it
+    warns: bool = False  # "X warns Y against ...": Y is addressed, X holds the position
 
 
 def _pick(mentions: list[Mention], text: str) -> tuple[Mention, bool] | None:
@@ -121,7 +124,8 @@ def find_speaker(
             that = _THAT.match(low_of(text, content_lo, hi))
             if that:
                 content_lo += that.end()
-            return Speaker(chosen, "speech", _staff(text, chosen)), content_lo, hi
+            warns = m.group().startswith("warn") and bool(_ADDRESSEE.match(low, m.end()))
+            return Speaker(chosen, "speech", _staff(text, chosen), warns), content_lo, hi
     return None, lo, hi
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from stancewatch.stance.lexicon import (
     CONDITION,
     CUES,
+    EXCHANGE,
     FALSE_NEGATION,
     NEG_RAISING,
     NEGATOR,
@@ -29,7 +30,7 @@ from stancewatch.stance.lexicon import (
 COMPOSABLE = {"support", "oppose", "calls-for", "accept", "criticise", "reluctance"}
 #: Cues that already judge membership: a judgement does not compose with them.
 EVALUATIVE = {"off-table", "bad-eval", "good-eval", "achievable", "inevitable", "war-risk",
-              "not-tolerate", "guarantee", "benefit", "loss"}  # fmt: skip
+              "not-tolerate", "guarantee", "benefit", "loss", "no-veto"}  # fmt: skip
 #: Cues whose pattern lets words in between: a negator there negates the cue.
 GAPPED = {"should-join", "guarantee", "benefit", "will-join", "see-in", "want"}
 #: What someone is blamed for: its own cue, not the object of the blame.
@@ -105,8 +106,11 @@ def _adjacent(clause: str, a: tuple[int, int, str, int], b: tuple[int, int, str,
 
 def classify(text: str, lo: int, hi: int) -> Verdict | None:
     """The stance ``text[lo:hi]`` expresses, or None when no cue is there."""
-    clause = text[lo:hi]
     lower = low_of(text, lo, hi)
+    exchange = EXCHANGE.search(lower)
+    if exchange is not None and exchange.start() > 0:
+        hi, lower = lo + exchange.start(), lower[: exchange.start()]
+    clause = text[lo:hi]
     found: list[tuple[int, int, str, int]] = []  # start, end, name, polarity
     wanted: set[int] = set()
     for trigger in set(TRIGGER_RE.findall(lower)):
@@ -146,7 +150,9 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         if name not in SELF_NEGATED and negated:
             polarity, confidence = -polarity, confidence - 0.05
             tags.append("negated")
-        if SUBSTITUTE.search(_window_after(lower, end, 8)):
+        if SUBSTITUTE.search(_window_after(lower, end, 8)) and not any(
+            k[2] == "instead-of" and k[0] >= end for k in kept
+        ):  # with "instead of membership" as a cue of its own, the composition decides
             polarity, confidence = -polarity, 0.8
             tags.append("substitute")
         votes.append((polarity, "+".join(tags), confidence, lo + start))

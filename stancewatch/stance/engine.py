@@ -27,6 +27,8 @@ from stancewatch.stance.lexicon import (
 from stancewatch.stance.matcher import ActorMatcher, Mention
 from stancewatch.stance.sentences import Span, split
 
+#: Cues that state the speaker's own position whoever is named in them.
+SPEAKER_OWN = {"should-join", "no-veto"}
 #: The country whose membership is the question: in others' words it is the topic.
 CANDIDATE = "Ukraine"
 #: "Besides US and Germany, other countries that oppose": the list is part of the antecedent.
@@ -187,6 +189,13 @@ class StanceEngine:
             if own is None and speaker.how == "speech" and span.start < speaker.mention.start:
                 # a quote split around its speaker: '"Ukraine will be in NATO," X said, "..."'
                 own = classify(text, span.start, speaker.mention.start)
+            if own is not None and (
+                speaker.warns or own.cue.split(">")[0].split("+")[0] in SPEAKER_OWN
+            ):
+                # "NATO must invite Ukraine, - Kuleba", "Kallas: Russia has no say on ...":
+                # those named are addressed or denied a say; the speaker holds the position
+                side = self._side(speaker.mention.actor)
+                holders = {k: h for k, h in holders.items() if k in side}
             if CANDIDATE in holders and CANDIDATE not in self._side(speaker.mention.actor):
                 # "Biden says Ukraine is not ready": Ukraine is the topic of the speaker's words
                 del holders[CANDIDATE]

@@ -59,7 +59,7 @@ NATO = re.compile(
 )
 #: ... and about membership, not guarantees or summits in general.
 MEMBERSHIP = ci(
-    r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admit(ted)?|admission|invit(e|es|ed|ing|ation)|"
+    r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admit(s|ted|ting)?|admission|part of (NATO|the Alliance)|invit(e|es|ed|ing|ation)|"
     r"bid|aspirations?|ambitions?|dreams?|goal|integration|enlargement|expansion|expand(s|ed|ing)?|entry|enter|"
     r"accept(s|ed|ing)?|prospects?|perspective|open[- ]door|in the alliance|into the alliance|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
     r"членств\w*|вступ\w*|запрошен\w*)\b"
@@ -69,7 +69,10 @@ MEMBERSHIP = ci(
 NATO_GOAL = ci(
     r"\b(towards?|closer to|without( an?| the)?)\s+(NATO|the Alliance)\b|"
     r"\b(way|road|path|journey|progress|door|doors) (to|into|towards?) (NATO|the Alliance)\b|"
-    r"\b(give up|gave up|given up|giving up|abandon\w*|drop\w*|renounc\w*|forgo\w*)( on)? (NATO|the Alliance)\b|"
+    r"\b(give up|gave up|given up|giving up|abandon\w*|drop\w*|renounc\w*|renunciation|forgo\w*)( on| of)? "
+    r"(NATO|the Alliance)\b|"
+    r"\bpart of (NATO|the Alliance)\b|\b(NATO|Alliance)( that| which)? includ\w+ Ukraine\b|"
+    r"\bright to choose (its |their )?(own )?alliances?\b|"
     r"\b(close|closes|closed|closing|shut|shuts|open|opens|opened|keep|keeps) the door\b|"
     r"\b(neutral|non-bloc|non-aligned) status\b|\bneutrality\b|\bneutral Ukraine\b|\bremain neutral\b|"
     r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b|"
@@ -124,7 +127,20 @@ SUPPORT = [
     (
         "good-eval",
         r"\b((a |the )?(fair|right|correct|logical|historic|just|wise|good|natural) (decision|step|move|choice)|"
-        r"non-negotiable|not (subject to|up for) (negotiation|discussion|debate|bargaining))\b",
+        r"non-negotiable|not (subject to|up for) (negotiation|discussion|debate|bargaining)|"
+        r"(a )?(matter|question) of (\w+ )?(security|survival)|in (the|our|Europe's|everyone's) (\w+ )?interests?|"
+        r"(strengthen|strengthens) (NATO|the Alliance|Europe)|make (NATO|the Alliance|Europe) (stronger|safer))\b",
+    ),
+    (
+        "no-veto",
+        r"\b((has|have) no (say|veto|right)|(no|not have a) veto\b|(will|does|do|can) not (decide|dictate)|"
+        r"(cannot|can't|won't) (decide|dictate)|"
+        r"no (third )?(country|party|one)( else)?\b(?:\W+\w+){0,3}?\W+(veto|say))\b",
+    ),
+    (
+        "with-ukraine",
+        r"\b(NATO|Alliance)( that| which)? (includes?|including|with) Ukraine\b|"
+        r"\bright to choose (its |their )?(own )?(alliances?|security arrangements|path)\b",
     ),
     (
         "guarantee",
@@ -262,7 +278,7 @@ OPPOSE = [
     ("changed-mind", r"\b(changed|change[sd]?) (its|his|her|their) mind\b|\bbacked (down|away)\b"),
     (
         "not-tolerate",
-        r"\b(red line|unacceptable|countermeasures|threat to (our|Russia's|Russian) security|"
+        r"\b(countermeasures|threat to (our|Russia's|Russian) security|"
         r"(existential|direct|serious|grave|major) threat|threat to Russia|threaten\w* (Russia|our|Russian))\b",
     ),
     (
@@ -276,13 +292,19 @@ OPPOSE = [
     ),
     (
         "bad-eval",
-        r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+|(a |an? \w+ )?mistake)\b",
+        r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+|(a |an? \w+ )?mistake|"
+        r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane)\b",
+    ),
+    (
+        "instead-of",
+        r"\b(instead of|in place of|in lieu of|as an alternative to|rather than) (NATO|membership|accession|joining)\b",
     ),
     ("neither-nor", r"\bneither\b.{0,40}\bnor\b"),
 ]
 #: Cues that carry their own negation, tried first where cues overlap.
 SELF_NEGATED = (
     "no-expansion",
+    "no-veto",
     "excluded",
     "no-one-doubts",
     "partial-refused",
@@ -408,6 +430,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "drop",
         "abandon",
         "renounc",
+        "renunc",
         "forgo",
         "shelv",
         "aside",
@@ -421,13 +444,44 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "prevent": ("prevent", "stop", "keep", "bar", "door", "restriction", "limit", "cap", "ban"),
     "excluded": ("includ", "mention", "contain", "exclud", "without", "part of"),
     "changed-mind": ("mind", "backed"),
-    "not-tolerate": ("red line", "unacceptable", "countermeasure", "threat"),
+    "not-tolerate": ("countermeasure", "threat"),
     "delay": ("delay", "postpone", "put off", "freez", "bracket", "wait"),
     "sympathy": ("understand", "side"),
-    "bad-eval": ("betrayal", "danger", "provoca", "reckless", "a threat", "destabili", "mistake"),
+    "bad-eval": (
+        "betrayal",
+        "danger",
+        "provoca",
+        "reckless",
+        "a threat",
+        "destabili",
+        "mistake",
+        "unacceptable",
+        "red line",
+        "suicid",
+        "disast",
+        "catastroph",
+        "madness",
+        "insane",
+    ),  # fmt: skip
+    "no-veto": ("no say", "no veto", "no right", "veto", "decide", "dictate", "no third"),
+    "instead-of": ("instead", "in place", "in lieu", "alternative", "rather than"),
+    "with-ukraine": ("with ukraine", "includ", "right to choose"),
     "no-one-doubts": ("no one", "nobody", "none"),
     "want": ("hope", "count", "expect", "want", "forward to"),
-    "good-eval": ("decision", "step", "move", "choice", "negotia", "up for"),
+    "good-eval": (
+        "decision",
+        "step",
+        "move",
+        "choice",
+        "negotia",
+        "up for",
+        "matter of",
+        "question of",
+        "interest",
+        "strengthen",
+        "stronger",
+        "safer",
+    ),  # fmt: skip
     "neither-nor": ("neither",),
 }
 #: Every cue, self-negated ones first: (name, compiled pattern, polarity, triggers).
@@ -489,6 +543,9 @@ RELATIVE = ci(
 )
 #: "did not believe membership was realistic": a negated belief negates the clause it governs.
 NEG_RAISING = ci(r"\b(not|n't|never) (believe|think|consider|expect|see)\b")
+#: What is exchanged for something else is received, not given ("drop the bid in exchange
+#: for guarantees"): the clause ends there for the cues.
+EXCHANGE = ci(r"\b(in exchange for|in return for)\b")
 #: Phrases with a negator that negate nothing ("no doubt that", "not only").
 FALSE_NEGATION = ci(r"\b(no doubt|not only|no longer|without doubt|no matter)\b")
 #: Negators and their reach: a cue with one of these in the few words before it is flipped.
