@@ -88,6 +88,17 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
          {"Volodymyr Zelenskyy": "support"}),
         # the passive: who was asked holds nothing
         ("Rutte was asked about Ukraine's NATO membership at the press conference.", {}),
+        # what is received in exchange is not given
+        ("Kyiv will not drop its NATO bid in return for concessions on territory, Sybiha said.",
+         {"Andrii Sybiha": "support"}),
+        # a say denied to a third party is the speaker's own position
+        ("Rutte: Moscow has no veto over Ukraine's path to NATO", {"Mark Rutte": "support"}),
+        # those addressed are not holders
+        ("The Kremlin warned the alliance against admitting Ukraine", {"Russia": "oppose"}),
+        # an alternative to membership
+        ("Zelensky: we could accept strong bilateral guarantees instead of NATO membership",
+         {"Volodymyr Zelenskyy": "oppose"}),
+        ("Orbán: admitting Ukraine to NATO would be madness", {"Viktor Orbán": "oppose"}),
         # NATO but not membership
         ("NATO allies agreed at the summit to raise defence spending to 5% of GDP.", {}),
         ("The US, NATO and the EU must provide Ukraine with Article 5-like security guarantees.", {}),
