@@ -75,6 +75,36 @@ class SyntheticEngine:
         return out
 
 
+def _actors_without_metonyms(name: str) -> str:
+    """A copy of the packaged actors.toml where ``name`` has no metonyms ("Moscow", "the
+    Kremlin"): an edit that changes the statements of many articles."""
+    import tomllib
+    from importlib import resources
+
+    data = tomllib.loads(
+        resources.files("stancewatch.data").joinpath("actors.toml").read_text("utf-8")
+    )
+    kept = [{**a, "metonyms": []} if a["name"] == name else a for a in data["actors"]]
+    out = Path(tempfile.mkdtemp()) / "actors.toml"
+    out.write_text(_toml(kept), encoding="utf-8")
+    return str(out)
+
+
+def _toml(actors: list[dict]) -> str:
+    import json
+
+    lines = []
+    for a in actors:
+        lines.append("[[actors]]")
+        for key, value in a.items():
+            if key != "roles":
+                lines.append(f"{key} = {json.dumps(value, ensure_ascii=False, default=str)}")
+        for role in a.get("roles", []):
+            lines.append("[[actors.roles]]")
+            lines.extend(f"{k} = {json.dumps(v, default=str)}" for k, v in role.items())
+    return "\n".join(lines) + "\n"
+
+
 def paragraphs() -> list[str]:
     found = []
     for path in sorted(SEEDS.glob("0*.txt")):
@@ -174,11 +204,22 @@ def main() -> None:
     again = timed("restance (nothing changed)", n, restance, settings, sessions, pooled, workers=w)
     strict = settings.replace(change_min_stories=3)
     rule = timed("restance (rule changed)", n, restance, strict, sessions, pooled, workers=w)
+    # actors changed: statements are rewritten (deleted and inserted) where Moscow was named
+    edited = settings.replace(actors=_actors_without_metonyms("Russia"), change_min_stories=3)
+    pooled_edit = make_stance_engine(edited) if pooled is not None else None
+    rewrite = timed(
+        "restance (actors changed)", n, restance, edited, sessions, pooled_edit, workers=w
+    )
     with session_scope(sessions) as s:
         statements = s.scalar(select(func.count()).select_from(Statement))
         changes = s.scalar(select(func.count()).select_from(StanceChange))
     print(f"statements: {statements}, stance changes (incl. retracted): {changes}")
-    for name, summary in (("analyze", first), ("restance", again), ("restance rule", rule)):
+    for name, summary in (
+        ("analyze", first),
+        ("restance", again),
+        ("restance rule", rule),
+        ("restance actors", rewrite),
+    ):
         print(f"{name}: {summary.to_dict()}")
     db.dispose()
 

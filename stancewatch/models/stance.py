@@ -59,7 +59,7 @@ class ActorState(Base):
     #: Publication time of the evidence that established it.
     since: Mapped[datetime] = mapped_column(UTCDateTime)
     statement_id: Mapped[int | None] = mapped_column(
-        ForeignKey("statements.id", ondelete="SET NULL")
+        ForeignKey("statements.id", ondelete="SET NULL"), index=True
     )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -79,7 +79,12 @@ stance_change_statements = Table(
     "stance_change_statements",
     Base.metadata,
     Column("change_id", ForeignKey("stance_changes.id", ondelete="CASCADE"), primary_key=True),
-    Column("statement_id", ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "statement_id",
+        ForeignKey("statements.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
 )
 
 
@@ -95,11 +100,12 @@ class StanceChange(Base):
     #: Publication time of the evidence that made the change.
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: The statement that decided it, and the one it replaced (the old stance's evidence).
+    # indexed: deleting a statement (restance) looks up what refers to it
     statement_id: Mapped[int | None] = mapped_column(
-        ForeignKey("statements.id", ondelete="SET NULL")
+        ForeignKey("statements.id", ondelete="SET NULL"), index=True
     )
     previous_statement_id: Mapped[int | None] = mapped_column(
-        ForeignKey("statements.id", ondelete="SET NULL")
+        ForeignKey("statements.id", ondelete="SET NULL"), index=True
     )
     #: Distinct stories (near-duplicate copies counted once) behind the change.
     stories: Mapped[int] = mapped_column(Integer, default=1)
