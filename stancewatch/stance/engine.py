@@ -32,7 +32,7 @@ SPEAKER_OWN = {"should-join", "no-veto"}
 #: The country whose membership is the question: in others' words it is the topic.
 CANDIDATE = "Ukraine"
 #: "Besides US and Germany, other countries that oppose": the list is part of the antecedent.
-_GROUPED = r"\b(besides|apart from|other|including|such as|like)\b"
+_GROUPED = r"\b(besides|apart from|other|including|such as|like|among)\b"
 GROUPED = ci(_GROUPED)
 #: Cheap literal tests before the costlier patterns they guard.
 _GOAL_HINT = re.compile(r"nato|alliance|neutral|bloc|aligned|accession|membership")

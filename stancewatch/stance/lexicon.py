@@ -140,16 +140,18 @@ SUPPORT = [
     (
         "with-ukraine",
         r"\b(NATO|Alliance)( that| which)? (includes?|including|with) Ukraine\b|"
-        r"\bright to choose (its |their )?(own )?(alliances?|security arrangements|path)\b",
+        r"\bright to choose (its |their )?(own )?(alliances?|security arrangements|path)\b|"
+        r"\bright to (join|seek|membership)\b",
     ),
     (
         "guarantee",
         r"\b(only|best|cheapest|strongest|surest|safest|most \w+|effective|real|reliable|ultimate|true)\b"
-        r"(?:\W+\w+){0,2}?\W+(guarantee|protection|form of protection|way to (stop|end|deter|protect|secure|ensure|guarantee|achieve|keep))",
+        r"(?:\W+\w+){0,2}?\W+(guarantee|protection|form of protection|solution|option|answer|"
+        r"way to (stop|end|deter|protect|secure|ensure|guarantee|achieve|keep))",
     ),
     (
         "goal",
-        r"\b(strategic (goal|objective|course|priority)|our (goal|aim|priority)|higher priority|remains (the|a|our) (goal|priority)|continues? to pursue|enshrined|fixes the goal|(future|place|home) (is|lies) in|"
+        r"\b(strategic (goal|objective|course|priority)|our (goal|aim|priority)|higher priority|remains (the|a|our) (goal|priority)|continues? to pursue|enshrined|fixes the goal|key (element|part|component|priority|goal|point)|(future|place|home) (is|lies) in|"
         r"(committed|commitment|dedicated|determined) to\b(?!\W+(peace|a ceasefire|talks|negotiations))|"
         r"(remains?|stays?|keeps?|kept|be) open|open[- ]door|encourag\w+)\b",
     ),
@@ -158,7 +160,8 @@ SUPPORT = [
     (
         "pursue",
         r"\b(pursu(e|es|ed|ing)|seek(s|ing)?|sought|striv(e|es|ing)|strove|aspir(e|es|ing)|"
-        r"keeps? (pushing|working|moving|fighting)|mov(e|es|ed|ing) (closer )?towards?)\b",
+        r"keeps? (pushing|working|moving|fighting)|mov(e|es|ed|ing) (closer )?towards?|"
+        r"fight(s|ing)? for (its |our |their )?(place|membership|future|seat)|work(s|ing)? towards?)\b",
     ),
     (
         "will-join",
@@ -216,6 +219,7 @@ OPPOSE = [
         "excluded",
         r"\b(not|never) (include|including|includes|included|mention\w*|contain\w*)\b(?:\W+\w+){0,2}?\W+(NATO|membership)\b|"
         r"\bexclud\w+ (NATO|membership)\b|\bwithout (NATO )?membership\b|"
+        r"\bbut not (NATO )?(membership|accession|an invitation)\b|"
         r"\bnot (\w+ )?part of the (\w+ )?(plan|deal|agreement|framework|proposal|package|settlement)\b",
     ),
     ("not-ready", r"\b(not|n't|never) (yet )?(ready|prepared|willing) (to|for)\b"),
@@ -334,7 +338,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "no doubt",
         "certainly",
     ),
-    "guarantee": ("guarantee", "protection", "way to"),
+    "guarantee": ("guarantee", "protection", "way to", "solution", "option", "answer"),
     "goal": (
         "goal",
         "objective",
@@ -350,10 +354,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "determined",
         "open",
         "encourag",
+        "key",
     ),
     "achievable": ("achievable", "feasible", "realistic", "possible"),
     "deserves": ("deserv", "earned", "merit"),
-    "pursue": ("pursu", "seek", "sought", "striv", "strove", "aspir", "keep", "towards"),
+    "pursue": ("pursu", "seek", "sought", "striv", "strove", "aspir", "keep", "toward", "fight"),
     "will-join": ("will", "would", "going to", "shall"),
     "no-alternative": ("alternative", "substitute", "replace"),
     "stronger-with": ("stronger with", "without ukraine"),
@@ -442,7 +447,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "neutrality": ("neutral", "non-", "outside", "stay"),
     "no-expansion": ("expan", "enlarg"),
     "prevent": ("prevent", "stop", "keep", "bar", "door", "restriction", "limit", "cap", "ban"),
-    "excluded": ("includ", "mention", "contain", "exclud", "without", "part of"),
+    "excluded": ("includ", "mention", "contain", "exclud", "without", "part of", "but not"),
     "changed-mind": ("mind", "backed"),
     "not-tolerate": ("countermeasure", "threat"),
     "delay": ("delay", "postpone", "put off", "freez", "bracket", "wait"),
@@ -465,7 +470,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),  # fmt: skip
     "no-veto": ("no say", "no veto", "no right", "veto", "decide", "dictate", "no third"),
     "instead-of": ("instead", "in place", "in lieu", "alternative", "rather than"),
-    "with-ukraine": ("with ukraine", "includ", "right to choose"),
+    "with-ukraine": ("with ukraine", "includ", "right to"),
     "no-one-doubts": ("no one", "nobody", "none"),
     "want": ("hope", "count", "expect", "want", "forward to"),
     "good-eval": (
