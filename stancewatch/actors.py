@@ -16,6 +16,12 @@ from typing import Any
 from stancewatch.errors import ConfigError
 
 KINDS = ("person", "country", "organisation")
+#: Words that, after a country's demonym, name its government.
+INSTITUTIONS = (
+    "Foreign Ministry", "Ministry of Foreign Affairs", "MFA", "Foreign Office", "Defence Ministry",
+    "Defense Ministry", "Ministry of Defence", "government", "authorities", "leadership", "side",
+    "delegation", "embassy", "officials", "diplomats", "administration",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,12 @@ class Actor:
     country: str | None = None
     roles: tuple[Role, ...] = ()
     tags: tuple[str, ...] = field(default=())
+    #: "Russian": "the Russian Foreign Ministry", "Russian officials" stand for the country.
+    demonyms: tuple[str, ...] = ()
+
+    def institution_aliases(self) -> list[str]:
+        """The demonym before each institution word ("Russian Foreign Ministry")."""
+        return [f"{d} {word}" for d in self.demonyms for word in INSTITUTIONS]
 
     def speaks_for(self, when: datetime | None) -> list[str]:
         """Countries or organisations this person spoke for on ``when``."""
@@ -64,6 +76,7 @@ class Actor:
                 for r in self.roles
             ],  # fmt: skip
             "tags": list(self.tags),
+            "demonyms": list(self.demonyms),
         }
 
 
@@ -107,6 +120,7 @@ def _actor(raw: dict[str, Any], index: int, origin: str) -> Actor:
         country=raw.get("country"),
         roles=tuple(roles),
         tags=_strings(raw, "tags", label),
+        demonyms=_strings(raw, "demonyms", label),
     )
 
 
@@ -126,7 +140,7 @@ def parse_actors(text: str, origin: str) -> list[Actor]:
         names[a.name.casefold()] = a.name
     owner: dict[str, str] = {}
     for a in actors:
-        for alias in (a.name, *a.aliases, *a.metonyms):
+        for alias in (a.name, *a.aliases, *a.metonyms, *a.institution_aliases()):
             key = alias.casefold()
             if owner.get(key, a.name) != a.name:
                 raise ConfigError(

@@ -51,3 +51,15 @@ def test_actors_command(runner, tmp_path):
     missing = runner.invoke(cli, ["--actors", str(tmp_path / "none.toml"), "actors"])
     assert missing.exit_code == 2
     assert missing.output.strip() == f"Error: actors file not found: {tmp_path / 'none.toml'}"
+
+
+def test_a_demonym_before_an_institution_names_the_country():
+    from stancewatch.stance import StanceEngine
+
+    engine = StanceEngine(load_actors())
+    found = engine.analyze(
+        "The Russian Foreign Ministry said Ukraine's NATO membership would be a direct threat."
+    )
+    assert {s.actor: s.stance for s in found}.get("Russia") == "oppose"
+    # the demonym alone is an adjective, not the country
+    assert [m.actor.name for m in engine.matcher.find("Russian drones hit Kharkiv")] == []

@@ -46,7 +46,7 @@ class ActorMatcher:
         self._by_prefix: dict[str, list[_Alias]] = defaultdict(list)
         for actor in actors:
             for alias, metonym in [(a, False) for a in (actor.name, *actor.aliases)] + [
-                (a, True) for a in actor.metonyms
+                (a, True) for a in (*actor.metonyms, *actor.institution_aliases())
             ]:
                 self._add(alias, actor, metonym)
         for table in (self._by_first, self._by_prefix):
