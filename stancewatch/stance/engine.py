@@ -19,6 +19,7 @@ from stancewatch.stance.lexicon import (
     NATO_GOAL,
     OTHER_CLUB,
     OWN_BID,
+    OWNED,
     RELATIVE,
     REPORTED,
     Folded,
@@ -205,6 +206,13 @@ class StanceEngine:
                 if m.actor.name in holders
             }
             holders.update(self._speaker_holder(text, speaker, c_lo, c_hi, own, main))
+        for m in inside:  # "welcomed Trump's statement that Ukraine will not join"
+            owned = (
+                OWNED.match(text.low, m.end, c_hi) if text.low.startswith("s ", m.end + 1) else None
+            )
+            if owned is not None and m.actor.name not in holders:
+                v = classify(text, owned.end(), c_hi)
+                holders[m.actor.name] = _Holder(m.actor, v, "owns-statement")
         return list(holders.values())
 
     @staticmethod

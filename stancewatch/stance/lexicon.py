@@ -61,7 +61,7 @@ NATO = re.compile(
 MEMBERSHIP = ci(
     r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admit(s|ted|ting)?|admission|part of (NATO|the Alliance)|invit(e|es|ed|ing|ation)|"
     r"bid|aspirations?|ambitions?|dreams?|goal|integration|enlargement|expansion|expand(s|ed|ing)?|entry|enter|"
-    r"accept(s|ed|ing)?|prospects?|perspective|open[- ]door|in the alliance|into the alliance|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
+    r"accept(s|ed|ing)?|prospects?|perspective|choice|open[- ]door|in the alliance|into the alliance|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
     r"членств\w*|вступ\w*|запрошен\w*)\b"
 )
 #: Heading for NATO, or insisting on it, is talk about membership even without the word:
@@ -170,7 +170,7 @@ SUPPORT = [
     ),
     (
         "no-alternative",
-        r"\bno (alternative|substitute|replacement) (to|for)\b|\bnot an? (alternative|substitute|replacement)\b|"
+        r"\bno (alternatives?|substitutes?|replacements?) (to|for)\b|\bnot an? (alternative|substitute|replacement)\b|"
         r"\bcannot (replace|substitute)\b",
     ),
     (
@@ -301,7 +301,8 @@ OPPOSE = [
     ),
     (
         "instead-of",
-        r"\b(instead of|in place of|in lieu of|as an alternative to|rather than) (NATO|membership|accession|joining)\b",
+        r"\b(instead of|in place of|in lieu of|as an alternative to|rather than|alternatives? to) "
+        r"(NATO|membership|accession|joining)\b",
     ),
     ("neither-nor", r"\bneither\b.{0,40}\bnor\b"),
 ]
@@ -614,6 +615,11 @@ STAFF = ci(
     r"^[’']s\s+(aide|office|spokes(man|woman|person)|adviser|advisor|team|administration|press service|government|"
     r"(foreign|defen[cs]e|prime|deputy prime) minister|president|ambassador|envoy|foreign ministry|"
     r"representative|delegation|mission|leader|chancellor)\b"
+)
+#: "Trump's statement that Ukraine will not join": what follows is the owner's position.
+OWNED = ci(
+    r"[’']s (statement|words|remarks|claims?|comments?|assertion|promise|pledge|position|decision|view)"
+    r" (that|to)\b"
 )
 #: Statements about one's own bid: "our NATO membership", "our accession".
 OWN_BID = ci(r"\bour\b(?:\W+\w+){0,2}?\W+(membership|accession|bid|invitation|aspirations?|path)\b")
