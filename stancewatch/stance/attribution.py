@@ -63,11 +63,9 @@ def find_speaker(
     sentence = text[lo:hi]
     # the end-anchored patterns are searched only where a match could start (they are
     # bounded in length): searching the whole sentence tries every position
-    m = (
-        _TRAILING_DASH.search(sentence, max(0, len(sentence) - 160))
-        if _has_dash(sentence)
-        else None
-    )
+    dash = max(sentence.rfind(" -"), sentence.rfind(" –"), sentence.rfind(" —"))
+    # the speaker after the dash holds no spaced dash, so the match starts at the last one
+    m = _TRAILING_DASH.search(sentence, max(0, dash - 4)) if dash >= 0 else None
     if m and len(m.group("who").split()) <= 10:
         who_lo = lo + m.start("who")
         picked = _pick([x for x in mentions if x.start >= who_lo], text)
@@ -127,10 +125,6 @@ def find_speaker(
             warns = m.group().startswith("warn") and bool(_ADDRESSEE.match(low, m.end()))
             return Speaker(chosen, "speech", _staff(text, chosen), warns), content_lo, hi
     return None, lo, hi
-
-
-def _has_dash(sentence: str) -> bool:
-    return " -" in sentence or " –" in sentence or " —" in sentence
 
 
 def _staff(text: str, mention: Mention) -> bool:

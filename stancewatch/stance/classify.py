@@ -107,7 +107,7 @@ def _adjacent(clause: str, a: tuple[int, int, str, int], b: tuple[int, int, str,
 def classify(text: str, lo: int, hi: int) -> Verdict | None:
     """The stance ``text[lo:hi]`` expresses, or None when no cue is there."""
     lower = low_of(text, lo, hi)
-    exchange = EXCHANGE.search(lower)
+    exchange = EXCHANGE.search(lower) if "for" in lower else None
     if exchange is not None and exchange.start() > 0:
         hi, lower = lo + exchange.start(), lower[: exchange.start()]
     clause = text[lo:hi]
@@ -142,7 +142,9 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         # the words before the cue, but not into the cue before it ("never allow X to vote for")
         before = _window_before(lower[previous_end:], start - previous_end, 4)
         inner = lower[start:end] if name in GAPPED else ""  # "will never join"
-        before = FALSE_NEGATION.sub(" ", before + " " + inner)
+        before = before + " " + inner
+        if NEGATOR.search(before):  # only then look for negators that negate nothing
+            before = FALSE_NEGATION.sub(" ", before)
         previous_end = end if name in COMPOSABLE else previous_end
         negated = bool(NEGATOR.search(before)) or bool(
             NEG_RAISING.search(lower, previous_end, start)

@@ -113,13 +113,13 @@ class StanceEngine:
     @staticmethod
     def _on_topic(text: Folded, span: Span, about_nato: bool, lone: bool = False) -> bool:
         low = text.low[span.start : span.end]
-        if _GOAL_HINT.search(low) and NATO_GOAL.search(low):
-            return True
         if lone:
-            return bool(LONE_MEMBERSHIP.search(low))
-        if not MEMBERSHIP.search(low):
-            return False
-        return bool(NATO.search(text, span.start, span.end)) or (about_nato and "accession" in low)
+            return bool(LONE_MEMBERSHIP.search(low)) or bool(NATO_GOAL.search(low))
+        if MEMBERSHIP.search(low) and (
+            NATO.search(text, span.start, span.end) or (about_nato and "accession" in low)
+        ):
+            return True  # the common case first: the costlier NATO_GOAL only for the rest
+        return bool(_GOAL_HINT.search(low)) and bool(NATO_GOAL.search(low))
 
     def _quote_lines(self, text: str, mentions: list[Mention]) -> dict[int, Mention]:
         """Paragraph number -> speaker, from lines "– Name" that follow a quote paragraph."""

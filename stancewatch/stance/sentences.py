@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 # A sentence ends at . ! ? … (and closing quotes) before a space and an upper-case letter,
 # digit or opening quote; lines always end sentences (headlines have no full stop).
-_BOUNDARY = re.compile(r"""(?<=[.!?…])["'”»’)]*[ \t\u00a0]+(?=["'“«‘(]?[A-ZА-ЯІЇЄҐ0-9])""")
+_BOUNDARY = re.compile(r"""[.!?…]["'”»’)]*[ \t\u00a0]+(?=["'“«‘(]?[A-ZА-ЯІЇЄҐ0-9])""")
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sen|Rep|Gov|Prof|No|vs|etc|U\.S|U\.K|e\.g|i\.e)|\b[A-Z])\.$"
 )
@@ -31,10 +31,11 @@ def split(text: str) -> list[Span]:
             continue
         cut = 0
         for m in _BOUNDARY.finditer(line):
-            word_start = line.rfind(" ", 0, m.start()) + 1  # the abbreviation is the last word
-            if _ABBREV.search(line[word_start : m.start()].rstrip("\"'”»’)")):
+            end = m.start() + 1  # just after the full stop (the pattern starts with it)
+            word_start = line.rfind(" ", 0, end) + 1  # the abbreviation is the last word
+            if _ABBREV.search(line[word_start:end].rstrip("\"'”»’)")):
                 continue
-            _add(spans, line, line_start, cut, m.start(), paragraph)
+            _add(spans, line, line_start, cut, end, paragraph)
             cut = m.end()
         _add(spans, line, line_start, cut, len(line), paragraph)
     return spans
