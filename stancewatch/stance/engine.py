@@ -38,6 +38,7 @@ GROUPED = ci(_GROUPED)
 #: Cheap literal tests before the costlier patterns they guard.
 _GOAL_HINT = re.compile(r"nato|alliance|neutral|bloc|aligned|accession|membership")
 _CONTRAST_HINT = re.compile(r"but|however|yet|while|whereas|although")
+_ODD_SPACE = re.compile("[\u00a0\u2009\u202f\u2007]")
 _SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " "})
 #: A contrast clause with a subject of its own ("..., while a number of countries are against").
 _NEW_SUBJECT = ci(
@@ -78,7 +79,9 @@ class StanceEngine:
     def analyze(self, text: str, published: datetime | None = None) -> list[StatementResult]:
         original = text
         # Non-breaking and thin spaces read as spaces; same length, so offsets stay valid.
-        text = Folded(text.translate(_SPACES))
+        if _ODD_SPACE.search(text):  # str.translate is slow on non-ASCII text: only if needed
+            text = text.translate(_SPACES)
+        text = Folded(text)
         mentions = self.matcher.find(text)
         spans = split(text)
         about_nato = bool(NATO.search(text))

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from stancewatch.actors import Actor
+from stancewatch.stance.lexicon import Folded, fold
 
 _TOKEN = re.compile(r"\w+")
 _GAP = re.compile(r"^[\s.\-’']{1,3}$")  # what may stand between two words of one alias
@@ -70,9 +71,9 @@ class ActorMatcher:
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         stop = len(text) if end is None else end
-        lowered = text.lower()
-        if len(lowered) != len(text):  # rare characters whose lower case is longer
-            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        # the engine's text carries its lower case; fold() keeps offsets for the rare
+        # characters whose lower case is longer
+        lowered = text.low if isinstance(text, Folded) else fold(text)
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, stop)]
         first, prefix = self._by_first, self._by_prefix
         found: list[Mention] = []
