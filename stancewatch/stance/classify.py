@@ -20,6 +20,7 @@ from stancewatch.stance.lexicon import (
     NEGATOR,
     REFORMS,
     SELF_NEGATED,
+    STOP_BEFORE,
     SUBSTITUTE,
     TRIGGER_RE,
     TRIGGERED,
@@ -141,13 +142,16 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         confidence = 0.9 if name in _STRONG else 0.75
         # the words before the cue, but not into the cue before it ("never allow X to vote for")
         before = _window_before(lower[previous_end:], start - previous_end, 4)
+        stopped = bool(STOP_BEFORE.search(before))
         inner = lower[start:end] if name in GAPPED else ""  # "will never join"
         before = before + " " + inner
         if NEGATOR.search(before):  # only then look for negators that negate nothing
             before = FALSE_NEGATION.sub(" ", before)
         previous_end = end if name in COMPOSABLE else previous_end
-        negated = bool(NEGATOR.search(before)) or bool(
-            NEG_RAISING.search(lower, previous_end, start)
+        negated = (
+            stopped
+            or bool(NEGATOR.search(before))
+            or bool(NEG_RAISING.search(lower, previous_end, start))
         )
         if name not in SELF_NEGATED and negated:
             polarity, confidence = -polarity, confidence - 0.05

@@ -112,7 +112,7 @@ SUPPORT = [
     (
         "inevitable",
         r"\b(inevitable|irreversible|inevitably|((only|just|merely) )?(a )?(matter|question) of (time|political will)|"
-        r"when,? not if|no doubt|certainly)\b",
+        r"when,? not if|not (a )?(question|matter) of\W+if\b|no doubt|certainly)\b",
     ),
     (
         "no-one-doubts",
@@ -122,7 +122,9 @@ SUPPORT = [
         "want",
         r"\b(hope[sd]? (for|to (join|receive|get|become|see))|count(s|ed)? on (an? )?(invitation|membership)|"
         r"expect(s|ed)?\b(?:\W+\w+){0,2}?\W+to (join|become|be invited|be admitted|receive)|"
-        r"want(s|ed)? (to join|membership|an invitation)|look(s|ing)? forward to)\b",
+        r"want(s|ed)? (to join|membership|an invitation)|look(s|ing)? forward to|"
+        r"expect(s|ed)? (an? |the )?(political |positive |clear )?(decision|signal|invitation)|"
+        r"need(s)? (it|NATO( membership)?|membership|an invitation)( now| today)?)\b",
     ),
     (
         "good-eval",
@@ -194,7 +196,8 @@ SUPPORT = [
     (
         "ready",
         r"(?<!not )(?<!never )(?<!n't )\b(ready|prepared|willing|eager) to (join|become (a )?(NATO )?member|be (invited|admitted))\b|"
-        r"\bappl(y|ies|ied) (to join|for (NATO )?membership)\b|\bapplication (to join|for (NATO )?membership)\b",
+        r"\bappl(y|ies|ied) (to join|for (NATO )?membership)\b|\bapplication (to join|for (NATO )?membership)\b|"
+        r"\b(fulfils|fulfills|fulfilled|meets|met|has met) (all )?(the )?(conditions|criteria|requirements)\b",
     ),
     ("invite", r"\binvit(e|es|ed|ing) (Ukraine|Kyiv)\b"),
     (
@@ -283,7 +286,8 @@ OPPOSE = [
     (
         "not-tolerate",
         r"\b(countermeasures|threat to (our|Russia's|Russian) security|"
-        r"(existential|direct|serious|grave|major) threat|threat to Russia|threaten\w* (Russia|our|Russian))\b",
+        r"(existential|direct|serious|grave|major) threat|threat to Russia|threaten\w* (Russia|our|Russian)|"
+        r"(threaten\w*|warn\w* of)\W+(\w+\W+){0,2}?(consequences|response|retaliation|countermeasures|measures))\b",
     ),
     (
         "delay",
@@ -394,7 +398,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "accept": ("accept", "tolerat", "allow", "agree", "recogni"),
     "benefit": ("will", "would", "can", "could", "signal"),
     "loss": ("loss",),
-    "ready": ("ready", "prepared", "willing", "eager", "appl"),
+    "ready": ("ready", "prepared", "willing", "eager", "appl", "fulfil", "met", "meets"),
     "invite": ("invit",),
     "see-in": ("see",),
     "vote-for": ("vote", "%"),
@@ -450,7 +454,14 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "prevent": ("prevent", "stop", "keep", "bar", "door", "restriction", "limit", "cap", "ban"),
     "excluded": ("includ", "mention", "contain", "exclud", "without", "part of", "but not"),
     "changed-mind": ("mind", "backed"),
-    "not-tolerate": ("countermeasure", "threat"),
+    "not-tolerate": (
+        "countermeasure",
+        "threat",
+        "consequences",
+        "retaliat",
+        "response",
+        "measures",
+    ),
     "delay": ("delay", "postpone", "put off", "freez", "bracket", "wait"),
     "sympathy": ("understand", "side"),
     "bad-eval": (
@@ -473,7 +484,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "instead-of": ("instead", "in place", "in lieu", "alternative", "rather than"),
     "with-ukraine": ("with ukraine", "includ", "right to"),
     "no-one-doubts": ("no one", "nobody", "none"),
-    "want": ("hope", "count", "expect", "want", "forward to"),
+    "want": ("hope", "count", "expect", "want", "forward to", "need"),
     "good-eval": (
         "decision",
         "step",
@@ -558,6 +569,8 @@ FALSE_NEGATION = ci(r"\b(no doubt|not only|no longer|without doubt|no matter)\b"
 NEGATOR = ci(
     r"\b(not|no|never|n't|cannot|can't|nobody|no one|none|neither|nor|without|hardly|refus\w+)\b|n't\b"
 )
+#: "stop blocking": a verb of stopping right before a cue negates it.
+STOP_BEFORE = ci(r"\b(stop|stops|stopped|cease|ceases|ceased)\W*$")
 #: "substitutes for membership": rejecting a substitute is backing the real thing.
 SUBSTITUTE = ci(
     r"\b(substitutes?|surrogates?|alternatives?|replacements?|instead of|in place of|in lieu of)\b"
