@@ -99,6 +99,15 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Zelensky: we could accept strong bilateral guarantees instead of NATO membership",
          {"Volodymyr Zelenskyy": "oppose"}),
         ("Orbán: admitting Ukraine to NATO would be madness", {"Viktor Orbán": "oppose"}),
+        # stopping a cue negates it
+        ("Sybiha urged Budapest to stop obstructing Ukraine's accession to NATO", {"Andrii Sybiha": "support"}),
+        # "X's statement that ..." is X's position
+        ("Lavrov praised Vance's remark that Ukraine will not join NATO",
+         {"Sergey Lavrov": "oppose", "JD Vance": "oppose"}),
+        # a demand's list as the antecedent of "that"
+        ("Hungary and Slovakia are among the members that block the invitation to NATO",
+         {"Hungary": "oppose", "Slovakia": "oppose"}),
+        ("Merz: Ukraine could get guarantees, but not NATO membership", {"Friedrich Merz": "oppose"}),
         # NATO but not membership
         ("NATO allies agreed at the summit to raise defence spending to 5% of GDP.", {}),
         ("The US, NATO and the EU must provide Ukraine with Article 5-like security guarantees.", {}),

@@ -90,7 +90,7 @@ SUPPORT = [
     (
         "support",
         r"\b(support(s|ed|ing)?|backs?|backed|backing|endorse[sd]?|favou?rs?|in favou?r of|welcome[sd]?|champion(s|ed)?|"
-        r"supporters?|proponents?|advocates?|backers?)\b",
+        r"supporters?|proponents?|advocates?|backers?|prais(e|es|ed|ing))\b",
     ),
     (
         "should-join",
@@ -330,7 +330,17 @@ SELF_NEGATED = (
 #: Substrings one of which a clause must contain for a cue's pattern to be tried at all: a
 #: cheap test in C that spares most of the regex work (the engine reads 800-word articles).
 TRIGGERS: dict[str, tuple[str, ...]] = {
-    "support": ("support", "back", "endorse", "favo", "welcom", "champion", "proponent", "advocat"),
+    "support": (
+        "support",
+        "back",
+        "endorse",
+        "favo",
+        "welcom",
+        "champion",
+        "proponent",
+        "advocat",
+        "prais",
+    ),
     "should-join": ("should", "must", "ought", "has to", "have to", "need"),
     "partial-refused": ("part",),
     "required": ("without", "if "),
@@ -636,7 +646,7 @@ STAFF = ci(
 )
 #: "Trump's statement that Ukraine will not join": what follows is the owner's position.
 OWNED = ci(
-    r"[’']s (statement|words|remarks|claims?|comments?|assertion|promise|pledge|position|decision|view)"
+    r"[’']s (statement|words|remarks?|claims?|comments?|assertion|promise|pledge|position|decision|view)"
     r" (that|to)\b"
 )
 #: Statements about one's own bid: "our NATO membership", "our accession".
