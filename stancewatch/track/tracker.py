@@ -22,7 +22,7 @@ Per actor, in publication-time order (ties broken by article and offset):
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -105,7 +105,10 @@ class ActorTrack:
     provisional: bool = False
     known_at: datetime | None = None
     last_change_at: datetime | None = None
-    pending: list[Evidence] = field(default_factory=list)
+    #: Opposite evidence inside the window, oldest first, and how many per story: a busy
+    #: actor has thousands of statements a window, so nothing here may cost a pass over them.
+    pending: deque[Evidence] = field(default_factory=deque)
+    stories: Counter[int] = field(default_factory=Counter)
 
     def establish(self, ev: Evidence, provisional: bool = False) -> None:
         self.stance, self.since, self.statement, self.latest = (
@@ -115,7 +118,7 @@ class ActorTrack:
             ev.ref,
         )
         self.provisional, self.known_at = provisional, ev.known_at
-        self.pending = []
+        self.pending, self.stories = deque(), Counter()
 
 
 @dataclass
@@ -170,12 +173,19 @@ def step(state: ActorTrack, ev: Evidence, rule: ChangeRule) -> Change | None:
 def _opposite(state: ActorTrack, ev: Evidence, rule: ChangeRule) -> Change | None:
     """Evidence of the other stance: gather it, and change when it is strong enough."""
     horizon = ev.published - rule.window
-    state.pending = [p for p in state.pending if p.published >= horizon] + [ev]
-    decisive = _decisive(state.pending, ev, rule)
-    if decisive is None:
-        return None
+    pending, stories = state.pending, state.stories
+    while pending and pending[0].published < horizon:  # evidence comes in time order
+        old = pending.popleft()
+        stories[old.story] -= 1
+        if not stories[old.story]:
+            del stories[old.story]
+    pending.append(ev)
+    stories[ev.story] += 1
     if state.last_change_at is not None and ev.published - state.last_change_at < rule.window:
         return None  # one change per actor per window: no alert storm in a mixed week
+    if ev.confidence < rule.confidence and len(stories) < rule.min_stories:
+        return None  # not strong yet: one high-confidence statement or enough stories
+    decisive = _decisive(pending, ev)
     assert state.stance is not None
     change = Change(
         actor=state.actor,
@@ -192,14 +202,11 @@ def _opposite(state: ActorTrack, ev: Evidence, rule: ChangeRule) -> Change | Non
     return change
 
 
-def _decisive(pending: list[Evidence], ev: Evidence, rule: ChangeRule) -> list[Evidence] | None:
-    """The statements that make ``ev`` strong (one per story, ``ev`` for its own), or None."""
+def _decisive(pending: Iterable[Evidence], ev: Evidence) -> list[Evidence]:
+    """The statements that make ``ev`` strong: one per story, ``ev`` for its own."""
     per_story: dict[int, Evidence] = {}
     for p in pending:
         best = per_story.get(p.story)
         if p.story != ev.story and (best is None or p.confidence > best.confidence):
             per_story[p.story] = p
-    decisive = sorted([*per_story.values(), ev], key=sort_key)
-    if ev.confidence >= rule.confidence or len(decisive) >= rule.min_stories:
-        return decisive
-    return None
+    return sorted([*per_story.values(), ev], key=sort_key)
