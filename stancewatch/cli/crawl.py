@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
-from sqlalchemy import func, or_, select
 
 from stancewatch.cli.common import (
     App,
@@ -17,7 +16,7 @@ from stancewatch.cli.common import (
     output_options,
     pass_app,
 )
-from stancewatch.models import Article, Source
+from stancewatch.query import search as search_articles
 from stancewatch.sources import select_sources
 
 if TYPE_CHECKING:  # Scrapy is heavy: the scheduler process imports this module too
@@ -115,35 +114,21 @@ def search(app: App, query: str, limit: int, fmt: str) -> None:
 
     Example: stancewatch search "Zelensky NATO" --format json
     """
-    words = [w for w in query.split() if w]
-    if not words:
+    if not query.split():
         raise click.ClickException("QUERY must contain at least one word")
-    conditions = [
-        or_(
-            func.lower(Article.title).contains(w.lower()),
-            func.lower(Article.text).contains(w.lower()),
-        )
-        for w in words
-    ]
-    stmt = (
-        select(Article, Source.name)
-        .join(Source, Source.id == Article.source_id)
-        .where(*conditions)
-        .order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
-        .limit(limit)
-    )
     with app.sessions()() as s:
-        rows = [
-            {
-                "id": a.id,
-                "published": a.published_at.date().isoformat() if a.published_at else None,
-                "source": source,
-                "title": a.title,
-                "url": a.url,
-                "duplicate_of": a.duplicate_of_id,
-            }
-            for a, source in s.execute(stmt)
-        ]
+        hits = search_articles(s, query, limit=limit)  # the same search as the web page's
+    rows = [
+        {
+            "id": h.id,
+            "published": h.published_at.date().isoformat() if h.published_at else None,
+            "source": h.outlet,
+            "title": h.title,
+            "url": h.url,
+            "duplicate_of": h.duplicate_of_id,
+        }
+        for h in hits
+    ]
     emit_rows(rows, ["id", "published", "source", "title", "url"], fmt, title=f"Articles: {query}")
 
 
