@@ -8,8 +8,10 @@ Each PostgreSQL test gets its own database, cloned from a template migrated once
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -203,3 +205,61 @@ def sessions(db_url: str):
     eng = make_engine(db_url)
     yield session_factory(eng)
     eng.dispose()
+
+
+# --- a history filled by a real crawl of the demo site --------------------------------------
+
+
+def _crawl_demo_into(url: str, tmp: Path) -> None:
+    """The demo's three phases crawled with the real spider and pipelines, then analysed."""
+    from stancewatch.demo.run import run_demo
+
+    run_demo(Settings(database_url=url), tmp / "unused.db", lambda _line: None, database_url=url)
+
+
+@pytest.fixture(scope="session")
+def crawled_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file filled once per session by a crawl of the demo site; tests copy it."""
+    tmp = tmp_path_factory.mktemp("crawled")
+    path = tmp / "crawled.db"
+    _crawl_demo_into(f"sqlite:///{path}", tmp)
+    return path
+
+
+@pytest.fixture(scope="session")
+def crawled_pg(tmp_path_factory) -> Iterator[str]:
+    """A PostgreSQL database filled once per session by a crawl of the demo site (a template
+    that tests clone)."""
+    admin = _reachable_pg_admin()
+    name = f"sw_crawled_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        _crawl_demo_into(url, tmp_path_factory.mktemp("crawled-pg"))
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def crawled_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """A private copy of the crawled history, on each backend."""
+    if request.param == "sqlite":
+        copy = tmp_path / "crawled.db"
+        shutil.copyfile(request.getfixturevalue("crawled_sqlite"), copy)
+        yield f"sqlite:///{copy}"
+        return
+    template = request.getfixturevalue("crawled_pg")
+    name = f"sw_c_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -103,9 +103,18 @@ def run_demo(
     db_path: Path,
     say: Callable[[str], None],
     deliver: Callable[[], str] | None = None,
+    database_url: str | None = None,
 ) -> DemoResult:
+    """Play the phases, crawl, analyse, report. The database is a fresh SQLite file at
+    ``db_path``, or ``database_url`` (any backend; migrated here) when given."""
     started = time.perf_counter()
-    url = _fresh_database(db_path)
+    if database_url is None:
+        url = _fresh_database(db_path)
+    else:
+        url = database_url
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
     # The demo replays 2024-2025 coverage today: none of it may count as "found late".
     demo_settings = settings.replace(database_url=url, late_coverage_days=0)
     sessions: sessionmaker[Session] = session_factory(make_engine(url))
