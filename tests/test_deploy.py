@@ -17,8 +17,11 @@ from pathlib import Path
 import click
 import pytest
 import yaml
+from sqlalchemy import text
 
 from stancewatch.cli import cli
+from stancewatch.db import make_engine
+from stancewatch.demo import DemoSite
 from stancewatch.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,10 +129,42 @@ def _env(url: str) -> dict[str, str]:
     return env | {"STANCEWATCH_DATABASE_URL": url}
 
 
+#: The scheduler's settings for a quick test, as its container would get them.
+SCHEDULER_ENV = {
+    "STANCEWATCH_AUTOTHROTTLE": "false",
+    "STANCEWATCH_RETRY_TIMES": "0",
+    "STANCEWATCH_SCHEDULER_JITTER": "0.2",
+    "STANCEWATCH_LATE_COVERAGE_DAYS": "0",  # the demo replays 2024-2025 coverage
+    "STANCEWATCH_LOG_LEVEL": "INFO",
+}
+
+
+def _finished_runs(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "select s.name, count(*) from crawl_runs r join sources s on s.id = r.source_id "
+                "where r.finished_at is not null group by s.name"
+            )
+        ).all()
+    engine.dispose()
+    return {name: n for name, n in rows}
+
+
+def _wait(what: str, predicate, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert proc.poll() is None, f"the process exited before {what}:\n{log.read_text()[-3000:]}"
+        assert time.monotonic() < deadline, f"no {what} in {timeout} s:\n{log.read_text()[-3000:]}"
+        time.sleep(0.5)
+
+
 @pytest.mark.postgres
 def test_compose_commands_in_order_against_postgres(empty_pg_url, tmp_path):
-    """migrate, then web answering /api/changes. (The scheduler's two cycles against the
-    fixture site join once `stancewatch run` is merged.)"""
+    """The stack's commands in compose order, without Docker, on the real PostgreSQL: migrate;
+    the scheduler for two crawl cycles of the demo site (the December 2025 coverage published
+    between them); then the web page answering /api/changes with the change it recorded."""
     env = _env(empty_pg_url)
     migrate = SERVICES["migrate"]["command"]
     done = subprocess.run(
@@ -137,6 +172,31 @@ def test_compose_commands_in_order_against_postgres(empty_pg_url, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "database at revision" in done.stdout
+
+    with DemoSite(phase=1) as site:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(site.sources_toml(interval="3s"), encoding="utf-8")
+        names = set(re.findall(r'^name = "(.+)"', sources.read_text(), re.M))
+        run_env = env | SCHEDULER_ENV | {"STANCEWATCH_SOURCES": str(sources)}
+        log_path = tmp_path / "scheduler.log"
+        scheduler = subprocess.Popen(
+            [sys.executable, "-m", *SERVICES["scheduler"]["command"]],
+            env=run_env, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            _wait("first cycle", lambda: set(_finished_runs(empty_pg_url)) == names,
+                  scheduler, log_path)  # fmt: skip
+            first = _finished_runs(empty_pg_url)
+            site.publish_phase(2)
+            _wait("second cycle", lambda: all(
+                n > first[k] for k, n in _finished_runs(empty_pg_url).items()
+            ), scheduler, log_path)  # fmt: skip
+            _wait("a recorded change", lambda: _changes(empty_pg_url), scheduler, log_path, 60)
+        finally:
+            scheduler.terminate()
+            rc = scheduler.wait(60)
+        assert rc == 0, log_path.read_text()[-3000:]
+
     port = _free_port()
     web = [a if a != "8000" else str(port) for a in SERVICES["web"]["command"]]
     web = [a if a != "0.0.0.0" else "127.0.0.1" for a in web]
@@ -147,7 +207,7 @@ def test_compose_commands_in_order_against_postgres(empty_pg_url, tmp_path):
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/changes", timeout=2) as r:
-                    assert r.status == 200 and json.loads(r.read()) == []
+                    changes = json.loads(r.read())
                     break
             except OSError:
                 assert proc.poll() is None, (tmp_path / "web.log").read_text()
@@ -156,3 +216,14 @@ def test_compose_commands_in_order_against_postgres(empty_pg_url, tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+    flips = {(c["actor"], c["old_stance"], c["new_stance"]) for c in changes}
+    assert ("Volodymyr Zelenskyy", "support", "oppose") in flips
+    assert {c["actor"] for c in changes} == set(_changes(empty_pg_url))
+
+
+def _changes(url: str) -> list[str]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        actors = [r[0] for r in conn.execute(text("select actor from stance_changes"))]
+    engine.dispose()
+    return actors
