@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from stancewatch.models import CrawlRun, Source, utcnow
+from stancewatch.redact import redact_text
 from stancewatch.scheduler.child import Children, ChildResult, run_command
 from stancewatch.scheduler.health import STOPPED, HealthTarget, update_health
 from stancewatch.settings import Settings
@@ -76,12 +78,34 @@ def kv(**fields: Any) -> str:
     return " ".join(parts)
 
 
+def _log_failure(job: str, started: float, exc: Exception, **fields: Any) -> None:
+    """The job's one line when it failed in the scheduler itself (database gone, a bug):
+    the error in one line, secrets redacted, instead of APScheduler's bare traceback."""
+    rt = current()
+    secrets = [*rt.settings.notify_urls, rt.settings.database_url]
+    error = redact_text(f"{type(exc).__name__}: {exc}".splitlines()[0][:300], secrets)
+    log.error(
+        kv(job=job, **fields, status="error", duration_s=time.monotonic() - started, error=error)
+    )
+
+
 def crawl_job(name: str) -> None:
-    """Crawl one source in a child process, record the outcome, update its health."""
+    """Crawl one source in a child process, record the outcome, update its health.
+
+    Logs exactly one line per run, also when recording the outcome fails."""
     rt = current()
     source = rt.sources.get(name)
     if source is None or rt.stopping.is_set():
         return
+    started = time.monotonic()
+    try:
+        _crawl(rt, source)
+    except Exception as exc:  # noqa: BLE001 - one line, and the next run goes ahead
+        _log_failure("crawl", started, exc, source=name)
+
+
+def _crawl(rt: Runtime, source: SourceConfig) -> None:
+    name = source.name
     started_at = utcnow()
     result = run_command(
         rt.settings, ["crawl", name, "--format", "json"], source.timeout, rt.children
@@ -229,6 +253,23 @@ def deliver_job() -> None:
     if not rt.settings.notify_urls:
         log.debug("deliver job skipped: no notification targets")
         return
-    tags = {a.name: a.tags for a in load_actors(rt.settings.actors)}
-    result = deliver_pending(rt.settings, rt.sessions, actor_tags=tags)
-    log.info(kv(job="deliver", result=result))
+    started = time.monotonic()
+    try:
+        tags = {a.name: a.tags for a in load_actors(rt.settings.actors)}
+        result = deliver_pending(rt.settings, rt.sessions, actor_tags=tags)
+    except Exception as exc:  # noqa: BLE001 - one line, and the next run goes ahead
+        _log_failure("deliver", started, exc)
+        return
+    log.info(
+        kv(
+            job="deliver",
+            status="ok" if not result.failed else "failed",
+            duration_s=time.monotonic() - started,
+            queued=result.enqueued,
+            sent=result.sent,
+            failed=result.failed,
+            gave_up=result.gave_up or None,
+            pending=result.pending,
+            held=result.held,
+        )
+    )
