@@ -23,7 +23,7 @@ from sqlalchemy import inspect, select, text
 from stancewatch.cli import cli
 from stancewatch.db import make_engine, session_factory
 from stancewatch.migrations import include_object
-from stancewatch.models import Base, CrawlRun, OutboxMessage, Source, SourceHealth, utcnow
+from stancewatch.models import Article, Base, CrawlRun, OutboxMessage, Source, SourceHealth, utcnow
 from stancewatch.scheduler.health import backoff_delay, failure_weight, update_health
 from stancewatch.scheduler.jobs import Runtime, crawl_job, install
 from stancewatch.scheduler.lock import ADVISORY_KEY, SchedulerLock
@@ -71,7 +71,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        if len(parts) == 2 and parts[1] == "feed.xml":
+        if parts == ["partial", "feed.xml"]:  # two articles, and a third page that hangs
+            body = _feed(server.base, "partial").replace(
+                b"</channel>", f"<item><title>x</title><link>{server.base}/hang</link></item>"
+                .encode() + b"</channel>")  # fmt: skip
+            kind = "application/rss+xml"
+        elif len(parts) == 2 and parts[1] == "feed.xml":
             body, kind = _feed(server.base, parts[0]), "application/rss+xml"
         elif len(parts) == 3 and parts[1] == "news":
             body, kind = _article(parts[0], int(parts[2].split(".")[0])), "text/html"
@@ -672,3 +677,32 @@ def test_the_service_delivers_due_alerts_on_its_own_interval(sqlite_url, tmp_pat
     assert "sent=1" in line and "duration_s=" in line
     assert not any("secretpw" in x for x in service.lines)
     assert _health_rows(sqlite_url)[0].status == "sent"
+
+
+def test_what_a_killed_crawl_stored_is_analysed_right_away(sqlite_url, site, tmp_path, caplog):
+    """The crawl stores two articles, then hangs on a third page and is killed at its
+    timeout: the scheduler analyses the two at once instead of leaving them (and their
+    alerts) to some later crawl."""
+    path = tmp_path / "sources.toml"
+    path.write_text(sources_toml(site, {"partial": {"path": "/partial/feed.xml",
+                                                    "timeout": "8s"}}))  # fmt: skip
+    settings = Settings(database_url=sqlite_url, sources=str(path), retry_times=0,
+                        autothrottle=False, download_timeout=60)  # fmt: skip
+    source = parse_sources(path.read_text(), "test")[0]
+    engine = make_engine(sqlite_url)
+    install(Runtime(settings=settings, sessions=session_factory(engine),
+                    sources={"partial": source}, health_targets=[]))  # fmt: skip
+    caplog.set_level("INFO", logger="stancewatch.scheduler")
+    try:
+        crawl_job("partial")
+    finally:
+        install(None)
+    with session_factory(engine)() as s:
+        analysed = s.execute(select(Article.title, Article.analyzed_at)).all()
+    engine.dispose()
+    ((_, run),) = _runs(sqlite_url)
+    assert (run.status, run.reason) == ("failed", "timed out after 8s")
+    assert sorted(t for t, _ in analysed) == ["partial story 1", "partial story 2"]
+    assert all(at is not None for _, at in analysed)
+    (line,) = [r.getMessage() for r in caplog.records if "job=crawl" in r.getMessage()]
+    assert 'reason="timed out after 8s"' in line and "followup=analyzed" in line
