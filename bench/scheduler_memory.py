@@ -3,7 +3,9 @@
 Starts a local HTTP server whose feeds gain a new article every few seconds, writes a sources
 file of SOURCES feeds with a 1-second interval, runs ``stancewatch run`` on a fresh SQLite
 database, and samples the service's RSS (``/proc/PID/status``) until CYCLES crawl runs have
-been logged. Prints the figures; asserts nothing. Target: under 150 MiB.
+been logged. A local apprise receiver (``json://127.0.0.1:PORT/``) is the notification target,
+so the deliver job runs in the scheduler process every 5 seconds as it does in production.
+Prints the figures; asserts nothing. Target: under 150 MiB.
 
     python bench/scheduler_memory.py [--cycles 100] [--sources 3] [--database-url URL]
 """
@@ -58,6 +60,18 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+class Receiver(BaseHTTPRequestHandler):
+    """An apprise ``json://`` target: accepts every post."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.end_headers()
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -76,6 +90,9 @@ def main() -> None:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    notify = f"json://127.0.0.1:{receiver.server_address[1]}/desk"
     tmp = Path(tempfile.mkdtemp(prefix="sw-bench-"))
     sources = tmp / "sources.toml"
     sources.write_text(
@@ -87,7 +104,8 @@ def main() -> None:
     )
     url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
     env = {**os.environ, "STANCEWATCH_AUTOTHROTTLE": "false", "STANCEWATCH_SCHEDULER_JITTER": "0",
-           "STANCEWATCH_DELIVER_INTERVAL": "5", "STANCEWATCH_LOG_LEVEL": "INFO"}  # fmt: skip
+           "STANCEWATCH_DELIVER_INTERVAL": "5", "STANCEWATCH_LOG_LEVEL": "INFO",
+           "STANCEWATCH_NOTIFY_URLS": notify}  # fmt: skip
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -105,12 +123,15 @@ def main() -> None:
         text=True,
     )
     runs: list[str] = []
+    delivers: list[str] = []
 
     def read() -> None:
         assert proc.stderr is not None
         for line in proc.stderr:
             if "job=crawl" in line:
                 runs.append(line)
+            elif "job=deliver" in line:
+                delivers.append(line)
 
     threading.Thread(target=read, daemon=True).start()
     started = time.monotonic()
@@ -123,10 +144,12 @@ def main() -> None:
     proc.send_signal(signal.SIGTERM)
     rc = proc.wait(60)
     server.shutdown()
+    receiver.shutdown()
 
     ok = sum("status=ok" in r for r in runs)
     print(f"crawl runs: {len(runs)} ({ok} with new articles) in {elapsed:.0f} s, "
-          f"{args.sources} sources, service exit code {rc}")  # fmt: skip
+          f"{args.sources} sources, {len(delivers)} deliver runs in the scheduler process, "
+          f"service exit code {rc}")  # fmt: skip
     after_first = next((m for n, m in samples if n >= 1), samples[-1][1])
     print(f"scheduler RSS: start {samples[0][1]:.1f} MiB, after the first run {after_first:.1f} MiB, "
           f"max {max(m for _, m in samples):.1f} MiB, at the end {samples[-1][1]:.1f} MiB "

@@ -23,7 +23,7 @@ from sqlalchemy import inspect, select, text
 from stancewatch.cli import cli
 from stancewatch.db import make_engine, session_factory
 from stancewatch.migrations import include_object
-from stancewatch.models import Base, CrawlRun, OutboxMessage, Source, SourceHealth, utcnow
+from stancewatch.models import Article, Base, CrawlRun, OutboxMessage, Source, SourceHealth, utcnow
 from stancewatch.scheduler.health import backoff_delay, failure_weight, update_health
 from stancewatch.scheduler.jobs import Runtime, crawl_job, install
 from stancewatch.scheduler.lock import ADVISORY_KEY, SchedulerLock
@@ -65,7 +65,18 @@ class _Handler(BaseHTTPRequestHandler):
         if parts == ["hang"]:
             server.closing.wait(60)  # never answers while the test runs
             return
-        if len(parts) == 2 and parts[1] == "feed.xml":
+        if parts[0] == "limited" and server.limited.is_set():
+            self.send_response(429)
+            self.send_header("Retry-After", "1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if parts == ["partial", "feed.xml"]:  # two articles, and a third page that hangs
+            body = _feed(server.base, "partial").replace(
+                b"</channel>", f"<item><title>x</title><link>{server.base}/hang</link></item>"
+                .encode() + b"</channel>")  # fmt: skip
+            kind = "application/rss+xml"
+        elif len(parts) == 2 and parts[1] == "feed.xml":
             body, kind = _feed(server.base, parts[0]), "application/rss+xml"
         elif len(parts) == 3 and parts[1] == "news":
             body, kind = _article(parts[0], int(parts[2].split(".")[0])), "text/html"
@@ -85,6 +96,7 @@ class Site(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.closing = threading.Event()
+        self.limited = threading.Event()  # set: /limited/... answers 429 Too Many Requests
         self.base = f"http://127.0.0.1:{self.server_address[1]}"
 
 
@@ -227,6 +239,10 @@ def test_one_scheduler_crawls_each_source_while_a_second_waits(db_url, site, tmp
     assert _job_ids(db_url) == ["crawl:alpha", "crawl:beta", "deliver"]
     line = next(j for j in first.job_lines() if "source=alpha" in j)
     assert "status=" in line and "duration_s=" in line and "new=" in line
+    # one structured line per crawl run (a crawl cut short by the stop may leave no row)
+    lines = [j for j in first.job_lines() + second.job_lines() if 'reason="stopped:' not in j]
+    recorded = [r for _, r in runs if not (r.reason or "").startswith("stopped:")]
+    assert len(lines) == len(recorded)
 
 
 def test_models_still_match_migrations_next_to_the_job_store(db_url, settings):
@@ -287,6 +303,12 @@ def test_a_restart_keeps_jobs_and_applies_sources_changes(db_url, settings, site
     assert now <= jobs2["crawl:eps"][1] <= utcnow() + timedelta(seconds=60)
     assert jobs2["crawl:beta"][0] == timedelta(minutes=30)
     assert _job_ids(db_url) == ["crawl:alpha", "crawl:beta", "crawl:delta", "crawl:eps", "deliver"]
+    # what every stored job runs with, read back from the job store
+    scheduler = make_scheduler(engine, settings, workers=1)
+    scheduler.start(paused=True)
+    stored = {(j.max_instances, j.coalesce, j.misfire_grace_time) for j in scheduler.get_jobs()}
+    scheduler.shutdown()
+    assert stored == {(1, True, int(settings.misfire_grace_time))}
     engine.dispose()
 
     # the health check shows each source's next run from the job store
@@ -552,3 +574,135 @@ def test_the_crawl_summary_is_found_in_the_child_output():
         assert _summary(ChildResult(0, out, "", 1.0), "a") == mine
     assert _summary(ChildResult(1, "Traceback ...", "", 1.0), "a") == {}
     assert _summary(ChildResult(0, json.dumps([mine]), "", 1.0), "b") == {}
+
+
+def test_a_429_backs_the_source_off_with_an_offset_and_it_recovers(sqlite_url, site, tmp_path):
+    """The real crawl meets a 429: the source is rate limited (weighs half a failure), its
+    next run moves past twice its interval plus a random offset; then it recovers."""
+    path = tmp_path / "sources.toml"
+    path.write_text(sources_toml(site, {"limited": {"path": "/limited/feed.xml",
+                                                    "interval": "60s"}}))  # fmt: skip
+    settings = Settings(database_url=sqlite_url, sources=str(path), retry_times=0,
+                        autothrottle=False)  # fmt: skip
+    sources = parse_sources(path.read_text(), "test")
+    engine = make_engine(sqlite_url)
+    scheduler = make_scheduler(engine, settings, workers=1)
+    scheduler.start(paused=True)
+    sync_jobs(scheduler, sources, settings)
+    install(Runtime(settings=settings, sessions=session_factory(engine),
+                    sources={"limited": sources[0]}, scheduler=scheduler))  # fmt: skip
+    site.limited.set()
+    try:
+        crawl_job("limited")
+        with session_factory(engine)() as s:
+            health = s.scalars(select(SourceHealth)).one()
+        job = scheduler.get_job("crawl:limited")
+        site.limited.clear()
+        crawl_job("limited")
+        with session_factory(engine)() as s:
+            recovered = s.scalars(select(SourceHealth)).one()
+    finally:
+        install(None)
+        scheduler.shutdown()
+        engine.dispose()
+    assert (health.last_status, health.state, health.score) == ("blocked", "failing", 0.5)
+    assert "http_429" in health.last_reason
+    delay = (health.backoff_until - health.updated_at).total_seconds()
+    assert 120 <= delay <= 180  # 2 x 60 s, plus up to one interval at random
+    assert abs((job.next_run_time - health.backoff_until).total_seconds()) < 1
+    assert (recovered.state, recovered.consecutive_failures, recovered.backoff_until) == (
+        "ok", 0, None)  # fmt: skip
+    assert recovered.last_status == "ok"
+
+
+def test_a_job_that_fails_in_the_scheduler_logs_one_line_and_no_secret(tmp_path, caplog):
+    """The database vanished under the service: the crawl job still says what happened in its
+    one line (no traceback, no secret) and returns, so the next run goes ahead."""
+    url = f"sqlite:///{tmp_path / 'gone' / 'stancewatch.db'}"  # its directory does not exist
+    secret = "json://desk:secretpw@127.0.0.1:9/hook"
+    settings = Settings(database_url=url, notify_urls=(secret,))
+    source = parse_sources('[[sources]]\nname = "alpha"\nkind = "feed"\n'
+                           'start_urls = ["http://127.0.0.1:9/feed.xml"]\n', "test")[0]  # fmt: skip
+    engine = make_engine(url)
+    install(Runtime(settings=settings, sessions=session_factory(engine),
+                    sources={"alpha": source}, health_targets=[]))  # fmt: skip
+    caplog.set_level("INFO", logger="stancewatch.scheduler")
+    try:
+        crawl_job("alpha")
+    finally:
+        install(None)
+        engine.dispose()
+    lines = [r.getMessage() for r in caplog.records if r.name == "stancewatch.scheduler"]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("job=crawl source=alpha status=error duration_s=")
+    assert "error=" in lines[0] and "OperationalError" in lines[0]
+    assert "secretpw" not in caplog.text and "Traceback" not in caplog.text
+
+
+def test_the_service_delivers_due_alerts_on_its_own_interval(sqlite_url, tmp_path):
+    """Without any crawl, the deliver job of ``stancewatch run`` sends what is due to a local
+    apprise receiver, and logs one line per run without the target's password."""
+    received: list[dict] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    target = f"json://desk:secretpw@127.0.0.1:{server.server_address[1]}/hook"
+    _add_runs(sqlite_url, "alpha", [("blocked", "blocked: robots_txt x1", 0)] * 2)
+    settings = Settings(database_url=sqlite_url, notify_urls=(target,))
+    engine = make_engine(sqlite_url)
+    with session_factory(engine).begin() as s:
+        assert update_health(s, settings, "alpha", 3600.0, utcnow())[1] == 1
+    engine.dispose()
+    path = tmp_path / "sources.toml"
+    path.write_text('[[sources]]\nname = "alpha"\nkind = "feed"\nenabled = false\n'
+                    'start_urls = ["http://127.0.0.1:9/feed.xml"]\n')  # fmt: skip
+    service = Service(sqlite_url, path, STANCEWATCH_DELIVER_INTERVAL="1",
+                      STANCEWATCH_NOTIFY_URLS=target)  # fmt: skip
+    try:
+        service.wait_for(lambda: service.logged("job=deliver status=ok") and bool(received))
+        assert service.stop() == 0
+    finally:
+        server.shutdown()
+    assert [m["title"] for m in received] == ["stancewatch: source alpha is failing"]
+    line = next(x for x in service.lines if "job=deliver" in x)
+    assert "sent=1" in line and "duration_s=" in line
+    assert not any("secretpw" in x for x in service.lines)
+    assert _health_rows(sqlite_url)[0].status == "sent"
+
+
+def test_what_a_killed_crawl_stored_is_analysed_right_away(sqlite_url, site, tmp_path, caplog):
+    """The crawl stores two articles, then hangs on a third page and is killed at its
+    timeout: the scheduler analyses the two at once instead of leaving them (and their
+    alerts) to some later crawl."""
+    path = tmp_path / "sources.toml"
+    path.write_text(sources_toml(site, {"partial": {"path": "/partial/feed.xml",
+                                                    "timeout": "8s"}}))  # fmt: skip
+    settings = Settings(database_url=sqlite_url, sources=str(path), retry_times=0,
+                        autothrottle=False, download_timeout=60)  # fmt: skip
+    source = parse_sources(path.read_text(), "test")[0]
+    engine = make_engine(sqlite_url)
+    install(Runtime(settings=settings, sessions=session_factory(engine),
+                    sources={"partial": source}, health_targets=[]))  # fmt: skip
+    caplog.set_level("INFO", logger="stancewatch.scheduler")
+    try:
+        crawl_job("partial")
+    finally:
+        install(None)
+    with session_factory(engine)() as s:
+        analysed = s.execute(select(Article.title, Article.analyzed_at)).all()
+    engine.dispose()
+    ((_, run),) = _runs(sqlite_url)
+    assert (run.status, run.reason) == ("failed", "timed out after 8s")
+    assert sorted(t for t, _ in analysed) == ["partial story 1", "partial story 2"]
+    assert all(at is not None for _, at in analysed)
+    (line,) = [r.getMessage() for r in caplog.records if "job=crawl" in r.getMessage()]
+    assert 'reason="timed out after 8s"' in line and "followup=analyzed" in line

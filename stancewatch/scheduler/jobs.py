@@ -10,19 +10,24 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from stancewatch.models import CrawlRun, Source, utcnow
+from stancewatch.models import Article, CrawlRun, Source, utcnow
+from stancewatch.redact import redact_text
 from stancewatch.scheduler.child import Children, ChildResult, run_command
 from stancewatch.scheduler.health import STOPPED, HealthTarget, update_health
 from stancewatch.settings import Settings
 from stancewatch.sources import SourceConfig
+
+if TYPE_CHECKING:
+    from stancewatch.notify.deliver import DeliverSummary
 
 log = logging.getLogger("stancewatch.scheduler")
 
@@ -76,12 +81,34 @@ def kv(**fields: Any) -> str:
     return " ".join(parts)
 
 
+def _log_failure(job: str, started: float, exc: Exception, **fields: Any) -> None:
+    """The job's one line when it failed in the scheduler itself (database gone, a bug):
+    the error in one line, secrets redacted, instead of APScheduler's bare traceback."""
+    rt = current()
+    secrets = [*rt.settings.notify_urls, rt.settings.database_url]
+    error = redact_text(f"{type(exc).__name__}: {exc}".splitlines()[0][:300], secrets)
+    log.error(
+        kv(job=job, **fields, status="error", duration_s=time.monotonic() - started, error=error)
+    )
+
+
 def crawl_job(name: str) -> None:
-    """Crawl one source in a child process, record the outcome, update its health."""
+    """Crawl one source in a child process, record the outcome, update its health.
+
+    Logs exactly one line per run, also when recording the outcome fails."""
     rt = current()
     source = rt.sources.get(name)
     if source is None or rt.stopping.is_set():
         return
+    started = time.monotonic()
+    try:
+        _crawl(rt, source)
+    except Exception as exc:  # noqa: BLE001 - one line, and the next run goes ahead
+        _log_failure("crawl", started, exc, source=name)
+
+
+def _crawl(rt: Runtime, source: SourceConfig) -> None:
+    name = source.name
     started_at = utcnow()
     result = run_command(
         rt.settings, ["crawl", name, "--format", "json"], source.timeout, rt.children
@@ -99,6 +126,8 @@ def crawl_job(name: str) -> None:
         else:
             reason = f"crawl process exited with code {result.returncode}: {result.stderr_tail}"
         close_run(rt.sessions, source, started_at, reason, add_missing=not result.stopped)
+    cut = result.timed_out or (not summary and not result.stopped)
+    followup = _finish_cut_crawl(rt, source) if cut and not rt.stopping.is_set() else None
     now = utcnow()
     with rt.sessions.begin() as s:
         health, alerts = update_health(
@@ -127,8 +156,39 @@ def crawl_job(name: str) -> None:
             if health.backoff_until
             else None,
             alerts=alerts or None,
+            followup=followup,
         )
     )
+
+
+def _finish_cut_crawl(rt: Runtime, source: SourceConfig) -> str | None:
+    """Analyse and deliver what a killed or crashed crawl stored before it could do so itself.
+
+    The crawl child analyses and delivers after crawling; one cut short (timeout, crash) left
+    its stored articles unanalysed, and their alerts would wait for another source's crawl.
+    The analysis runs in a child too (the stance engine stays out of the scheduler process).
+    Returns what was done, for the job's log line (None: nothing was pending).
+    """
+    with rt.sessions() as s:
+        pending = s.scalar(select(Article.id).where(Article.analyzed_at.is_(None)).limit(1))
+    if pending is None:
+        return None
+    result = run_command(rt.settings, ["analyze", "--format", "json"], source.timeout, rt.children)
+    if result.returncode != 0:
+        why = "timed out" if result.timed_out else f"exit code {result.returncode}"
+        return f"analyze failed ({why})"
+    if not rt.settings.notify_urls or rt.stopping.is_set():
+        return "analyzed"
+    sent = _deliver(rt)
+    return f"analyzed, {sent.sent} alerts sent"
+
+
+def _deliver(rt: Runtime) -> DeliverSummary:
+    from stancewatch.actors import load_actors
+    from stancewatch.notify.deliver import deliver_pending
+
+    tags = {a.name: a.tags for a in load_actors(rt.settings.actors)}
+    return deliver_pending(rt.settings, rt.sessions, actor_tags=tags)
 
 
 def _summary(result: ChildResult, name: str) -> dict[str, Any]:
@@ -223,12 +283,25 @@ def deliver_job() -> None:
     rt = current()
     if rt.stopping.is_set():
         return
-    from stancewatch.actors import load_actors
-    from stancewatch.notify.deliver import deliver_pending
-
     if not rt.settings.notify_urls:
         log.debug("deliver job skipped: no notification targets")
         return
-    tags = {a.name: a.tags for a in load_actors(rt.settings.actors)}
-    result = deliver_pending(rt.settings, rt.sessions, actor_tags=tags)
-    log.info(kv(job="deliver", result=result))
+    started = time.monotonic()
+    try:
+        result = _deliver(rt)
+    except Exception as exc:  # noqa: BLE001 - one line, and the next run goes ahead
+        _log_failure("deliver", started, exc)
+        return
+    log.info(
+        kv(
+            job="deliver",
+            status="ok" if not result.failed else "failed",
+            duration_s=time.monotonic() - started,
+            queued=result.enqueued,
+            sent=result.sent,
+            failed=result.failed,
+            gave_up=result.gave_up or None,
+            pending=result.pending,
+            held=result.held,
+        )
+    )
