@@ -30,11 +30,13 @@ _ACCORDING = re.compile(r"\baccording to\b")
 _QUOTE_LINE = re.compile(r"^\s*[-–—]\s*(?P<who>.{2,80}?)\s*$")
 _SAID_AFTER = re.compile(
     r"(?:,|[.!?,]?[\"”»’])\s*(?:(?:said|says|told|added|warned|stressed|noted|wrote)\s+)?"
-    r"(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*(?:\s+(?:said|says|told|added|warned|stressed|noted|wrote|"
+    r"(?P<who>(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*)(?:\s+(?:said|says|told|added|warned|stressed|noted|wrote|"
     r"believes|insisted|argued)\b[^,]{0,40})?\s*[.!]?\s*$"
 )
 #: "warns NATO against", "warned allies not to": someone addressed, then what not to do.
 _ADDRESSEE = re.compile(r"\s+(the\s+)?[\w.-]+(\s+[\w.-]+){0,2}?\s+(against|not to)\b")
+#: "Canada's Carney": a possessive right before a person's name.
+_POSSESSIVE = re.compile(r"\w[’']s\s+$")
 _THAT = re.compile(r"^\W*(that|,)\s+")
 
 
@@ -95,13 +97,16 @@ def find_speaker(
     low = low_of(text, lo, hi)
     m = _ACCORDING.search(low) if "according to" in low else None
     if m:
-        after = [x for x in mentions if 0 <= x.start - (lo + m.end()) <= 40]
+        # "According to Politico, Washington and Berlin ...": the source ends at the comma
+        comma = low.find(",", m.end())
+        reach = min(40, comma - m.end()) if comma >= 0 else 40
+        after = [x for x in mentions if 0 <= x.start - (lo + m.end()) <= reach]
         if after:
             content_hi = lo + m.start()
             return Speaker(after[0], "according-to"), lo, content_hi if content_hi - lo > 20 else hi
     m = _SAID_AFTER.search(sentence, max(0, len(sentence) - 250))
-    if m:  # "..., Sybiha told reporters." / "..., said Sybiha."
-        inside = [x for x in mentions if lo + m.start() <= x.start < lo + m.end()]
+    if m:  # "..., Sybiha told reporters." / "..., said Sybiha." (not "... in Tallinn")
+        inside = [x for x in mentions if lo + m.start() <= x.start < lo + m.end("who")]
         if inside:
             chosen = inside[-1]
             return (
@@ -159,9 +164,8 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
     """Could this mention be the one holding the clause (not an object or an attribute)?"""
     after = low_of(text, mention.end, mention.end + 60)
     body = mention.actor.kind == "organisation" and ORG_BODY.match(after)
-    if (ATTRIBUTIVE.match(after) and not body) or (
-        re.match(r"^[’']s\b", after) and not STAFF.match(after)
-    ):
+    staff = re.match(r"^[’']s\b", after) and STAFF.match(after)  # "the alliance's leaders"
+    if not staff and ((ATTRIBUTIVE.match(after) and not body) or re.match(r"^[’']s\b", after)):
         return False
     if TOPIC_AFTER.match(after):
         return False
@@ -175,11 +179,15 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
     joined = re.search(r"(,\s*(and\s+)?|\s+(and|or|&)\s+)(the\s+)?$", before)
     if joined:
         prev = [x for x in mentions if x.end <= mention.start and mention.start - x.end <= 12]
-        if prev:
+        # a comma between a place and a person ends an opening phrase ("In Vilnius, Rutte
+        # said"); only "and" or "or" joins unlike kinds into one list
+        if prev and (prev[-1].actor.kind == mention.actor.kind or "," not in joined.group()):
             return is_subject(text, prev[-1], lo, mentions)
     if OBJECT_BEFORE.search(before_low):
         return False
     # a lower-case word right before a name is a verb or preposition ("see Ukraine"), unless it
     # is a title or a determiner ("the Kremlin", "former minister X")
     last = re.search(r"(\b[a-z][\w-]*)\s+$", before)
+    if mention.actor.kind == "person" and _POSSESSIVE.search(before):
+        return True  # "Lithuania's Nauseda", "Canada's Carney": the country names the person
     return last is None or bool(TITLE_WORDS.search(before_low[last.start() :]))

@@ -18,17 +18,21 @@ from stancewatch.stance.lexicon import (
     FALSE_NEGATION,
     NEG_RAISING,
     NEGATOR,
+    OTHER_OBJECT,
     REFORMS,
     SELF_NEGATED,
     STOP_BEFORE,
     SUBSTITUTE,
     TRIGGER_RE,
     TRIGGERED,
+    WITHHELD,
     low_of,
 )
 
 #: Cues that take another cue as their object.
 COMPOSABLE = {"support", "oppose", "calls-for", "accept", "criticise", "reluctance"}
+#: Cues of backing or opposing that may take something other than membership as object.
+TAKES_OBJECT = {"support", "oppose", "calls-for", "accept", "criticise"}
 #: Cues that already judge membership: a judgement does not compose with them.
 EVALUATIVE = {"off-table", "bad-eval", "good-eval", "achievable", "inevitable", "war-risk",
               "not-tolerate", "guarantee", "benefit", "loss", "no-veto"}  # fmt: skip
@@ -105,6 +109,15 @@ def _adjacent(clause: str, a: tuple[int, int, str, int], b: tuple[int, int, str,
     return len(gap) <= 50 and not _BREAK.search(gap)
 
 
+def _idle(lower: str, cue: tuple[int, int, str, int]) -> bool:
+    """A cue that gives no position here: its object is something else ("backs Ukraine's
+    territorial integrity"), or it is withheld ("stopped short of endorsing")."""
+    start, end, name, _ = cue
+    if name in TAKES_OBJECT and OTHER_OBJECT.match(lower, end):
+        return True
+    return bool(WITHHELD.search(_window_before(lower, start, 4)))
+
+
 def classify(text: str, lo: int, hi: int) -> Verdict | None:
     """The stance ``text[lo:hi]`` expresses, or None when no cue is there."""
     lower = low_of(text, lo, hi)
@@ -135,6 +148,9 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
                 kept[-1] = f
             continue
         kept.append(f)
+    kept = [k for k in kept if not _idle(lower, k)]
+    if not kept:
+        return None
     votes: list[tuple[int, str, float, int]] = []
     previous_end = 0
     for start, end, name, polarity in kept:

@@ -11,17 +11,22 @@ from stancewatch.actors import Actor
 from stancewatch.stance.attribution import Speaker, find_speaker, is_subject, quote_line_speaker
 from stancewatch.stance.classify import Verdict, classify
 from stancewatch.stance.lexicon import (
+    AGENT_AFTER,
+    BLOC,
     CONTRAST,
     DENIAL,
     LONE_MEMBERSHIP,
     MEMBERSHIP,
+    MEMBERSHIP_WORD,
     NATO,
     NATO_GOAL,
+    NATO_PRESENCE,
     OTHER_CLUB,
     OWN_BID,
     OWNED,
     RELATIVE,
     REPORTED,
+    THANKED,
     Folded,
     ci,
 )
@@ -44,6 +49,18 @@ _SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": 
 _NEW_SUBJECT = ci(
     r"^\W*(while|whereas)\b|^\W*(but|however|yet)\W+(a|the|some|other|others|many|several|most)\b"
 )
+
+
+_NATO_LOW = ci(NATO.pattern)
+
+
+def _presence_only(low: str) -> bool:
+    """NATO is named only as troops or bases ("will not accept NATO troops in Ukraine") and
+    no word is about membership: the sentence is not about the bid."""
+    if not NATO_PRESENCE.search(low):
+        return False
+    rest = NATO_PRESENCE.sub(lambda m: " " * len(m.group()), low)
+    return not _NATO_LOW.search(rest) and not MEMBERSHIP_WORD.search(rest)
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,8 @@ class StanceEngine:
         mentions = self.matcher.find(text)
         spans = split(text)
         about_nato = bool(NATO.search(text))
+        # "the bloc" is NATO in a text that names no other club
+        bloc = "bloc" in text.low and not OTHER_CLUB.search(text)
         # a lone sentence about "accession" with no club named is read as NATO accession
         lone = len(spans) == 1 and not about_nato and not OTHER_CLUB.search(text)
         quote_speakers = self._quote_lines(text, mentions)
@@ -92,7 +111,7 @@ class StanceEngine:
         headline: Speaker | None = None
         starts = [m.start for m in mentions]
         for span in spans:
-            on_topic = self._on_topic(text, span, about_nato, lone)
+            on_topic = self._on_topic(text, span, about_nato, lone, bloc)
             if not on_topic and span.paragraph != 0:
                 continue  # only the headline is read for its speaker when off topic
             lo, hi = bisect_left(starts, span.start), bisect_left(starts, span.end)
@@ -114,14 +133,19 @@ class StanceEngine:
 
     # --- steps -----------------------------------------------------------------------------
     @staticmethod
-    def _on_topic(text: Folded, span: Span, about_nato: bool, lone: bool = False) -> bool:
+    def _on_topic(
+        text: Folded, span: Span, about_nato: bool, lone: bool = False, bloc: bool = False
+    ) -> bool:
         low = text.low[span.start : span.end]
+        if bloc and BLOC.search(low) and MEMBERSHIP.search(low):
+            return True
         if lone:
             return bool(LONE_MEMBERSHIP.search(low)) or bool(NATO_GOAL.search(low))
         if MEMBERSHIP.search(low) and (
             NATO.search(text, span.start, span.end) or (about_nato and "accession" in low)
         ):
-            return True  # the common case first: the costlier NATO_GOAL only for the rest
+            # the common case first: the costlier NATO_GOAL only for the rest
+            return not _presence_only(low)
         return bool(_GOAL_HINT.search(low)) and bool(NATO_GOAL.search(low))
 
     def _quote_lines(self, text: str, mentions: list[Mention]) -> dict[int, Mention]:
@@ -200,8 +224,13 @@ class StanceEngine:
                 # those named are addressed or denied a say; the speaker holds the position
                 side = self._side(speaker.mention.actor)
                 holders = {k: h for k, h in holders.items() if k in side}
-            if CANDIDATE in holders and CANDIDATE not in self._side(speaker.mention.actor):
-                # "Biden says Ukraine is not ready": Ukraine is the topic of the speaker's words
+            if (
+                CANDIDATE in holders
+                and CANDIDATE not in self._side(speaker.mention.actor)
+                and not self._acts(text, first_subjects, c_hi)
+            ):
+                # "Biden says Ukraine is not ready": Ukraine is the topic of the speaker's
+                # words, unless it acts ("Witkoff: Ukraine has agreed to drop its bid")
                 del holders[CANDIDATE]
             main = {
                 m.actor.name: holders[m.actor.name]
@@ -209,14 +238,37 @@ class StanceEngine:
                 if m.actor.name in holders
             }
             holders.update(self._speaker_holder(text, speaker, c_lo, c_hi, own, main))
-        for m in inside:  # "welcomed Trump's statement that Ukraine will not join"
-            owned = (
-                OWNED.match(text.low, m.end, c_hi) if text.low.startswith("s ", m.end + 1) else None
-            )
-            if owned is not None and m.actor.name not in holders:
-                v = classify(text, owned.end(), c_hi)
-                holders[m.actor.name] = _Holder(m.actor, v, "owns-statement")
+        for m in inside:
+            if m.actor.name not in holders:
+                self._owned_or_thanked(text, m, c_lo, c_hi, holders)
         return list(holders.values())
+
+    @staticmethod
+    def _owned_or_thanked(
+        text: Folded, m: Mention, c_lo: int, c_hi: int, holders: dict[str, _Holder]
+    ) -> None:
+        """ "welcomed Trump's statement that Ukraine will not join": Trump holds what follows;
+        "thanked Latvia for its support of ...": so does Latvia."""
+        low = text.low
+        owned = OWNED.match(low, m.end, c_hi) if low.startswith("s ", m.end + 1) else None
+        if owned is not None:
+            holders[m.actor.name] = _Holder(
+                m.actor, classify(text, owned.end(), c_hi), "owns-statement"
+            )
+        elif low.startswith(" for ", m.end) and THANKED.search(
+            low, max(c_lo, m.start - 30), m.start
+        ):
+            v = classify(text, m.end + 5, c_hi)
+            if v is not None:
+                holders[m.actor.name] = _Holder(m.actor, v, "thanked-for")
+
+    @staticmethod
+    def _acts(text: Folded, subjects: list[Mention], c_hi: int) -> bool:
+        """The candidate is the subject of a decision about its own bid."""
+        return any(
+            m.actor.name == CANDIDATE and AGENT_AFTER.match(text.low[m.end : c_hi])
+            for m in subjects
+        )
 
     @staticmethod
     def _own_verdict(text: Folded, a: int, b: int) -> Verdict | None:

@@ -62,7 +62,7 @@ MEMBERSHIP = ci(
     r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admit(s|ted|ting)?|admission|part of (NATO|the Alliance)|invit(e|es|ed|ing|ation)|"
     r"bid|aspirations?|ambitions?|dreams?|goal|integration|enlargement|expansion|expand(s|ed|ing)?|entry|enter|"
     r"accept(s|ed|ing)?|prospects?|perspective|choice|open[- ]door|in the alliance|into the alliance|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
-    r"членств\w*|вступ\w*|запрошен\w*)\b"
+    r"NATO-i[sz]ation|NATOi[sz]ation|членств\w*|вступ\w*|запрошен\w*)\b"
 )
 #: Heading for NATO, or insisting on it, is talk about membership even without the word:
 #: "progress towards NATO", "closer to the Alliance", "no deal without a NATO clause".
@@ -77,8 +77,20 @@ NATO_GOAL = ci(
     r"\b(neutral|non-bloc|non-aligned) status\b|\bneutrality\b|\bneutral Ukraine\b|\bremain neutral\b|"
     r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b|"
     r"\bforget (about )?(joining )?(NATO|the Alliance)\b|\bnon-(membership|accession)\b|"
-    r"\bNATO future\b|\bfuture in (NATO|the Alliance)\b"
+    r"\bNATO future\b|\bfuture in (NATO|the Alliance)\b|\b(NATO|the Alliance)(’s|'s)? umbrella\b"
 )
+#: NATO named as a military presence ("NATO troops in Ukraine"), not as a club to join: such a
+#: mention alone puts a sentence on topic only with a word that is about membership itself.
+NATO_PRESENCE = ci(
+    r"\b(NATO|Alliance)(’s|'s)? (troops|forces|soldiers|peacekeepers|contingents?|military|instructors|"
+    r"weapons|bases|jets|aircraft|planes|infrastructure|presence|exercises?|drills|air defen[cs]e)\b"
+)
+MEMBERSHIP_WORD = ci(
+    r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admission|invit(e|es|ed|ing|ation)|bid|aspirations?|"
+    r"ambitions?|integration|enlargement|expansion|in the alliance|into the alliance|in NATO|into NATO)\b"
+)
+#: "The bloc", "the US-led military bloc": NATO where no other club is named.
+BLOC = ci(r"\b(the|this|that|military|western|us-led|u\.s\.-led) bloc\b")
 #: A lone sentence about "accession" with no NATO in it: read as NATO accession unless the
 #: EU (or another club) is named.
 OTHER_CLUB = re.compile(r"\b(EU|European Union|eurozone|Schengen|WTO|OECD|EU's)\b")
@@ -137,7 +149,9 @@ SUPPORT = [
         "no-veto",
         r"\b((has|have) no (say|veto|right)|(no|not have a) veto\b|(will|does|do|can) not (decide|dictate)|"
         r"(cannot|can't|won't) (decide|dictate)|"
-        r"no (third )?(country|party|one)( else)?\b(?:\W+\w+){0,3}?\W+(veto|say))\b",
+        r"no (third )?(country|party|one)( else)?\b(?:\W+\w+){0,3}?\W+(veto|say)|"
+        r"(decision|choice|question)\b(?:\W+\w+){0,4}?\W+(belongs?|belonged|is up|was up|rests?|rested|lies) "
+        r"(only |solely |exclusively )?(to|with) (Ukraine|Kyiv|Ukrainians|the allies|allies|NATO|the Alliance))\b",
     ),
     (
         "with-ukraine",
@@ -153,9 +167,11 @@ SUPPORT = [
     ),
     (
         "goal",
-        r"\b(strategic (goal|objective|course|priority)|our (goal|aim|priority)|higher priority|remains (the|a|our) (goal|priority)|continues? to pursue|enshrined|fixes the goal|key (element|part|component|priority|goal|point)|(future|place|home) (is|lies) in|"
+        r"\b(strategic (goal|objective|course|priority)|our (goal|aim|priority)|higher priority|remains (the|a|our) (goal|priority)|continues? to pursue|enshrined|fixes the goal|key (element|part|component|priority|goal|point)|(future|place|home) (is|lies) in|belongs? in (NATO|the Alliance)|"
         r"(committed|commitment|dedicated|determined) to\b(?!\W+(peace|a ceasefire|talks|negotiations))|"
-        r"(remains?|stays?|keeps?|kept|be) open|open[- ]door|encourag\w+)\b",
+        r"(remains?|stays?|keeps?|kept|be) open|open[- ]door|encourag\w+|"
+        r"doors?\b(?:\W+\w+){0,3}?\W+(is|are|remains?|stays?|will remain) (wide )?open|"
+        r"(under|into|in) (the )?(NATO|Alliance)(’s|'s)? umbrella)\b",
     ),
     ("achievable", r"\b(achievable|feasible|realistic|possible)\b"),
     ("deserves", r"\b(deserves?|deserved|(has|have|had) earned|merits?)\b"),
@@ -182,7 +198,8 @@ SUPPORT = [
     (
         "calls-for",
         r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bbeing )"  # not the passive: "was asked"
-        r"\b(call(s|ed)? (on|for|to)|urge[sd]?|ask(s|ed)?|demand(s|ed)?|insist(s|ed)?|push(es|ed)? for|press(es|ed)? for|advocate[sd]?)\b",
+        r"\b(call(s|ed)? (on|for|to)|urge[sd]?|ask(s|ed)?|demand(s|ed)?|insist(s|ed)?|push(es|ed)? for|press(es|ed)? for|advocate[sd]?|"
+        r"lobb(y|ies|ied|ying) (for|on behalf of))\b",
     ),
     (
         "accelerate",
@@ -222,7 +239,7 @@ OPPOSE = [
         "excluded",
         r"\b(not|never) (include|including|includes|included|mention\w*|contain\w*)\b(?:\W+\w+){0,2}?\W+(NATO|membership)\b|"
         r"\bexclud\w+ (NATO|membership)\b|\bwithout (NATO )?membership\b|"
-        r"\bbut not (NATO )?(membership|accession|an invitation)\b|"
+        r"(\bbut|,) not (its |the |their |Ukraine(’s|'s) |Kyiv(’s|'s) )?(NATO )?(membership|accession|an invitation)\b|"
         r"\bnot (\w+ )?part of the (\w+ )?(plan|deal|agreement|framework|proposal|package|settlement)\b",
     ),
     ("not-ready", r"\b(not|n't|never) (yet )?(ready|prepared|willing) (to|for)\b"),
@@ -370,6 +387,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "open",
         "encourag",
         "key",
+        "door",
+        "belong",
+        "umbrella",
     ),
     "achievable": ("achievable", "feasible", "realistic", "possible"),
     "deserves": ("deserv", "earned", "merit"),
@@ -393,7 +413,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "happen",
     ),  # fmt: skip
     "war-risk": ("war", "escalat", "conflict", "confrontation", "catastroph"),
-    "calls-for": ("call", "urge", "ask", "demand", "insist", "push", "press", "advocat"),
+    "calls-for": ("call", "urge", "ask", "demand", "insist", "push", "press", "advocat", "lobb"),
     "accelerate": (
         "accelerat",
         "speed",
@@ -462,7 +482,16 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "neutrality": ("neutral", "non-", "outside", "stay"),
     "no-expansion": ("expan", "enlarg"),
     "prevent": ("prevent", "stop", "keep", "bar", "door", "restriction", "limit", "cap", "ban"),
-    "excluded": ("includ", "mention", "contain", "exclud", "without", "part of", "but not"),
+    "excluded": (
+        "includ",
+        "mention",
+        "contain",
+        "exclud",
+        "without",
+        "part of",
+        "but not",
+        ", not",
+    ),
     "changed-mind": ("mind", "backed"),
     "not-tolerate": (
         "countermeasure",
@@ -490,7 +519,18 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "madness",
         "insane",
     ),  # fmt: skip
-    "no-veto": ("no say", "no veto", "no right", "veto", "decide", "dictate", "no third"),
+    "no-veto": (
+        "no say",
+        "no veto",
+        "no right",
+        "veto",
+        "decide",
+        "dictate",
+        "no third",
+        "decision",
+        "choice",
+        "question",
+    ),
     "instead-of": ("instead", "in place", "in lieu", "alternative", "rather than"),
     "with-ukraine": ("with ukraine", "includ", "right to"),
     "no-one-doubts": ("no one", "nobody", "none"),
@@ -575,6 +615,21 @@ NEG_RAISING = ci(r"\b(not|n't|never) (believe|think|consider|expect|see)\b")
 EXCHANGE = ci(r"\b(in exchange for|in return for)\b")
 #: Phrases with a negator that negate nothing ("no doubt that", "not only").
 FALSE_NEGATION = ci(r"\b(no doubt|not only|no longer|without doubt|no matter)\b")
+#: What a cue of backing or opposing takes as its object when it is not membership ("backs
+#: Ukraine's territorial integrity"): that cue says nothing about the bid.
+OTHER_OBJECT = ci(
+    r"\W+((the|a|an|its|their|his|her|our|Ukraine(’s|'s)|Kyiv(’s|'s)|Ukrainian|continued|further|more|"
+    r"new|strong|full|military|financial|\w+-term)\s+){0,3}"
+    r"(territorial integrity|sovereignty|independence|ceasefire|truce|peace (plan|talks|process|deal|efforts?|initiative)|"
+    r"sanctions|aid|weapons|arms|air defen[cs]e|reconstruction|EU (membership|accession|bid)|"
+    r"membership in the (EU|European Union)|accession to the (EU|European Union)|"
+    r"(security )?guarantees|troops|defen[cs]e|army|economy|budget|loans?|assets)\b"
+)
+#: "stopped short of endorsing", "declined to back": no position is given.
+WITHHELD = ci(
+    r"\b(stop(s|ped)? short of|f[ae]ll(s)? short of|declin(e|es|ed|ing) to|refrain(s|ed|ing)? from|"
+    r"avoid(s|ed|ing)?)\W*$"
+)
 #: Negators and their reach: a cue with one of these in the few words before it is flipped.
 NEGATOR = ci(
     r"\b(not|no|never|n't|cannot|can't|nobody|no one|none|neither|nor|without|hardly|refus\w+)\b|n't\b"
@@ -619,7 +674,8 @@ ORG_BODY = ci(r"^\s+(allies|leaders|member states|foreign ministers|defen[cs]e m
 #: Words before a mention that make it an object, not a holder.
 OBJECT_BEFORE = ci(
     r"\b(to|with|of|on|for|from|by|about|between|into|in|at|than|ask(s|ed)?|call(s|ed)?|urge[sd]?|persuade|convince|"
-    r"meets?|met|invite[sd]?|against|over|toward|towards)\s+((the|a|an)\s+)?$"
+    r"meets?|met|invite[sd]?|against|over|toward|towards|under|within|outside|beyond|behind|near|via|through|across)"
+    r"\s+((the|a|an)\s+)?$"
 )
 #: Lower-case words that may stand right before a holder: determiners, titles, adverbs.
 TITLE_WORDS = ci(
@@ -641,13 +697,24 @@ GROUP_BEFORE = ci(r"(\d+\s?%\s+of|majority of|most|besides|apart from|like|inclu
 #: "Rutte's aide", "Zelenskyy's office": staff speaking for their principal's side.
 STAFF = ci(
     r"^[’']s\s+(aide|office|spokes(man|woman|person)|adviser|advisor|team|administration|press service|government|"
-    r"(foreign|defen[cs]e|prime|deputy prime) minister|president|ambassador|envoy|foreign ministry|"
-    r"representative|delegation|mission|leader|chancellor)\b"
+    r"(foreign|defen[cs]e|prime|deputy prime) ministers?|president|ambassador|envoy|foreign ministry|"
+    r"representative|delegation|mission|leaders?|chancellor)\b"
 )
 #: "Trump's statement that Ukraine will not join": what follows is the owner's position.
 OWNED = ci(
     r"[’']s (statement|words|remarks?|claims?|comments?|assertion|promise|pledge|position|decision|view)"
     r" (that|to)\b"
+)
+#: "thanked Latvia for its support of ...": the one thanked holds what it is thanked for.
+THANKED = ci(
+    r"\b(thank(s|ed|ing)?|grateful to|gratitude to|prais(e|es|ed|ing)|commend(s|ed|ing)?|applaud(s|ed|ing)?)"
+    r"\s+(the\s+)?$"
+)
+#: "Ukraine has agreed to drop its bid": the candidate acting on its bid, not its topic.
+AGENT_AFTER = ci(
+    r"^\s+(has\s+|had\s+|have\s+)?(now\s+|formally\s+|officially\s+|reportedly\s+|already\s+)?"
+    r"(agreed|agrees|decided|decides|offered|offers|refused|refuses|renounced|renounces|dropped|drops|"
+    r"abandoned|abandons|gave up|gives up|given up|(is|was|are|were) (ready|willing|prepared))\b"
 )
 #: Statements about one's own bid: "our NATO membership", "our accession".
 OWN_BID = ci(r"\bour\b(?:\W+\w+){0,2}?\W+(membership|accession|bid|invitation|aspirations?|path)\b")
