@@ -20,7 +20,11 @@ KINDS = ("person", "country", "organisation")
 INSTITUTIONS = (
     "Foreign Ministry", "Ministry of Foreign Affairs", "MFA", "Foreign Office", "Defence Ministry",
     "Defense Ministry", "Ministry of Defence", "government", "authorities", "leadership", "side",
-    "delegation", "embassy", "officials", "diplomats", "administration",
+    "delegation", "embassy", "officials", "diplomats", "administration", "cabinet", "presidency",
+    # legislatures speak for their country too ("Lithuanian Seimas adopts a resolution")
+    "parliament", "lawmakers", "MPs", "parliamentarians", "Seimas", "Sejm", "Saeima", "Riigikogu",
+    "Bundestag", "Verkhovna Rada", "Rada", "State Duma", "Duma", "Storting", "Folketing", "Riksdag",
+    "Eduskunta", "National Assembly", "Senate", "Congress",
 )  # fmt: skip
 
 

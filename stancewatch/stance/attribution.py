@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from stancewatch.stance.lexicon import (
     ATTRIBUTIVE,
+    CLUB_TOPIC_AFTER,
     GROUP_BEFORE,
     OBJECT_BEFORE,
     ORG_BODY,
@@ -35,6 +36,15 @@ _SAID_AFTER = re.compile(
 )
 #: "warns NATO against", "warned allies not to": someone addressed, then what not to do.
 _ADDRESSEE = re.compile(r"\s+(the\s+)?[\w.-]+(\s+[\w.-]+){0,2}?\s+(against|not to)\b")
+#: ", diplomats say": the speech verb's subject is no tracked actor.
+_REPORTER = re.compile(
+    r",\s*(?:(?:a|an|the|two|three|several|some|many|other|senior|western|european|us|u\.s\.|eu|nato|"
+    r"diplomatic|government|administration|military|anonymous|unnamed|kremlin)\s+){0,3}"
+    r"(?:diplomats?|officials?|sources?|analysts?|experts?|media|observers?|insiders?|reports?|people|"
+    r"spokes\w+|aides?|commentators|reporters|journalists|newspapers?|outlets?|polls?)\s+$"
+)
+#: What joins names into a list.
+_LIST_GAP = re.compile(r"(\s*,\s*|\s+and\s+|\s*,\s*and\s+)$")
 #: "Canada's Carney": a possessive right before a person's name.
 _POSSESSIVE = re.compile(r"\w[’']s\s+$")
 _THAT = re.compile(r"^\W*(that|,)\s+")
@@ -46,6 +56,8 @@ class Speaker:
     how: str  # dash | colon | according-to | speech | quote-line | headline
     staff: bool = False  # "Rutte's aide": the principal's side holds it
     warns: bool = False  # "X warns Y against ...": Y is addressed, X holds the position
+    #: "Kushner and Witkoff say ...": the others who say it with the speaker
+    joint: tuple[Mention, ...] = ()
 
 
 def _pick(mentions: list[Mention], text: str) -> tuple[Mention, bool] | None:
@@ -123,13 +135,29 @@ def find_speaker(
         if before:
             people = [x for x in before if x.actor.kind == "person"]
             chosen = (people or before)[-1]
+            reporter = _REPORTER.search(low, chosen.end - lo, verb - lo)
+            if reporter:  # "Germany and the US hold back, diplomats say"
+                return None, lo, lo + reporter.start()
             content_lo = lo + m.end()
             that = _THAT.match(low_of(text, content_lo, hi))
             if that:
                 content_lo += that.end()
             warns = m.group().startswith("warn") and bool(_ADDRESSEE.match(low, m.end()))
-            return Speaker(chosen, "speech", _staff(text, chosen), warns), content_lo, hi
+            joint = _joint(text, chosen, people)
+            return Speaker(chosen, "speech", _staff(text, chosen), warns, joint), content_lo, hi
     return None, lo, hi
+
+
+def _joint(text: str, chosen: Mention, people: list[Mention]) -> tuple[Mention, ...]:
+    """The people listed with the speaker right before the verb ("Kushner and Witkoff say")."""
+    out: list[Mention] = []
+    nxt = chosen
+    for x in reversed(people[:-1]):
+        if not _LIST_GAP.match(text, x.end, nxt.start) or x.actor is chosen.actor:
+            break
+        out.append(x)
+        nxt = x
+    return tuple(out)
 
 
 def _staff(text: str, mention: Mention) -> bool:
@@ -169,6 +197,8 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
         return False
     if TOPIC_AFTER.match(after):
         return False
+    if mention.actor.kind == "organisation" and CLUB_TOPIC_AFTER.match(after):
+        return False  # "guarantees that NATO will not expand"
     before = text[max(lo, mention.start - 40) : mention.start]
     before_low = low_of(text, max(lo, mention.start - 40), mention.start)
     if before.rstrip().endswith("("):  # "(NATO)": an aside, not a holder

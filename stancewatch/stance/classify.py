@@ -16,6 +16,7 @@ from stancewatch.stance.lexicon import (
     CUES,
     EXCHANGE,
     FALSE_NEGATION,
+    MEMBERSHIP_WORD,
     NEG_RAISING,
     NEGATOR,
     OTHER_OBJECT,
@@ -123,7 +124,15 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
     lower = low_of(text, lo, hi)
     exchange = EXCHANGE.search(lower) if "for" in lower else None
     if exchange is not None and exchange.start() > 0:
-        hi, lower = lo + exchange.start(), lower[: exchange.start()]
+        given = classify(text, lo, lo + exchange.start())
+        if given is None:
+            # "ready to leave office in exchange for NATO membership": what is sought
+            sought = classify(text, lo + exchange.end(), hi)
+            if sought is not None:
+                return Verdict(sought.stance, f"sought:{sought.cue}", sought.confidence, sought.at)
+            if MEMBERSHIP_WORD.search(lower, exchange.end()):
+                return Verdict("support", "sought", 0.75, lo + exchange.end())
+        return given
     clause = text[lo:hi]
     found: list[tuple[int, int, str, int]] = []  # start, end, name, polarity
     wanted: set[int] = set()

@@ -99,7 +99,7 @@ class StanceEngine:
         if _ODD_SPACE.search(text):  # str.translate is slow on non-ASCII text: only if needed
             text = text.translate(_SPACES)
         text = Folded(text)
-        mentions = self.matcher.find(text)
+        mentions = self.matcher.find(text, when=published)
         spans = split(text)
         about_nato = bool(NATO.search(text))
         # "the bloc" is NATO in a text that names no other club
@@ -237,7 +237,12 @@ class StanceEngine:
                 for m in first_subjects
                 if m.actor.name in holders
             }
-            holders.update(self._speaker_holder(text, speaker, c_lo, c_hi, own, main))
+            said = self._speaker_holder(text, speaker, c_lo, c_hi, own, main)
+            holders.update(said)
+            held = said.get(speaker.mention.actor.name)
+            for m in speaker.joint:  # "Kushner and Witkoff say": each holds it
+                if held is not None:
+                    holders[m.actor.name] = _Holder(m.actor, held.verdict, held.cue_prefix)
         for m in inside:
             if m.actor.name not in holders:
                 self._owned_or_thanked(text, m, c_lo, c_hi, holders)

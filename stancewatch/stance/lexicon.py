@@ -60,7 +60,7 @@ NATO = re.compile(
 #: ... and about membership, not guarantees or summits in general.
 MEMBERSHIP = ci(
     r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admit(s|ted|ting)?|admission|part of (NATO|the Alliance)|invit(e|es|ed|ing|ation)|"
-    r"bid|aspirations?|ambitions?|dreams?|goal|integration|enlargement|expansion|expand(s|ed|ing)?|entry|enter|"
+    r"bid|aspirations?|ambitions?|dreams?|goal|integration|enlargement|expansion|expand(s|ed|ing)?|enlarg(e|es|ed|ing)|entry|enter|"
     r"accept(s|ed|ing)?|prospects?|perspective|choice|open[- ]door|in the alliance|into the alliance|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
     r"NATO-i[sz]ation|NATOi[sz]ation|членств\w*|вступ\w*|запрошен\w*)\b"
 )
@@ -76,7 +76,7 @@ NATO_GOAL = ci(
     r"\b(close|closes|closed|closing|shut|shuts|open|opens|opened|keep|keeps) the door\b|"
     r"\b(neutral|non-bloc|non-aligned) status\b|\bneutrality\b|\bneutral Ukraine\b|\bremain neutral\b|"
     r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b|"
-    r"\bforget (about )?(joining )?(NATO|the Alliance)\b|\bnon-(membership|accession)\b|"
+    r"\bforget (about )?(joining )?(NATO|the Alliance)\b|\bnon-(membership|accession|admission|entry)\b|"
     r"\bNATO future\b|\bfuture in (NATO|the Alliance)\b|\b(NATO|the Alliance)(’s|'s)? umbrella\b"
 )
 #: NATO named as a military presence ("NATO troops in Ukraine"), not as a club to join: such a
@@ -198,7 +198,7 @@ SUPPORT = [
     (
         "calls-for",
         r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bbeing )"  # not the passive: "was asked"
-        r"\b(call(s|ed)? (on|for|to)|urge[sd]?|ask(s|ed)?|demand(s|ed)?|insist(s|ed)?|push(es|ed)? for|press(es|ed)? for|advocate[sd]?|"
+        r"\b(call(s|ed|ing)? (on|for|to)|urge[sd]?|ask(s|ed)?|demand(s|ed)?|insist(s|ed)?|push(es|ed)? for|press(es|ed)? for|advocate[sd]?|"
         r"lobb(y|ies|ied|ying) (for|on behalf of))\b",
     ),
     (
@@ -208,7 +208,8 @@ SUPPORT = [
     ),
     (
         "accept",
-        r"\b(accept(s|ed)?|tolerate[sd]?|allow(s|ed)?|agree(s|d)? to|recogni[sz](e|es|ed))\b",
+        r"\b(accept(s|ed)?|tolerate[sd]?|allow(s|ed)?|agree(s|d)? to|recogni[sz](e|es|ed)|"
+        r"(fine|ok|okay|comfortable|content|happy|at peace)\W{0,2} with)\b",
     ),
     (
         "ready",
@@ -216,7 +217,14 @@ SUPPORT = [
         r"\bappl(y|ies|ied) (to join|for (NATO )?membership)\b|\bapplication (to join|for (NATO )?membership)\b|"
         r"\b(fulfils|fulfills|fulfilled|meets|met|has met) (all )?(the )?(conditions|criteria|requirements)\b",
     ),
-    ("invite", r"\binvit(e|es|ed|ing) (Ukraine|Kyiv)\b"),
+    (
+        "invite",
+        r"\binvit(e|es|ed|ing) (Ukraine|Kyiv)\b|"
+        r"\b(bring|brings|brought|bringing|take|takes|took|taking|welcome|welcomes|welcomed|get|gets|getting|usher\w*|"
+        r"admit|admits|admitted|admitting) (Ukraine|Kyiv) (into|in|to) (NATO|the Alliance)\b|"
+        r"\b(ally|allies|friend|friends|partner|partners|supporters?|advocates?) (on|along) (the|its|Ukraine(’s|'s)|Kyiv(’s|'s)) "
+        r"(road|path|way|journey) (to|into|towards) (NATO|the Alliance)\b",
+    ),
     (
         "benefit",
         r"\b(will|would|can|could)\b(?:\W+(?!not\b|never\b|t\b)\w+){0,2}?\W+(help|send|become|bring|ensure|strengthen|protect|deter|stop|guarantee|make)\b|\b(clear|strong|strongest|powerful) signal\b",
@@ -240,14 +248,15 @@ OPPOSE = [
         r"\b(not|never) (include|including|includes|included|mention\w*|contain\w*)\b(?:\W+\w+){0,2}?\W+(NATO|membership)\b|"
         r"\bexclud\w+ (NATO|membership)\b|\bwithout (NATO )?membership\b|"
         r"(\bbut|,) not (its |the |their |Ukraine(’s|'s) |Kyiv(’s|'s) )?(NATO )?(membership|accession|an invitation)\b|"
-        r"\bnot (\w+ )?part of the (\w+ )?(plan|deal|agreement|framework|proposal|package|settlement)\b",
+        r"\bnot (\w+ )?part of (the|any) (\w+ )?(plan|deal|agreement|framework|proposal|package|settlement|discussions?|"
+        r"talks|negotiations|conversation|agenda)\b",
     ),
     ("not-ready", r"\b(not|n't|never) (yet )?(ready|prepared|willing) (to|for)\b"),
     (
         "criticise",
         r"\b(resist(s|ed|ing)?|object(s|ed)? to|balk(s|ed)? at|blam(e|es|ed|ing)|accus(e|es|ed|ing)|"
         r"criticis(e|es|ed|ing)|criticiz(e|es|ed|ing)|condemn(s|ed|ing)?|denounc(e|es|ed|ing)|slam(s|med)?|"
-        r"stand(s|ing)? in the way|held back|hold(s|ing)? back|drag(s|ged|ging)? (its|their) feet)\b",
+        r"stand(s|ing)? in the way|(main |biggest |key |chief |major )?(obstacles?|stumbling blocks?|hurdles?|roadblocks?) (to|for|on)|held back|hold(s|ing)? back|drag(s|ged|ging)? (its|their) feet)\b",
     ),
     (
         "war-cause",
@@ -270,7 +279,7 @@ OPPOSE = [
     (
         "cannot-join",
         r"\b(cannot|can't|can not|could not|won't|will not|will never|would never|must not|never)\b(?:\W+\w+){0,2}?\W+"
-        r"(become|join|be (in|part of|a part of|a member|a NATO member|invited|admitted|accepted))\b",
+        r"(become|becoming|join|joining|be (in|part of|a part of|a member|a NATO member|invited|admitted|accepted))\b",
     ),
     (
         "no-need",
@@ -287,7 +296,7 @@ OPPOSE = [
     (
         "neutrality",
         r"\b(neutral(ity)?|non-aligned|non-bloc|outside (of )?(NATO|(military )?blocs?|alliances)|stays? out of NATO|"
-        r"non-(membership|accession))\b",
+        r"non-(membership|accession|admission|entry))\b",
     ),
     (
         "no-expansion",
@@ -296,7 +305,8 @@ OPPOSE = [
     ),
     (
         "prevent",
-        r"\b(prevent(s|ed|ing)?|stop(s|ped)? Ukraine from|keep(s)? Ukraine out|(restrictions?|limits?|caps?|bans?) on|bar(s|red|ring)? (it|Ukraine|Kyiv|us|them) from|"
+        r"\b(prevent(s|ed|ing)?|stop(s|ped)? Ukraine from|keep(s)? Ukraine out|(restrictions?|limits?|caps?|bans?) on|"
+        r"(bar(s|red|ring)?|ban(s|ned|ning)?|forbid(s|ding)?|forbade|prohibit(s|ed|ing)?) (it|Ukraine|Kyiv|us|them) from|"
         r"(shut|shuts|close|closes|closed|closing) the door)\b",
     ),
     ("changed-mind", r"\b(changed|change[sd]?) (its|his|her|their) mind\b|\bbacked (down|away)\b"),
@@ -318,7 +328,8 @@ OPPOSE = [
     (
         "bad-eval",
         r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+|(a |an? \w+ )?mistake|"
-        r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane)\b",
+        r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane|capitulation|surrender|"
+        r"treason|a defeat)\b",
     ),
     (
         "instead-of",
@@ -425,11 +436,40 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "moving",
         "advanc",
     ),  # fmt: skip
-    "accept": ("accept", "tolerat", "allow", "agree", "recogni"),
+    "accept": (
+        "accept",
+        "tolerat",
+        "allow",
+        "agree",
+        "recogni",
+        "fine",
+        "ok",
+        "comfortable",
+        "content",
+        "happy",
+        "peace",
+    ),
     "benefit": ("will", "would", "can", "could", "signal"),
     "loss": ("loss",),
     "ready": ("ready", "prepared", "willing", "eager", "appl", "fulfil", "met", "meets"),
-    "invite": ("invit",),
+    "invite": (
+        "invit",
+        "bring",
+        "brought",
+        "take",
+        "took",
+        "taking",
+        "welcom",
+        "get",
+        "usher",
+        "admit",
+        "ally",
+        "allies",
+        "friend",
+        "partner",
+        "supporter",
+        "advocate",
+    ),
     "see-in": ("see",),
     "vote-for": ("vote", "%"),
     "oppose": ("oppos", "against", "reject", "rule", "veto", "block", "obstruct", "opponent"),
@@ -445,6 +485,10 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "denounc",
         "slam",
         "in the way",
+        "obstacle",
+        "stumbling",
+        "hurdle",
+        "roadblock",
         "back",
         "feet",
     ),  # fmt: skip
@@ -481,7 +525,20 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),  # fmt: skip
     "neutrality": ("neutral", "non-", "outside", "stay"),
     "no-expansion": ("expan", "enlarg"),
-    "prevent": ("prevent", "stop", "keep", "bar", "door", "restriction", "limit", "cap", "ban"),
+    "prevent": (
+        "prevent",
+        "stop",
+        "keep",
+        "bar",
+        "door",
+        "restriction",
+        "limit",
+        "cap",
+        "ban",
+        "forbid",
+        "forbade",
+        "prohibit",
+    ),
     "excluded": (
         "includ",
         "mention",
@@ -518,6 +575,10 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "catastroph",
         "madness",
         "insane",
+        "capitulat",
+        "surrender",
+        "treason",
+        "defeat",
     ),  # fmt: skip
     "no-veto": (
         "no say",
@@ -563,14 +624,26 @@ CUES = [
 
 def _trigger_index() -> tuple[re.Pattern[str], dict[str, frozenset[int]]]:
     """One regex that finds every trigger in a clause in a single C-level pass, and for each
-    trigger the cues (by index in CUES) whose triggers it contains: the longest trigger at a
-    position wins the match, so a contained one ("without" in "without ukraine") must still
-    count."""
+    trigger the cues (by index in CUES) to try when it is found. The longest trigger at a
+    position wins the match and the scan goes on after it, so a trigger it contains
+    ("without" in "without ukraine") or one that may start inside it at a word ("right to" in
+    "no right to") would be hidden: the found trigger stands for those too."""
     triggers = sorted({t for _, _, _, ts in CUES for t in ts}, key=lambda t: (-len(t), t))
     cues_of: dict[str, frozenset[int]] = {}
     for t in triggers:
-        cues_of[t] = frozenset(i for i, (_, _, _, ts) in enumerate(CUES) if any(x in t for x in ts))
+        hidden = [u for u in triggers if u in t or _may_start_inside(t, u)]
+        cues_of[t] = frozenset(
+            i for i, (_, _, _, ts) in enumerate(CUES) if any(x in u for u in hidden for x in ts)
+        )
     return re.compile(_trie_pattern(triggers)), cues_of
+
+
+def _may_start_inside(t: str, u: str) -> bool:
+    """Whether ``u`` can begin at a word inside ``t`` and run past its end."""
+    return any(
+        not t[k - 1].isalnum() and u.startswith(t[k:]) and len(t) - k < len(u)
+        for k in range(1, len(t))
+    )
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -692,6 +765,11 @@ TOPIC_AFTER = ci(
     r"^[’']?\s+(should|must|will|would|can|could|cannot|can't|may|might|has to|needs? to|is to|is going to)?\s*"
     r"(not\s+|never\s+)?(be\s+(admitted|invited|accepted)|become|join|receive|get)\b"
 )
+#: "NATO will not expand": the alliance growing is the topic, not a position it holds.
+CLUB_TOPIC_AFTER = ci(
+    r"^[’']?\s+(should|must|will|would|can|could|cannot|can't|may|might|is to|is going to)?\s*(not\s+|never\s+)?"
+    r"(\w+\s+)?(expand\w*|enlarg\w*|grow|grows|move\w* (further )?east\w*)\b"
+)
 #: ... unless it counts people ("88% of Ukrainians") or names members of a group.
 GROUP_BEFORE = ci(r"(\d+\s?%\s+of|majority of|most|besides|apart from|like|including|such as)\s*$")
 #: "Rutte's aide", "Zelenskyy's office": staff speaking for their principal's side.
@@ -703,7 +781,7 @@ STAFF = ci(
 #: "Trump's statement that Ukraine will not join": what follows is the owner's position.
 OWNED = ci(
     r"[’']s (statement|words|remarks?|claims?|comments?|assertion|promise|pledge|position|decision|view)"
-    r" (that|to)\b"
+    r" (that|to|on)\b"
 )
 #: "thanked Latvia for its support of ...": the one thanked holds what it is thanked for.
 THANKED = ci(

@@ -15,12 +15,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
-from stancewatch.actors import Actor
+from stancewatch.actors import Actor, Role
 from stancewatch.stance.lexicon import Folded, fold
+from stancewatch.stance.offices import holder, office_aliases
 
 _TOKEN = re.compile(r"\w+")
 _GAP = re.compile(r"^[\s.\-’']{1,3}$")  # what may stand between two words of one alias
+_NAME_NEXT = re.compile(r"[\s,]{1,3}")  # "Polish President Andrzej Duda": the office names him
 PREFIX_KEY = 4
 
 
@@ -30,6 +33,7 @@ class Mention:
     end: int
     actor: Actor
     metonym: bool
+    office: bool = False  # named by an office ("the Polish president")
 
 
 @dataclass(frozen=True)
@@ -39,22 +43,30 @@ class _Alias:
     prefix: bool  # the last word is a prefix
     actor: Actor
     metonym: bool
+    #: an office: everyone who held it, the holder on the date is the one meant
+    holders: tuple[tuple[Actor, Role], ...] = ()
 
 
 class ActorMatcher:
     def __init__(self, actors: list[Actor]) -> None:
         self._by_first: dict[str, list[_Alias]] = defaultdict(list)
         self._by_prefix: dict[str, list[_Alias]] = defaultdict(list)
+        self._by_pair: dict[tuple[str, str], list[_Alias]] = defaultdict(list)
         for actor in actors:
             for alias, metonym in [(a, False) for a in (actor.name, *actor.aliases)] + [
                 (a, True) for a in (*actor.metonyms, *actor.institution_aliases())
             ]:
                 self._add(alias, actor, metonym)
-        for table in (self._by_first, self._by_prefix):
+        for alias, held in office_aliases(actors).items():
+            self._add(alias, held[0][0], False, tuple(held))
+        for table in (self._by_first, self._by_pair, self._by_prefix):
             for entries in table.values():
                 entries.sort(key=lambda a: -len(a.words))
+        self._firsts = set(self._by_first) | {w for w, _ in self._by_pair}
 
-    def _add(self, alias: str, actor: Actor, metonym: bool) -> None:
+    def _add(
+        self, alias: str, actor: Actor, metonym: bool, holders: tuple[tuple[Actor, Role], ...] = ()
+    ) -> None:
         prefix = alias.endswith("*")
         stem = re.sub(
             r"^the\s+", "", alias.rstrip("*"), flags=re.I
@@ -63,19 +75,24 @@ class ActorMatcher:
         words = tuple(w if exact else w.lower() for w in _TOKEN.findall(stem))
         if not words:
             return
-        entry = _Alias(words, exact, prefix, actor, metonym)
+        entry = _Alias(words, exact, prefix, actor, metonym, holders)
         if prefix and len(words) == 1:
             self._by_prefix[words[0][:PREFIX_KEY].lower()].append(entry)
-        else:
+        elif len(words) == 1 or (prefix and len(words) == 2):
             self._by_first[words[0].lower()].append(entry)
+        else:  # keyed on two words: "Ukraine" alone starts dozens of aliases ("Ukraine's PM")
+            self._by_pair[(words[0].lower(), words[1].lower())].append(entry)
 
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
+    def find(
+        self, text: str, start: int = 0, end: int | None = None, when: datetime | None = None
+    ) -> list[Mention]:
+        """Mentions in ``text[start:end]``; an office is resolved to its holder on ``when``."""
         stop = len(text) if end is None else end
         # the engine's text carries its lower case; fold() keeps offsets for the rare
         # characters whose lower case is longer
         lowered = text.low if isinstance(text, Folded) else fold(text)
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, stop)]
-        first, prefix = self._by_first, self._by_prefix
+        first, prefix = self._firsts, self._by_prefix
         found: list[Mention] = []
         i = 0
         while i < len(tokens):
@@ -84,23 +101,34 @@ class ActorMatcher:
             if folded not in first and folded[:PREFIX_KEY] not in prefix:
                 i += 1
                 continue
-            hit = self._match_at(text, lowered, tokens, i)
+            hit = self._match_at(text, lowered, tokens, i, when)
             if hit is None:
                 i += 1
                 continue
             alias, last = hit
             b = tokens[last][1]
             if not _hyphenated(text, a, b):
-                found.append(Mention(a, b, alias.actor, alias.metonym))
+                actor = holder(list(alias.holders), when) if alias.holders else alias.actor
+                found.append(
+                    Mention(a, b, actor or alias.actor, alias.metonym, bool(alias.holders))
+                )
             i = last + 1
-        return found
+        return _named_offices(text, found)
 
     def _match_at(
-        self, text: str, lowered: str, tokens: list[tuple[int, int]], i: int
+        self,
+        text: str,
+        lowered: str,
+        tokens: list[tuple[int, int]],
+        i: int,
+        when: datetime | None = None,
     ) -> tuple[_Alias, int] | None:
         a, b = tokens[i]
         folded = lowered[a:b]
         candidates = self._by_first.get(folded, []) + self._by_prefix.get(folded[:PREFIX_KEY], [])
+        if i + 1 < len(tokens):
+            na, nb = tokens[i + 1]
+            candidates = self._by_pair.get((folded, lowered[na:nb]), []) + candidates
         best: tuple[_Alias, int] | None = None
         for alias in candidates:
             last = i + len(alias.words) - 1
@@ -115,6 +143,8 @@ class ActorMatcher:
                 ):
                     ok = False
                     break
+            if ok and alias.holders and holder(list(alias.holders), when) is None:
+                ok = False  # nobody, or not one person, held the office then
             if ok:
                 best = (alias, last)
         return best
@@ -125,6 +155,25 @@ class ActorMatcher:
         if alias.prefix and k == len(alias.words) - 1:
             return word.startswith(want)
         return word == want
+
+
+def _named_offices(text: str, found: list[Mention]) -> list[Mention]:
+    """Drop an office right before a person's name ("Polish President Andrzej Duda"): the
+    name says who is meant, whatever the date."""
+    if not any(m.office for m in found):
+        return found
+    keep = []
+    for k, m in enumerate(found):
+        nxt = found[k + 1] if k + 1 < len(found) else None
+        if (
+            m.office
+            and nxt is not None
+            and nxt.actor.kind == "person"
+            and _NAME_NEXT.fullmatch(text, m.end, nxt.start)
+        ):
+            continue
+        keep.append(m)
+    return keep
 
 
 def _hyphenated(text: str, a: int, b: int) -> bool:

@@ -1,0 +1,86 @@
+"""Offices named instead of people: "Norway's foreign minister", "the Polish president",
+"Prime Minister of Hungary".
+
+Headlines often name the office and not the person. Who holds it depends on the date
+(the Polish president was Duda until August 2025, Nawrocki since), so an office alias maps
+to every (person, role) that ever held it, and the matcher picks the holder on the article's
+publication date; without a date, the current holder (the role with no end).
+
+Offices are derived from the ``roles`` of ``actors.toml``: nothing to add by hand when a
+person with a dated role is added there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import datetime
+
+from stancewatch.actors import INSTITUTIONS, Actor, Role
+
+#: Title patterns (the country follows "of"), and the words a headline uses for the office.
+_OFFICES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"^Vice President of "), ("vice president",)),
+    (re.compile(r"^President of "), ("president",)),
+    (re.compile(r"^Prime Minister of "), ("prime minister", "premier", "PM")),
+    (re.compile(r"^(Minister of Foreign Affairs|Foreign Minister) of "), ("foreign minister",)),
+    (
+        re.compile(r"^(Minister of (National )?Defen[cs]e|Defen[cs]e Minister) of "),
+        ("defence minister", "defense minister"),
+    ),
+    (re.compile(r"^Chancellor of "), ("chancellor",)),
+    (re.compile(r"^Secretary of State$"), ("secretary of state",)),
+    (re.compile(r"^Foreign Secretary$"), ("foreign secretary",)),
+)
+_INSTITUTION_WORDS = {w.lower() for w in INSTITUTIONS}
+
+
+def office_words(role: Role) -> tuple[str, ...]:
+    """The words for ``role``'s office, or () when it is no office a headline names alone."""
+    for pattern, words in _OFFICES:
+        if pattern.search(role.title):
+            return words
+    return ()
+
+
+def _country_forms(country: Actor) -> tuple[list[str], list[str]]:
+    """Names of a country that take "'s" ("Norway", "US") and adjectives ("Norwegian")."""
+    names = [country.name] + [
+        a
+        for a in country.aliases
+        if len(a.split()) <= 2
+        and a.split()[-1].lower() not in _INSTITUTION_WORDS
+        and a != country.name
+    ]
+    return names, [*country.demonyms, *names]
+
+
+def office_aliases(actors: list[Actor]) -> dict[str, list[tuple[Actor, Role]]]:
+    """Alias ("Norwegian foreign minister") -> every (person, role) that held that office."""
+    countries = {a.name: a for a in actors if a.kind == "country"}
+    out: dict[str, list[tuple[Actor, Role]]] = defaultdict(list)
+    for person in actors:
+        if person.kind != "person":
+            continue
+        for role in person.roles:
+            country = countries.get(role.speaks_for or "")
+            words = office_words(role)
+            if country is None or not words:
+                continue
+            names, adjectives = _country_forms(country)
+            forms = [f"{a} {w}" for a in adjectives for w in words]
+            forms += [f"{n}'s {w}" for n in names for w in words]
+            forms += [f"{w} of {n}" for n in names for w in words if " of " not in w]
+            for form in forms:
+                out[form].append((person, role))
+    return dict(out)
+
+
+def holder(candidates: list[tuple[Actor, Role]], when: datetime | None) -> Actor | None:
+    """The one person who held the office on ``when`` (None: now), or None if not one."""
+    held = {
+        person.name: person
+        for person, role in candidates
+        if (role.held_on(when) if when is not None else role.end is None)
+    }
+    return next(iter(held.values())) if len(held) == 1 else None
