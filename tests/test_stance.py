@@ -162,6 +162,21 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Tusk: Poland will help bring Ukraine into the Alliance", {"Donald Tusk": "support"}),
         ("Kremlin praised Vance's position on Ukraine's non-admission to the Alliance",
          {"Russia": "oppose", "JD Vance": "oppose"}),
+        ("Sybiha: an invitation to NATO is not something the allies are even discussing now",
+         {"Andrii Sybiha": "oppose"}),
+        ("Lavrov: if Kyiv is admitted to NATO, Moscow will take countermeasures", {"Sergey Lavrov": "oppose"}),
+        ("Kachka: Ukraine has implemented the reforms required for membership in NATO", {"Taras Kachka": "support"}),
+        # general support for Ukraine is not support for its membership
+        ("Meloni pledged support for Ukraine but said enlargement of NATO was for later", {"Giorgia Meloni": "neutral"}),
+        # what someone demands belongs to them; what one is accused of too
+        ("Stubb dismissed Lavrov's demand that Kyiv give up its NATO bid",
+         {"Alexander Stubb": "support", "Sergey Lavrov": "oppose"}),
+        ("Kuleba accused Orbán of blocking Ukraine's path to NATO, saying it helps Moscow",
+         {"Viktor Orbán": "oppose", "Dmytro Kuleba": "support"}),
+        # an office nobody tracked held stands for its country
+        ("The Latvian prime minister said Ukraine's place is in NATO", {"Latvia": "support"}),
+        ("Szijjártó: NATO must remain a defensive alliance, Ukraine has no place in it",
+         {"Péter Szijjártó": "oppose"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):
@@ -183,6 +198,17 @@ def test_an_office_names_its_holder_on_the_date(engine):
     assert set(stances(engine, named, datetime(2025, 10, 1))) == {"Andrzej Duda"}
     got = stances(engine, "Norway's foreign minister: Ukraine has earned a seat in the Alliance")
     assert got["Espen Barth Eide"] == "support"
+
+
+def test_who_does_not_hold_the_position(engine):
+    # what one is blamed for ends at the comma: the rest is the speaker's
+    got = stances(engine, "Trump blamed Biden for the war, saying Kyiv will never join NATO")
+    assert got["Donald Trump"] == "oppose" and got.get("Joe Biden", "neutral") == "neutral"
+    # a subject of an earlier clause does not hold a later one's cue
+    got = stances(
+        engine, "Szijjártó: NATO must remain a defensive alliance, Ukraine has no place in it"
+    )
+    assert got.get("NATO", "neutral") == "neutral"
 
 
 def test_report_of_others_is_not_the_speakers_position(engine):

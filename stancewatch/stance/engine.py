@@ -11,6 +11,7 @@ from stancewatch.actors import Actor
 from stancewatch.stance.attribution import Speaker, find_speaker, is_subject, quote_line_speaker
 from stancewatch.stance.classify import Verdict, classify
 from stancewatch.stance.lexicon import (
+    ACCUSED,
     AGENT_AFTER,
     BLOC,
     CONTRAST,
@@ -61,6 +62,23 @@ def _presence_only(low: str) -> bool:
         return False
     rest = NATO_PRESENCE.sub(lambda m: " " * len(m.group()), low)
     return not _NATO_LOW.search(rest) and not MEMBERSHIP_WORD.search(rest)
+
+
+_LIST_JOIN = ci(r"(\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+|\s*&\s*)(the\s+)?")
+
+
+def _nearest_list(text: Folded, subjects: list[Mention]) -> list[Mention]:
+    """The subject nearest the cue, with those listed with it ("US, Germany and Hungary do
+    not support"); an earlier subject of another clause ("NATO should not be a war alliance,
+    Ukraine has no place in it") does not hold the cue."""
+    if len(subjects) < 2:
+        return subjects
+    kept = [subjects[-1]]
+    for m in reversed(subjects[:-1]):
+        if not _LIST_JOIN.fullmatch(text.low, m.end, kept[-1].start):
+            break
+        kept.append(m)
+    return kept[::-1]
 
 
 @dataclass(frozen=True)
@@ -197,6 +215,7 @@ class StanceEngine:
                 and (speaker is None or m.actor is not speaker.mention.actor)
                 and is_subject(text, m, a, inside)
             ]  # fmt: skip
+            subjects = _nearest_list(text, subjects)
             fresh = bool(_NEW_SUBJECT.match(text.low[a : a + 40])) and bool(groups)
             if subjects or fresh or not groups:
                 groups.append((subjects, []))
@@ -266,6 +285,14 @@ class StanceEngine:
             v = classify(text, m.end + 5, c_hi)
             if v is not None:
                 holders[m.actor.name] = _Holder(m.actor, v, "thanked-for")
+        elif low.startswith((" of ", " for "), m.end) and ACCUSED.search(
+            low, max(c_lo, m.start - 30), m.start
+        ):
+            # what X is accused of, up to the next comma: "blamed X for the war, saying ..."
+            comma = low.find(",", m.end, c_hi)
+            v = classify(text, m.end + 4, comma if comma >= 0 else c_hi)
+            if v is not None:
+                holders[m.actor.name] = _Holder(m.actor, v, "accused-of")
 
     @staticmethod
     def _acts(text: Folded, subjects: list[Mention], c_hi: int) -> bool:

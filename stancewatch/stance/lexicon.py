@@ -61,7 +61,7 @@ NATO = re.compile(
 MEMBERSHIP = ci(
     r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admit(s|ted|ting)?|admission|part of (NATO|the Alliance)|invit(e|es|ed|ing|ation)|"
     r"bid|aspirations?|ambitions?|dreams?|goal|integration|enlargement|expansion|expand(s|ed|ing)?|enlarg(e|es|ed|ing)|entry|enter|"
-    r"accept(s|ed|ing)?|prospects?|perspective|choice|open[- ]door|in the alliance|into the alliance|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
+    r"accept(s|ed|ing)?|prospects?|perspective|choice|open[- ]door|in the alliance|(a|no) place in|seat (in|at)|into the alliance|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
     r"NATO-i[sz]ation|NATOi[sz]ation|членств\w*|вступ\w*|запрошен\w*)\b"
 )
 #: Heading for NATO, or insisting on it, is talk about membership even without the word:
@@ -215,7 +215,8 @@ SUPPORT = [
         "ready",
         r"(?<!not )(?<!never )(?<!n't )\b(ready|prepared|willing|eager) to (join|become (a )?(NATO )?member|be (invited|admitted))\b|"
         r"\bappl(y|ies|ied) (to join|for (NATO )?membership)\b|\bapplication (to join|for (NATO )?membership)\b|"
-        r"\b(fulfils|fulfills|fulfilled|meets|met|has met) (all )?(the )?(conditions|criteria|requirements)\b",
+        r"\b(fulfils|fulfills|fulfilled|meets|met|has met) (all )?(the )?(conditions|criteria|requirements)\b|"
+        r"\b(completed|implemented|carried out|done) (all |most )?(of )?(the )?(necessary |required )?reforms\b",
     ),
     (
         "invite",
@@ -241,7 +242,7 @@ OPPOSE = [
     (
         "oppose",
         r"\b(oppos(e|es|ed|ing|ition to)|(?<!fight )(?<!fighting )(?<!struggle )(?<!defence )(?<!defense )(?<!war )"
-        r"against(?!\W+(\w+\W+){0,3}(aggression|ambitions|attacks?|invasion|threats?|war|Russia|Moscow|the aggressor)\b)|reject(s|ed|ing)?|rule[sd]? out|veto(es|ed)?|block(s|ed|ing)?|obstruct\w*|opponents?)\b",
+        r"against(?!\W+(\w+\W+){0,3}(aggression|ambitions|attacks?|invasion|threats?|war|Russia|Moscow|the aggressor)\b)|reject(s|ed|ing)?|dismiss(es|ed|ing)?|rule[sd]? out|veto(es|ed)?|block(s|ed|ing)?|obstruct\w*|opponents?)\b",
     ),
     (
         "excluded",
@@ -268,7 +269,9 @@ OPPOSE = [
         r"\b(unrealistic|unrealizable|impossible(?! to\b)|off the table|(not|never) (\w+ )?on the (table|agenda)|"
         r"out of the question|no longer on the (table|agenda)|non-starter|pipe dream|illusion|illusory|fantasy|"
         r"(can|should|must|may) forget|(does not|doesn't|will not|won't) arise|premature|"
-        r"(not|never) going to happen|(will not|won't|will never|would never) happen)\b",
+        r"(not|never) going to happen|(will not|won't|will never|would never) happen|"
+        r"not something\b(?:\W+\w+){0,4}?\W+(consider\w*|discuss\w*|want\w*|support\w*|seek\w*|pursu\w*)|"
+        r"(is|are|was|were) not (even )?(considering|discussing)|not under (consideration|discussion))\b",
     ),
     (
         "war-risk",
@@ -291,7 +294,8 @@ OPPOSE = [
     ),
     (
         "give-up",
-        r"\b(give(s)? up|gave up|given up|giving up|drop(s|ped|ping)?|abandon\w*|renounc\w*|renunciation|forgo\w*|shelv\w*|(set|sets|setting|put|puts|putting) aside|withdraw\w*|concessions?|concede[sd]?|trad(e|es|ed|ing)( away)?)\b",
+        r"\b(give(s)? up|gave up|given up|giving up|drop(s|ped|ping)?|abandon\w*|renounc\w*|renunciation|forgo\w*|shelv\w*|(set|sets|setting|put|puts|putting) aside|withdraw\w*|concessions?|concede[sd]?|trad(e|es|ed|ing)( away)?|"
+        r"surrender(s|ed|ing)?(?! to\b))\b",
     ),
     (
         "neutrality",
@@ -317,6 +321,12 @@ OPPOSE = [
         r"(threaten\w*|warn\w* of)\W+(\w+\W+){0,2}?(consequences|response|retaliation|countermeasures|measures))\b",
     ),
     (
+        "threat-if",
+        r"\bif\b[^,.;]{0,50}\b(joins?|joined|is admitted|were admitted|becomes? a member|enters?)\b[^,.;]{0,30},?\s*"
+        r"(\w+\s+){0,3}(will|would|must|shall|is going to) (\w+ )?(respond|retaliate|react|strike|target|"
+        r"take (\w+ )?(measures|steps|action)|have to respond)\b",
+    ),
+    (
         "delay",
         r"\b(delay(s|ed|ing)?|postpone[sd]?|put off|freeze[sd]?|in brackets|(must|should|has to|have to|will have to|can) wait)\b",
     ),
@@ -328,7 +338,7 @@ OPPOSE = [
     (
         "bad-eval",
         r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+|(a |an? \w+ )?mistake|"
-        r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane|capitulation|surrender|"
+        r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane|capitulation|a surrender|"
         r"treason|a defeat)\b",
     ),
     (
@@ -422,6 +432,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "arise",
         "premature",
         "happen",
+        "something",
+        "consider",
+        "discuss",
     ),  # fmt: skip
     "war-risk": ("war", "escalat", "conflict", "confrontation", "catastroph"),
     "calls-for": ("call", "urge", "ask", "demand", "insist", "push", "press", "advocat", "lobb"),
@@ -451,7 +464,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "benefit": ("will", "would", "can", "could", "signal"),
     "loss": ("loss",),
-    "ready": ("ready", "prepared", "willing", "eager", "appl", "fulfil", "met", "meets"),
+    "ready": ("ready", "prepared", "willing", "eager", "appl", "fulfil", "met", "meets", "reforms"),
     "invite": (
         "invit",
         "bring",
@@ -472,7 +485,17 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "see-in": ("see",),
     "vote-for": ("vote", "%"),
-    "oppose": ("oppos", "against", "reject", "rule", "veto", "block", "obstruct", "opponent"),
+    "oppose": (
+        "oppos",
+        "against",
+        "reject",
+        "dismiss",
+        "rule",
+        "veto",
+        "block",
+        "obstruct",
+        "opponent",
+    ),
     "not-ready": ("ready", "prepared", "willing"),
     "criticise": (
         "resist",
@@ -522,6 +545,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "concession",
         "conced",
         "trad",
+        "surrender",
     ),  # fmt: skip
     "neutrality": ("neutral", "non-", "outside", "stay"),
     "no-expansion": ("expan", "enlarg"),
@@ -559,6 +583,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "measures",
     ),
     "delay": ("delay", "postpone", "put off", "freez", "bracket", "wait"),
+    "threat-if": ("if ",),
     "sympathy": ("understand", "side"),
     "bad-eval": (
         "betrayal",
@@ -696,7 +721,8 @@ OTHER_OBJECT = ci(
     r"(territorial integrity|sovereignty|independence|ceasefire|truce|peace (plan|talks|process|deal|efforts?|initiative)|"
     r"sanctions|aid|weapons|arms|air defen[cs]e|reconstruction|EU (membership|accession|bid)|"
     r"membership in the (EU|European Union)|accession to the (EU|European Union)|"
-    r"(security )?guarantees|troops|defen[cs]e|army|economy|budget|loans?|assets)\b"
+    r"(security )?guarantees|troops|defen[cs]e|army|economy|budget|loans?|assets)\b|"
+    r"\W+(for |of |to )?(Ukraine|Kyiv|the Ukrainian people|Ukrainians)(?=\s*($|[,;.]|but\b|and\b|while\b))"
 )
 #: "stopped short of endorsing", "declined to back": no position is given.
 WITHHELD = ci(
@@ -780,13 +806,19 @@ STAFF = ci(
 )
 #: "Trump's statement that Ukraine will not join": what follows is the owner's position.
 OWNED = ci(
-    r"[’']s (statement|words|remarks?|claims?|comments?|assertion|promise|pledge|position|decision|view)"
+    r"[’']s (statement|words|remarks?|claims?|comments?|assertion|promise|pledge|position|decision|view|demands?|"
+    r"calls?|proposals?|idea|plan|insistence|conditions?|ultimatum|offer|suggestion)"
     r" (that|to|on)\b"
 )
 #: "thanked Latvia for its support of ...": the one thanked holds what it is thanked for.
 THANKED = ci(
     r"\b(thank(s|ed|ing)?|grateful to|gratitude to|prais(e|es|ed|ing)|commend(s|ed|ing)?|applaud(s|ed|ing)?)"
     r"\s+(the\s+)?$"
+)
+#: "accused Zelensky of surrendering the bid": the one accused holds what follows.
+ACCUSED = ci(
+    r"\b(accus(e|es|ed|ing)|blam(e|es|ed|ing)|criticis(e|es|ed|ing)|criticiz(e|es|ed|ing)|condemn(s|ed|ing)?|"
+    r"slam(s|med|ming)?|suspect(s|ed)?)\s+(the\s+)?$"
 )
 #: "Ukraine has agreed to drop its bid": the candidate acting on its bid, not its topic.
 AGENT_AFTER = ci(

@@ -43,8 +43,10 @@ class _Alias:
     prefix: bool  # the last word is a prefix
     actor: Actor
     metonym: bool
-    #: an office: everyone who held it, the holder on the date is the one meant
+    #: an office: everyone who held it, the holder on the date is the one meant (else the
+    #: country, ``actor``)
     holders: tuple[tuple[Actor, Role], ...] = ()
+    office: bool = False
 
 
 class ActorMatcher:
@@ -57,15 +59,20 @@ class ActorMatcher:
                 (a, True) for a in (*actor.metonyms, *actor.institution_aliases())
             ]:
                 self._add(alias, actor, metonym)
-        for alias, held in office_aliases(actors).items():
-            self._add(alias, held[0][0], False, tuple(held))
+        for alias, (country, held) in office_aliases(actors).items():
+            self._add(alias, country, False, tuple(held), office=True)
         for table in (self._by_first, self._by_pair, self._by_prefix):
             for entries in table.values():
                 entries.sort(key=lambda a: -len(a.words))
         self._firsts = set(self._by_first) | {w for w, _ in self._by_pair}
 
     def _add(
-        self, alias: str, actor: Actor, metonym: bool, holders: tuple[tuple[Actor, Role], ...] = ()
+        self,
+        alias: str,
+        actor: Actor,
+        metonym: bool,
+        holders: tuple[tuple[Actor, Role], ...] = (),
+        office: bool = False,
     ) -> None:
         prefix = alias.endswith("*")
         stem = re.sub(
@@ -75,7 +82,7 @@ class ActorMatcher:
         words = tuple(w if exact else w.lower() for w in _TOKEN.findall(stem))
         if not words:
             return
-        entry = _Alias(words, exact, prefix, actor, metonym, holders)
+        entry = _Alias(words, exact, prefix, actor, metonym, holders, office)
         if prefix and len(words) == 1:
             self._by_prefix[words[0][:PREFIX_KEY].lower()].append(entry)
         elif len(words) == 1 or (prefix and len(words) == 2):
@@ -108,10 +115,8 @@ class ActorMatcher:
             alias, last = hit
             b = tokens[last][1]
             if not _hyphenated(text, a, b):
-                actor = holder(list(alias.holders), when) if alias.holders else alias.actor
-                found.append(
-                    Mention(a, b, actor or alias.actor, alias.metonym, bool(alias.holders))
-                )
+                actor = holder(list(alias.holders), when) if alias.holders else None
+                found.append(Mention(a, b, actor or alias.actor, alias.metonym, alias.office))
             i = last + 1
         return _named_offices(text, found)
 
@@ -143,8 +148,6 @@ class ActorMatcher:
                 ):
                     ok = False
                     break
-            if ok and alias.holders and holder(list(alias.holders), when) is None:
-                ok = False  # nobody, or not one person, held the office then
             if ok:
                 best = (alias, last)
         return best

@@ -7,13 +7,14 @@ to every (person, role) that ever held it, and the matcher picks the holder on t
 publication date; without a date, the current holder (the role with no end).
 
 Offices are derived from the ``roles`` of ``actors.toml``: nothing to add by hand when a
-person with a dated role is added there.
+person with a dated role is added there. An office nobody tracked held then ("the Estonian
+prime minister" with no Estonian prime minister in the file) stands for its country, as
+"Estonia's government" would.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from datetime import datetime
 
 from stancewatch.actors import INSTITUTIONS, Actor, Role
@@ -55,25 +56,37 @@ def _country_forms(country: Actor) -> tuple[list[str], list[str]]:
     return names, [*country.demonyms, *names]
 
 
-def office_aliases(actors: list[Actor]) -> dict[str, list[tuple[Actor, Role]]]:
-    """Alias ("Norwegian foreign minister") -> every (person, role) that held that office."""
+def office_aliases(
+    actors: list[Actor],
+) -> dict[str, tuple[Actor, list[tuple[Actor, Role]]]]:
+    """Alias ("Norwegian foreign minister") -> (the country, every (person, role) that held
+    that office)."""
     countries = {a.name: a for a in actors if a.kind == "country"}
-    out: dict[str, list[tuple[Actor, Role]]] = defaultdict(list)
+    out: dict[str, tuple[Actor, list[tuple[Actor, Role]]]] = {}
+    for country in countries.values():
+        for _, words in _OFFICES:
+            for form in _forms(country, words):
+                out.setdefault(form, (country, []))
     for person in actors:
         if person.kind != "person":
             continue
         for role in person.roles:
-            country = countries.get(role.speaks_for or "")
+            side = countries.get(role.speaks_for or "")
             words = office_words(role)
-            if country is None or not words:
+            if side is None or not words:
                 continue
-            names, adjectives = _country_forms(country)
-            forms = [f"{a} {w}" for a in adjectives for w in words]
-            forms += [f"{n}'s {w}" for n in names for w in words]
-            forms += [f"{w} of {n}" for n in names for w in words if " of " not in w]
-            for form in forms:
-                out[form].append((person, role))
-    return dict(out)
+            for form in _forms(side, words):
+                out.setdefault(form, (side, []))[1].append((person, role))
+    return out
+
+
+def _forms(country: Actor, words: tuple[str, ...]) -> list[str]:
+    """ "Norwegian foreign minister", "Norway's foreign minister", "foreign minister of Norway"."""
+    names, adjectives = _country_forms(country)
+    forms = [f"{a} {w}" for a in adjectives for w in words]
+    forms += [f"{n}'s {w}" for n in names for w in words]
+    forms += [f"{w} of {n}" for n in names for w in words if " of " not in w]
+    return forms
 
 
 def holder(candidates: list[tuple[Actor, Role]], when: datetime | None) -> Actor | None:
