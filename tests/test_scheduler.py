@@ -22,8 +22,10 @@ from sqlalchemy import inspect, select, text
 
 from stancewatch.cli import cli
 from stancewatch.db import make_engine, session_factory
+from stancewatch.errors import ConfigError
 from stancewatch.migrations import include_object
 from stancewatch.models import Article, Base, CrawlRun, OutboxMessage, Source, SourceHealth, utcnow
+from stancewatch.scheduler.adaptive import adaptive_delay, adaptive_enabled
 from stancewatch.scheduler.health import backoff_delay, failure_weight, update_health
 from stancewatch.scheduler.jobs import Runtime, crawl_job, install
 from stancewatch.scheduler.lock import ADVISORY_KEY, SchedulerLock
@@ -706,3 +708,47 @@ def test_what_a_killed_crawl_stored_is_analysed_right_away(sqlite_url, site, tmp
     assert all(at is not None for _, at in analysed)
     (line,) = [r.getMessage() for r in caplog.records if "job=crawl" in r.getMessage()]
     assert 'reason="timed out after 8s"' in line and "followup=analyzed" in line
+
+
+HOUR = 3600.0
+
+
+def test_adaptive_delay_is_half_the_median_gap_within_bounds():
+    """Bounds 0.5 and 4 times a 1-hour interval: 30 min to 4 h."""
+    busy = [600.0, 900.0, 300.0, 1200.0]  # news every ~10 minutes: 6 min, held at 30 min
+    assert adaptive_delay(busy, HOUR, 0.5, 4.0) == 0.5 * HOUR
+    regular = [3 * HOUR, 3 * HOUR, 2.5 * HOUR, 4 * HOUR]  # every ~3 h: 1.5 h
+    assert adaptive_delay(regular, HOUR, 0.5, 4.0) == 1.5 * HOUR
+    quiet = [2 * 86400.0, 86400.0, 3 * 86400.0]  # every ~2 days: 1 day, held at 4 h
+    assert adaptive_delay(quiet, HOUR, 0.5, 4.0) == 4 * HOUR
+    # one burst or one long weekend does not swing it (median, not mean)
+    assert adaptive_delay([*regular, 30 * 86400.0], HOUR, 0.5, 4.0) == 1.5 * HOUR
+
+
+def test_adaptive_delay_keeps_the_interval_without_enough_history():
+    for gaps in ([], [600.0], [600.0, 600.0]):
+        assert adaptive_delay(gaps, HOUR, 0.5, 4.0) == HOUR
+    assert adaptive_delay([600.0] * 3, HOUR, 0.5, 4.0) == 0.5 * HOUR
+
+
+def test_adaptive_delay_is_deterministic():
+    gaps = [5000.0, 7000.0, 6000.0, 9000.0, 4000.0]
+    delays = {adaptive_delay(order, HOUR, 0.5, 4.0) for order in (gaps, gaps[::-1], sorted(gaps))}
+    assert delays == {3000.0}
+    # bounds that cross are not an error: the lower one wins
+    assert adaptive_delay([10.0] * 3, HOUR, 2.0, 1.0) == 2 * HOUR
+
+
+def test_a_source_can_opt_in_or_out_of_adaptation():
+    entry = '[[sources]]\nname = "{}"\nkind = "feed"\nstart_urls = ["http://x.example/f"]\n'
+    text = "\n".join(
+        [entry.format("plain"), entry.format("on") + "adaptive = true\n",
+         entry.format("off") + "adaptive = false\n"]
+    )  # fmt: skip
+    plain, on, off = parse_sources(text, "test")
+    assert (plain.adaptive, on.adaptive, off.adaptive) == (None, True, False)
+    for settings in (Settings(), Settings(adaptive_interval=True)):
+        assert adaptive_enabled(plain, settings) is settings.adaptive_interval
+        assert (adaptive_enabled(on, settings), adaptive_enabled(off, settings)) == (True, False)
+    with pytest.raises(ConfigError, match=r"'bad'\): adaptive must be true or false"):
+        parse_sources(entry.format("bad") + 'adaptive = "yes"\n', "test")
