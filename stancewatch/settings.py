@@ -128,6 +128,18 @@ class Settings:
     health_silence_factor: float = 4.0
     #: Ceiling of a failing source's backoff, in seconds (the delay doubles each failure).
     health_max_backoff: float = 6 * 3600.0
+    #: Crawl each source about as often as it really publishes instead of on its fixed
+    #: interval: after a successful run, the next waits half the median gap between its runs
+    #: that found new articles (a new article then waits a quarter of its gap on average).
+    #: Off by default, so a schedule only changes when asked; ``adaptive = true/false`` on a
+    #: source in sources.toml overrides it for that source.
+    adaptive_interval: bool = False
+    #: Lower bound of an adapted delay, as a multiple of the source's ``interval``: a busy
+    #: source is never crawled more often than this (politeness, and our own load).
+    adaptive_min_factor: float = 0.5
+    #: Upper bound of an adapted delay, as a multiple of the source's ``interval``: a quiet
+    #: source's first new article in a while is still found within this.
+    adaptive_max_factor: float = 4.0
 
     # --- logging -------------------------------------------------------------------------
     log_level: str = "INFO"

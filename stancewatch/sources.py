@@ -56,6 +56,9 @@ class SourceConfig:
     headers: dict[str, str] = field(default_factory=dict)
     #: Free-form notes (why a source is disabled, feed ids' meaning).
     notes: str = ""
+    #: Adapt this source's interval to how often it publishes; None: the global
+    #: ``adaptive_interval`` setting (a known-bursty source can opt out, one source can opt in).
+    adaptive: bool | None = None
 
     @property
     def domains(self) -> tuple[str, ...]:
@@ -82,7 +85,7 @@ class SourceConfig:
 
 _KNOWN_KEYS = {
     "name", "kind", "start_urls", "article_pattern", "interval", "enabled", "allowed_domains",
-    "pagination_pattern", "max_pages", "timeout", "headers", "notes",
+    "pagination_pattern", "max_pages", "timeout", "headers", "notes", "adaptive",
 }  # fmt: skip
 
 
@@ -121,6 +124,9 @@ def _entry(raw: dict[str, Any], index: int, origin: str) -> SourceConfig:
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{label}: enabled must be true or false")
+    adaptive = raw.get("adaptive")
+    if adaptive is not None and not isinstance(adaptive, bool):
+        raise ConfigError(f"{label}: adaptive must be true or false")
     max_pages = raw.get("max_pages")
     if max_pages is not None and (not isinstance(max_pages, int) or max_pages < 1):
         raise ConfigError(f"{label}: max_pages must be a positive whole number")
@@ -137,6 +143,7 @@ def _entry(raw: dict[str, Any], index: int, origin: str) -> SourceConfig:
         timeout=timeout,
         headers=dict(raw.get("headers", {})),
         notes=str(raw.get("notes", "")),
+        adaptive=adaptive,
     )
 
 

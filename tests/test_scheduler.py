@@ -3,6 +3,7 @@ persisted jobs, timeouts, one scheduler per database, source health and the heal
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -22,12 +23,15 @@ from sqlalchemy import inspect, select, text
 
 from stancewatch.cli import cli
 from stancewatch.db import make_engine, session_factory
+from stancewatch.errors import ConfigError
 from stancewatch.migrations import include_object
 from stancewatch.models import Article, Base, CrawlRun, OutboxMessage, Source, SourceHealth, utcnow
+from stancewatch.scheduler.adaptive import adaptive_delay, adaptive_enabled
 from stancewatch.scheduler.health import backoff_delay, failure_weight, update_health
 from stancewatch.scheduler.jobs import Runtime, crawl_job, install
 from stancewatch.scheduler.lock import ADVISORY_KEY, SchedulerLock
 from stancewatch.scheduler.service import make_scheduler, sync_jobs
+from stancewatch.scheduler.status import collect_status
 from stancewatch.settings import Settings
 from stancewatch.sources import parse_sources
 
@@ -360,9 +364,11 @@ def test_crashed_crawl_process_is_recorded_with_its_error(sqlite_url, site, tmp_
     engine.dispose()
 
 
-def _add_runs(db_url: str, name: str, runs: list[tuple[str, str | None, int]], start=None):
-    """Runs of ``name`` an hour apart: (status, reason, articles_new)."""
-    start = start or utcnow() - timedelta(hours=len(runs))
+def _add_runs(
+    db_url: str, name: str, runs: list[tuple[str, str | None, int]], start=None, step=1.0
+):
+    """Runs of ``name`` ``step`` hours apart: (status, reason, articles_new)."""
+    start = start or utcnow() - timedelta(hours=len(runs) * step)
     engine = make_engine(db_url)
     with session_factory(engine).begin() as s:
         source = s.scalar(select(Source).where(Source.name == name))
@@ -371,7 +377,7 @@ def _add_runs(db_url: str, name: str, runs: list[tuple[str, str | None, int]], s
             s.add(source)
             s.flush()
         for i, (status, reason, new) in enumerate(runs):
-            at = start + timedelta(hours=i)
+            at = start + timedelta(hours=i * step)
             s.add(CrawlRun(source_id=source.id, started_at=at, finished_at=at, status=status,
                            reason=reason, articles_new=new))  # fmt: skip
     engine.dispose()
@@ -578,12 +584,13 @@ def test_the_crawl_summary_is_found_in_the_child_output():
 
 def test_a_429_backs_the_source_off_with_an_offset_and_it_recovers(sqlite_url, site, tmp_path):
     """The real crawl meets a 429: the source is rate limited (weighs half a failure), its
-    next run moves past twice its interval plus a random offset; then it recovers."""
+    next run moves past twice its interval plus a random offset (the backoff wins over an
+    adaptive interval); then it recovers."""
     path = tmp_path / "sources.toml"
     path.write_text(sources_toml(site, {"limited": {"path": "/limited/feed.xml",
                                                     "interval": "60s"}}))  # fmt: skip
     settings = Settings(database_url=sqlite_url, sources=str(path), retry_times=0,
-                        autothrottle=False)  # fmt: skip
+                        autothrottle=False, adaptive_interval=True)  # fmt: skip
     sources = parse_sources(path.read_text(), "test")
     engine = make_engine(sqlite_url)
     scheduler = make_scheduler(engine, settings, workers=1)
@@ -706,3 +713,91 @@ def test_what_a_killed_crawl_stored_is_analysed_right_away(sqlite_url, site, tmp
     assert all(at is not None for _, at in analysed)
     (line,) = [r.getMessage() for r in caplog.records if "job=crawl" in r.getMessage()]
     assert 'reason="timed out after 8s"' in line and "followup=analyzed" in line
+
+
+HOUR = 3600.0
+
+
+def test_adaptive_delay_is_half_the_median_gap_within_bounds():
+    """Bounds 0.5 and 4 times a 1-hour interval: 30 min to 4 h."""
+    busy = [600.0, 900.0, 300.0, 1200.0]  # news every ~10 minutes: 6 min, held at 30 min
+    assert adaptive_delay(busy, HOUR, 0.5, 4.0) == 0.5 * HOUR
+    regular = [3 * HOUR, 3 * HOUR, 2.5 * HOUR, 4 * HOUR]  # every ~3 h: 1.5 h
+    assert adaptive_delay(regular, HOUR, 0.5, 4.0) == 1.5 * HOUR
+    quiet = [2 * 86400.0, 86400.0, 3 * 86400.0]  # every ~2 days: 1 day, held at 4 h
+    assert adaptive_delay(quiet, HOUR, 0.5, 4.0) == 4 * HOUR
+    # one burst or one long weekend does not swing it (median, not mean)
+    assert adaptive_delay([*regular, 30 * 86400.0], HOUR, 0.5, 4.0) == 1.5 * HOUR
+
+
+def test_adaptive_delay_keeps_the_interval_without_enough_history():
+    for gaps in ([], [600.0], [600.0, 600.0]):
+        assert adaptive_delay(gaps, HOUR, 0.5, 4.0) == HOUR
+    assert adaptive_delay([600.0] * 3, HOUR, 0.5, 4.0) == 0.5 * HOUR
+
+
+def test_adaptive_delay_is_deterministic():
+    gaps = [5000.0, 7000.0, 6000.0, 9000.0, 4000.0]
+    delays = {adaptive_delay(order, HOUR, 0.5, 4.0) for order in (gaps, gaps[::-1], sorted(gaps))}
+    assert delays == {3000.0}
+    # bounds that cross are not an error: the lower one wins
+    assert adaptive_delay([10.0] * 3, HOUR, 2.0, 1.0) == 2 * HOUR
+
+
+def test_a_source_can_opt_in_or_out_of_adaptation():
+    entry = '[[sources]]\nname = "{}"\nkind = "feed"\nstart_urls = ["http://x.example/f"]\n'
+    text = "\n".join(
+        [entry.format("plain"), entry.format("on") + "adaptive = true\n",
+         entry.format("off") + "adaptive = false\n"]
+    )  # fmt: skip
+    plain, on, off = parse_sources(text, "test")
+    assert (plain.adaptive, on.adaptive, off.adaptive) == (None, True, False)
+    for settings in (Settings(), Settings(adaptive_interval=True)):
+        assert adaptive_enabled(plain, settings) is settings.adaptive_interval
+        assert (adaptive_enabled(on, settings), adaptive_enabled(off, settings)) == (True, False)
+    with pytest.raises(ConfigError, match=r"'bad'\): adaptive must be true or false"):
+        parse_sources(entry.format("bad") + 'adaptive = "yes"\n', "test")
+
+
+def test_an_adaptive_source_next_run_follows_its_rhythm(db_url, site, tmp_path, caplog):
+    """A real crawl of a source with news every 3 hours and a 1-hour interval: with
+    adaptation off its next run stays where the interval trigger put it; with it on, the
+    next run moves to 1.5 hours (plus jitter) after the crawl, and status shows it."""
+    path = tmp_path / "sources.toml"
+    path.write_text(sources_toml(site, {"alpha": {"path": "/alpha/feed.xml",
+                                                  "interval": "1h"}}))  # fmt: skip
+    # news at -12 h, -9 h, -6 h, -3 h; the crawl below finds news now: four 3-hour gaps
+    _add_runs(db_url, "alpha", [("ok", None, 2), ("empty", "nothing new", 0)] * 4, step=1.5)
+    sources = parse_sources(path.read_text(), "test")
+    off = Settings(database_url=db_url, sources=str(path), retry_times=0, autothrottle=False)
+    engine = make_engine(db_url)
+    scheduler = make_scheduler(engine, off, workers=1)
+    scheduler.start(paused=True)
+    sync_jobs(scheduler, sources, off)
+    before = scheduler.get_job("crawl:alpha").next_run_time
+    caplog.set_level("INFO", logger="stancewatch.scheduler")
+    runtime = Runtime(settings=off, sessions=session_factory(engine),
+                      sources={"alpha": sources[0]}, scheduler=scheduler, health_targets=[])  # fmt: skip
+    try:
+        install(runtime)
+        crawl_job("alpha")  # adaptation off: the crawl finds two new articles
+        unmoved = scheduler.get_job("crawl:alpha").next_run_time
+        install(dataclasses.replace(runtime, settings=off.replace(adaptive_interval=True)))
+        crawl_job("alpha")  # on: nothing new this time, the rhythm is still 3 hours
+        moved = scheduler.get_job("crawl:alpha").next_run_time
+        with session_factory(engine)() as s:
+            health = s.scalars(select(SourceHealth)).one()
+        status = collect_status(engine, sources)
+    finally:
+        install(None)
+        scheduler.shutdown()
+        engine.dispose()
+    assert unmoved == before
+    assert (health.state, health.backoff_until, health.rhythm_seconds) == ("ok", None, 3 * HOUR)
+    delay = (moved - health.updated_at).total_seconds()
+    assert 1.5 * HOUR <= delay <= 1.5 * HOUR + 0.1 * HOUR + 1  # plus up to 10 % jitter
+    assert status.sources[0]["next_run"] == moved.isoformat(timespec="seconds")
+    lines = [r.getMessage() for r in caplog.records if "job=crawl" in r.getMessage()]
+    assert [("new=2" in x, "next_in=" in x) for x in lines] == [(True, False), (False, True)]
+    logged = float(lines[1].split("next_in=")[1].split("s")[0])
+    assert abs(logged - delay) <= 1

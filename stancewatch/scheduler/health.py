@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import random
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -59,6 +59,9 @@ class Assessment:
     rhythm_seconds: float | None
     #: A failing source is not crawled again before this time (None: its normal interval).
     backoff_until: datetime | None = None
+    #: Seconds between consecutive runs that found new articles, newest first: what the
+    #: rhythm is the median of, and what an adaptive interval is computed from.
+    news_gaps: list[float] = field(default_factory=list)
 
 
 def assess(runs: list[CrawlRun], interval: float, settings: Settings, now: datetime) -> Assessment:
@@ -93,6 +96,7 @@ def assess(runs: list[CrawlRun], interval: float, settings: Settings, now: datet
         last_success_at=next((r.started_at for r in runs if r.status in SUCCESS), None),
         last_new_at=last_new,
         rhythm_seconds=rhythm,
+        news_gaps=gaps,
     )
 
 

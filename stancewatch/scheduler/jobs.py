@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -21,8 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stancewatch.models import Article, CrawlRun, Source, utcnow
 from stancewatch.redact import redact_text
+from stancewatch.scheduler.adaptive import adaptive_delay, adaptive_enabled
 from stancewatch.scheduler.child import Children, ChildResult, run_command
-from stancewatch.scheduler.health import STOPPED, HealthTarget, update_health
+from stancewatch.scheduler.health import STOPPED, SUCCESS, Assessment, HealthTarget, update_health
 from stancewatch.settings import Settings
 from stancewatch.sources import SourceConfig
 
@@ -133,9 +135,13 @@ def _crawl(rt: Runtime, source: SourceConfig) -> None:
         health, alerts = update_health(
             s, rt.settings, name, source.interval, now, rt.health_targets
         )
-    if health.backoff_until is not None and rt.scheduler is not None and not rt.stopping.is_set():
+    next_in = _adapted_delay(rt, source, status, health)
+    next_run = health.backoff_until
+    if next_run is None and next_in is not None:
+        next_run = now + timedelta(seconds=next_in)
+    if next_run is not None and rt.scheduler is not None and not rt.stopping.is_set():
         try:
-            rt.scheduler.modify_job(crawl_job_id(name), next_run_time=health.backoff_until)
+            rt.scheduler.modify_job(crawl_job_id(name), next_run_time=next_run)
         except LookupError:  # the job was removed meanwhile
             pass
     log.info(
@@ -157,8 +163,32 @@ def _crawl(rt: Runtime, source: SourceConfig) -> None:
             else None,
             alerts=alerts or None,
             followup=followup,
+            next_in=None if next_in is None else f"{next_in:.0f}s",
         )
     )
+
+
+def _adapted_delay(
+    rt: Runtime, source: SourceConfig, status: str, health: Assessment
+) -> float | None:
+    """Seconds until the next crawl when this source's interval adapts (None: it does not).
+
+    Only after a successful run and without a backoff in force: a failing source's backoff
+    always wins, and a failed run says nothing about how often the source publishes. The
+    scheduler's jitter is added as the interval trigger would, so adapted sources do not fire
+    together either.
+    """
+    if status not in SUCCESS or health.backoff_until is not None:
+        return None
+    if rt.scheduler is None or not adaptive_enabled(source, rt.settings):
+        return None
+    delay = adaptive_delay(
+        health.news_gaps,
+        source.interval,
+        rt.settings.adaptive_min_factor,
+        rt.settings.adaptive_max_factor,
+    )
+    return delay + random.uniform(0, source.interval * rt.settings.scheduler_jitter)
 
 
 def _finish_cut_crawl(rt: Runtime, source: SourceConfig) -> str | None:
