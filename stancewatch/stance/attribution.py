@@ -45,6 +45,9 @@ _REPORTER = re.compile(
 )
 #: What joins names into a list.
 _LIST_GAP = re.compile(r"(\s*,\s*|\s+and\s+|\s*,\s*and\s+)$")
+_S = re.compile(r"[’']s\b")
+_JOINED = re.compile(r"(,\s*(and\s+)?|\s+(and|or|&)\s+)(the\s+)?$")
+_LAST_WORD = re.compile(r"(\b[a-z][\w-]*)\s+$")
 #: "Canada's Carney": a possessive right before a person's name.
 _POSSESSIVE = re.compile(r"\w[’']s\s+$")
 _THAT = re.compile(r"^\W*(that|,)\s+")
@@ -192,8 +195,9 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
     """Could this mention be the one holding the clause (not an object or an attribute)?"""
     after = low_of(text, mention.end, mention.end + 60)
     body = mention.actor.kind == "organisation" and ORG_BODY.match(after)
-    staff = re.match(r"^[’']s\b", after) and STAFF.match(after)  # "the alliance's leaders"
-    if not staff and ((ATTRIBUTIVE.match(after) and not body) or re.match(r"^[’']s\b", after)):
+    possessive = after[:1] in "’'" and _S.match(after)
+    staff = possessive and STAFF.match(after)  # "the alliance's leaders"
+    if not staff and (possessive or (ATTRIBUTIVE.match(after) and not body)):
         return False
     if TOPIC_AFTER.match(after):
         return False
@@ -206,7 +210,7 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
     if GROUP_BEFORE.search(before_low):
         return True
     # a list continues the role of the mention before it: "US, Germany, Hungary and Slovakia"
-    joined = re.search(r"(,\s*(and\s+)?|\s+(and|or|&)\s+)(the\s+)?$", before)
+    joined = _JOINED.search(before)
     if joined:
         prev = [x for x in mentions if x.end <= mention.start and mention.start - x.end <= 12]
         # a comma between a place and a person ends an opening phrase ("In Vilnius, Rutte
@@ -217,7 +221,7 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
         return False
     # a lower-case word right before a name is a verb or preposition ("see Ukraine"), unless it
     # is a title or a determiner ("the Kremlin", "former minister X")
-    last = re.search(r"(\b[a-z][\w-]*)\s+$", before)
+    last = _LAST_WORD.search(before)
     if mention.actor.kind == "person" and _POSSESSIVE.search(before):
         return True  # "Lithuania's Nauseda", "Canada's Carney": the country names the person
     return last is None or bool(TITLE_WORDS.search(before_low[last.start() :]))

@@ -44,8 +44,7 @@ GROUPED = ci(_GROUPED)
 #: Cheap literal tests before the costlier patterns they guard.
 _GOAL_HINT = re.compile(r"nato|alliance|neutral|bloc|aligned|accession|membership")
 _CONTRAST_HINT = re.compile(r"but|however|yet|while|whereas|although")
-_ODD_SPACE = re.compile("[\u00a0\u2009\u202f\u2007]")
-_SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " "})
+_ODD_SPACES = ("\u00a0", "\u2009", "\u202f", "\u2007")
 #: A contrast clause with a subject of its own ("..., while a number of countries are against").
 _NEW_SUBJECT = ci(
     r"^\W*(while|whereas)\b|^\W*(but|however|yet)\W+(a|the|some|other|others|many|several|most)\b"
@@ -114,8 +113,9 @@ class StanceEngine:
     def analyze(self, text: str, published: datetime | None = None) -> list[StatementResult]:
         original = text
         # Non-breaking and thin spaces read as spaces; same length, so offsets stay valid.
-        if _ODD_SPACE.search(text):  # str.translate is slow on non-ASCII text: only if needed
-            text = text.translate(_SPACES)
+        for odd in _ODD_SPACES:  # str.replace scans in C; str.translate is ~10x slower here
+            if odd in text:
+                text = text.replace(odd, " ")
         text = Folded(text)
         mentions = self.matcher.find(text, when=published)
         spans = split(text)

@@ -53,7 +53,9 @@ class ActorMatcher:
     def __init__(self, actors: list[Actor]) -> None:
         self._by_first: dict[str, list[_Alias]] = defaultdict(list)
         self._by_prefix: dict[str, list[_Alias]] = defaultdict(list)
-        self._by_pair: dict[tuple[str, str], list[_Alias]] = defaultdict(list)
+        # multi-word aliases keyed on their first two or three words: "Ukraine" alone starts
+        # dozens of aliases ("Ukraine's prime minister"), and "Ukraine's" is frequent
+        self._by_pair: dict[tuple[str, ...], list[_Alias]] = defaultdict(list)
         for actor in actors:
             for alias, metonym in [(a, False) for a in (actor.name, *actor.aliases)] + [
                 (a, True) for a in (*actor.metonyms, *actor.institution_aliases())
@@ -64,7 +66,8 @@ class ActorMatcher:
         for table in (self._by_first, self._by_pair, self._by_prefix):
             for entries in table.values():
                 entries.sort(key=lambda a: -len(a.words))
-        self._firsts = set(self._by_first) | {w for w, _ in self._by_pair}
+        self._firsts = set(self._by_first) | {k[0] for k in self._by_pair}
+        self._triple_starts = {k[:2] for k in self._by_pair if len(k) == 3}
 
     def _add(
         self,
@@ -87,8 +90,9 @@ class ActorMatcher:
             self._by_prefix[words[0][:PREFIX_KEY].lower()].append(entry)
         elif len(words) == 1 or (prefix and len(words) == 2):
             self._by_first[words[0].lower()].append(entry)
-        else:  # keyed on two words: "Ukraine" alone starts dozens of aliases ("Ukraine's PM")
-            self._by_pair[(words[0].lower(), words[1].lower())].append(entry)
+        else:  # the exact words only: a last word that is a prefix is no key
+            n = min(3, len(words) - 1 if prefix else len(words))
+            self._by_pair[tuple(w.lower() for w in words[:n])].append(entry)
 
     def find(
         self, text: str, start: int = 0, end: int | None = None, when: datetime | None = None
@@ -133,7 +137,11 @@ class ActorMatcher:
         candidates = self._by_first.get(folded, []) + self._by_prefix.get(folded[:PREFIX_KEY], [])
         if i + 1 < len(tokens):
             na, nb = tokens[i + 1]
-            candidates = self._by_pair.get((folded, lowered[na:nb]), []) + candidates
+            pair = (folded, lowered[na:nb])
+            candidates = self._by_pair.get(pair, []) + candidates
+            if i + 2 < len(tokens) and pair in self._triple_starts:
+                ta, tb = tokens[i + 2]
+                candidates = self._by_pair.get((*pair, lowered[ta:tb]), []) + candidates
         best: tuple[_Alias, int] | None = None
         for alias in candidates:
             last = i + len(alias.words) - 1
