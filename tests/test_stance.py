@@ -177,12 +177,28 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("The Latvian prime minister said Ukraine's place is in NATO", {"Latvia": "support"}),
         ("Szijjártó: NATO must remain a defensive alliance, Ukraine has no place in it",
          {"Péter Szijjártó": "oppose"}),
+        ("Peskov: the Kremlin is carefully watching Kyiv's moves towards the Alliance", {"Dmitry Peskov": "oppose"}),
+        ("Vance said Moscow's security concerns about NATO enlargement were understandable", {"JD Vance": "oppose"}),
+        # "X's plan would ...": the plan's owner holds what it does
+        ("Witkoff's draft framework would keep Ukraine out of NATO, officials said", {"Steve Witkoff": "oppose"}),
+        # someone's insistence on membership, judged by another
+        ("Vance called Kyiv's push for NATO membership a major problem for the talks",
+         {"JD Vance": "oppose", "Ukraine": "support"}),
+        # someone else's position as the object: no position of one's own
+        ("Sikorski questioned Hungary's stance on Ukraine's NATO membership", {"Radosław Sikorski": "neutral"}),
+        ("Lavrov: if Kyiv gives up NATO, the war can end quickly", {"Sergey Lavrov": "oppose"}),
+        ("Zakharova: Russia's demand that Ukraine stay neutral is unchanged", {"Maria Zakharova": "oppose"}),
+        ("Budapest again refused to support a meeting of the NATO-Ukraine Council", {"Hungary": "oppose"}),
+        ("Stefanishyna: Ukraine wants to open accession talks with NATO in 2026", {"Olha Stefanishyna": "support"}),
+        # whoever is told what it must do is addressed; the speaker holds the position
+        ("Tsahkna: Germany must stop blocking Ukraine's invitation to NATO",
+         {"Margus Tsahkna": "support", "Germany": None}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):
     got = stances(engine, text)
-    for actor, stance in expected.items():
-        assert got.get(actor) == stance, (actor, got)
+    for actor, stance in expected.items():  # None: no statement for that actor
+        assert got.get(actor, None if stance is None else "neutral") == stance, (actor, got)
     if not expected:
         assert all(s == "neutral" for s in got.values()), got
 

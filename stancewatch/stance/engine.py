@@ -28,6 +28,7 @@ from stancewatch.stance.lexicon import (
     RELATIVE,
     REPORTED,
     THANKED,
+    WANTING,
     Folded,
     ci,
 )
@@ -63,6 +64,8 @@ def _presence_only(low: str) -> bool:
     return not _NATO_LOW.search(rest) and not MEMBERSHIP_WORD.search(rest)
 
 
+#: "Nauseda: the Alliance must not ...": the one told what it must do is addressed.
+_OBLIGED = ci(r"\s+(\w+\s+)?(must|should|ought to|has to|have to|needs? to)\b")
 _LIST_JOIN = ci(r"(\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+|\s*&\s*)(the\s+)?")
 
 
@@ -237,7 +240,9 @@ class StanceEngine:
                 # a quote split around its speaker: '"Ukraine will be in NATO," X said, "..."'
                 own = classify(text, span.start, speaker.mention.start)
             if own is not None and (
-                speaker.warns or own.cue.split(">")[0].split("+")[0] in SPEAKER_OWN
+                speaker.warns
+                or own.cue.split(">")[0].split("+")[0] in SPEAKER_OWN
+                or any(_OBLIGED.match(text.low, m.end, c_hi) for m in first_subjects)
             ):
                 # "NATO must invite Ukraine, - Kuleba", "Kallas: Russia has no say on ...":
                 # those named are addressed or denied a say; the speaker holds the position
@@ -276,9 +281,16 @@ class StanceEngine:
         low = text.low
         owned = OWNED.match(low, m.end, c_hi) if low.startswith("s ", m.end + 1) else None
         if owned is not None:
-            holders[m.actor.name] = _Holder(
-                m.actor, classify(text, owned.end(), c_hi), "owns-statement"
-            )
+            v = classify(text, owned.end(), c_hi)
+            judged = v is not None and v.cue.split("+")[0] in ("bad-eval", "good-eval")
+            if (
+                (v is None or judged)
+                and WANTING.match(low, m.end)
+                and MEMBERSHIP_WORD.search(low, owned.end(), c_hi)
+            ):
+                # "X's insistence on membership" (called "a problem" by the speaker)
+                v = Verdict("support", "wants", 0.75, owned.end())
+            holders[m.actor.name] = _Holder(m.actor, v, "owns-statement")
         elif low.startswith(" for ", m.end) and THANKED.search(
             low, max(c_lo, m.start - 30), m.start
         ):

@@ -69,7 +69,7 @@ MEMBERSHIP = ci(
 NATO_GOAL = ci(
     r"\b(towards?|closer to|without( an?| the)?)\s+(NATO|the Alliance)\b|"
     r"\b(way|road|path|journey|progress|door|doors) (to|into|towards?) (NATO|the Alliance)\b|"
-    r"\b(give up|gave up|given up|giving up|abandon\w*|drop\w*|renounc\w*|renunciation|forgo\w*)( on| of)? "
+    r"\b(give up|gives up|gave up|given up|giving up|abandon\w*|drop\w*|renounc\w*|renunciation|forgo\w*)( on| of)? "
     r"(NATO|the Alliance)\b|"
     r"\bpart of (NATO|the Alliance)\b|\b(NATO|Alliance)( that| which)? includ\w+ Ukraine\b|"
     r"\bright to choose (its |their )?(own )?alliances?\b|"
@@ -77,7 +77,8 @@ NATO_GOAL = ci(
     r"\b(neutral|non-bloc|non-aligned) status\b|\bneutrality\b|\bneutral Ukraine\b|\bremain neutral\b|"
     r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b|"
     r"\bforget (about )?(joining )?(NATO|the Alliance)\b|\bnon-(membership|accession|admission|entry)\b|"
-    r"\bNATO future\b|\bfuture in (NATO|the Alliance)\b|\b(NATO|the Alliance)(’s|'s)? umbrella\b"
+    r"\bNATO future\b|\bfuture in (NATO|the Alliance)\b|\b(NATO|the Alliance)(’s|'s)? umbrella\b|"
+    r"\bgr[ae]y zone\b|\bout of (NATO|the Alliance)\b|\bNATO-Ukraine (Council|Commission)\b|\b(be|remain|stay|become|becomes|remains|stays) (a )?neutral\b"
 )
 #: NATO named as a military presence ("NATO troops in Ukraine"), not as a club to join: such a
 #: mention alone puts a sentence on topic only with a word that is about membership itself.
@@ -179,7 +180,8 @@ SUPPORT = [
         "pursue",
         r"\b(pursu(e|es|ed|ing)|seek(s|ing)?|sought|striv(e|es|ing)|strove|aspir(e|es|ing)|"
         r"keeps? (pushing|working|moving|fighting)|mov(e|es|ed|ing) (closer )?towards?|"
-        r"fight(s|ing)? for (its |our |their )?(place|membership|future|seat)|work(s|ing)? towards?)\b",
+        r"fight(s|ing)? for (its |our |their )?(place|membership|future|seat)|work(s|ing)? towards?|"
+        r"(open|start|begin|launch)(s|ed|ing)? (accession|membership) (talks|negotiations))\b",
     ),
     (
         "will-join",
@@ -290,7 +292,8 @@ OPPOSE = [
     ),
     (
         "reluctance",
-        r"\b(reluctan(ce|t)|skeptic\w*|sceptic\w*|hesitan\w*|wary|cautious|(?<!no )doubts? about)\b",
+        r"\b(reluctan(ce|t)|skeptic\w*|sceptic\w*|hesitan\w*|wary|cautious|(?<!no )doubts? about|"
+        r"(closely|carefully) (monitor|watch|follow)\w*)\b",
     ),
     (
         "give-up",
@@ -311,6 +314,7 @@ OPPOSE = [
         "prevent",
         r"\b(prevent(s|ed|ing)?|stop(s|ped)? Ukraine from|keep(s)? Ukraine out|(restrictions?|limits?|caps?|bans?) on|"
         r"(bar(s|red|ring)?|ban(s|ned|ning)?|forbid(s|ding)?|forbade|prohibit(s|ed|ing)?) (it|Ukraine|Kyiv|us|them) from|"
+        r"(leave|leaves|left|leaving|keep|keeps|kept|keeping) (Ukraine|Kyiv|it|us) in (a |the )?gr[ae]y zone|"
         r"(shut|shuts|close|closes|closed|closing) the door)\b",
     ),
     ("changed-mind", r"\b(changed|change[sd]?) (its|his|her|their) mind\b|\bbacked (down|away)\b"),
@@ -333,12 +337,16 @@ OPPOSE = [
     (
         "sympathy",
         r"\bunderstands? (Russia|Moscow|Putin|the Kremlin)(’s|'s)? (concerns?|position|fears?|feelings?|point of view)\b|"
-        r"\bsides? with (Russia|Moscow|Putin|the Kremlin)\b",
+        r"\bsides? with (Russia|Moscow|Putin|the Kremlin)\b|"
+        r"\b(Russia|Moscow|Putin|the Kremlin|Russian)(’s|'s)? (legitimate |security )*(concerns?|fears?|interests?)\b"
+        r"(?:\W+\w+){0,5}?\W+(legitimate|justified|valid|understandable|reasonable|fair)\b|"
+        r"\blegitimate (security )?(concerns?|interests?)\b",
     ),
     (
         "bad-eval",
         r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+|(a |an? \w+ )?mistake|"
         r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane|capitulation|a surrender|"
+        r"(a |the )?(big|major|serious|real|huge|main) problem|"
         r"treason|a defeat)\b",
     ),
     (
@@ -414,7 +422,19 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "achievable": ("achievable", "feasible", "realistic", "possible"),
     "deserves": ("deserv", "earned", "merit"),
-    "pursue": ("pursu", "seek", "sought", "striv", "strove", "aspir", "keep", "toward", "fight"),
+    "pursue": (
+        "pursu",
+        "seek",
+        "sought",
+        "striv",
+        "strove",
+        "aspir",
+        "keep",
+        "toward",
+        "fight",
+        "talks",
+        "negotiations",
+    ),
     "will-join": ("will", "would", "going to", "shall"),
     "no-alternative": ("alternative", "substitute", "replace"),
     "stronger-with": ("stronger with", "without ukraine"),
@@ -529,7 +549,17 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "never",
     ),  # fmt: skip
     "no-need": ("no ",),
-    "reluctance": ("reluctan", "skeptic", "sceptic", "hesitan", "wary", "cautious", "doubt"),
+    "reluctance": (
+        "reluctan",
+        "skeptic",
+        "sceptic",
+        "hesitan",
+        "wary",
+        "cautious",
+        "doubt",
+        "closely",
+        "carefully",
+    ),
     "give-up": (
         "give",
         "gave",
@@ -560,6 +590,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "cap",
         "ban",
         "forbid",
+        "leav",
+        "left",
         "forbade",
         "prohibit",
     ),
@@ -584,7 +616,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "delay": ("delay", "postpone", "put off", "freez", "bracket", "wait"),
     "threat-if": ("if ",),
-    "sympathy": ("understand", "side"),
+    "sympathy": ("understand", "side", "legitimate", "justified", "valid", "reasonable", "fair"),
     "bad-eval": (
         "betrayal",
         "danger",
@@ -601,6 +633,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "madness",
         "insane",
         "capitulat",
+        "problem",
         "surrender",
         "treason",
         "defeat",
@@ -722,6 +755,7 @@ OTHER_OBJECT = ci(
     r"sanctions|aid|weapons|arms|air defen[cs]e|reconstruction|EU (membership|accession|bid)|"
     r"membership in the (EU|European Union)|accession to the (EU|European Union)|"
     r"(security )?guarantees|troops|defen[cs]e|army|economy|budget|loans?|assets)\b|"
+    r"\W+(the\W+)?[\w-]+[’']s\W+(\w+\W+)?(position|stance|policy|approach)\b|"
     r"\W+(for |of |to )?(Ukraine|Kyiv|the Ukrainian people|Ukrainians)(?=\s*($|[,;.]|but\b|and\b|while\b))"
 )
 #: "stopped short of endorsing", "declined to back": no position is given.
@@ -774,7 +808,7 @@ ORG_BODY = ci(r"^\s+(allies|leaders|member states|foreign ministers|defen[cs]e m
 OBJECT_BEFORE = ci(
     r"\b(to|with|of|on|for|from|by|about|between|into|in|at|than|ask(s|ed)?|call(s|ed)?|urge[sd]?|persuade|convince|"
     r"meets?|met|invite[sd]?|against|over|toward|towards|under|within|outside|beyond|behind|near|via|through|across)"
-    r"\s+((the|a|an)\s+)?$"
+    r"\s+((the|a|an|both|all|its|their|our|his|her)\s+){0,2}$"
 )
 #: Lower-case words that may stand right before a holder: determiners, titles, adverbs.
 TITLE_WORDS = ci(
@@ -806,10 +840,15 @@ STAFF = ci(
 )
 #: "Trump's statement that Ukraine will not join": what follows is the owner's position.
 OWNED = ci(
-    r"[’']s (statement|words|remarks?|claims?|comments?|assertion|promise|pledge|position|decision|view|demands?|"
-    r"calls?|proposals?|idea|plan|insistence|conditions?|ultimatum|offer|suggestion)"
-    r" (that|to|on)\b"
+    r"[’']s ([\w-]+ )?(statement|words|remarks?|claims?|comments?|assertion|promise|pledge|position|decision|view|"
+    r"demands?|calls?|proposals?|idea|plan|insistence|conditions?|ultimatum|offer|suggestion|framework|draft|deal|"
+    r"initiative|requests?|bid|push)"
+    r"( (that|to|on|for)\b|(?=\s+(would|will|includes?|envisages?|calls for|foresees|requires?|bars?|rules? out|"
+    r"excludes?|contains?|offers?|gives?|keeps?)\b))"
 )
+#: What one insists on or asks for, with no cue of its own ("Zelensky's insistence on NATO
+#: membership"): the owner wants it.
+WANTING = ci(r"[’']s ([\w-]+ )?(demands?|calls?|insistence|requests?|bid|push|hopes?|wish)\b")
 #: "thanked Latvia for its support of ...": the one thanked holds what it is thanked for.
 THANKED = ci(
     r"\b(thank(s|ed|ing)?|grateful to|gratitude to|prais(e|es|ed|ing)|commend(s|ed|ing)?|applaud(s|ed|ing)?)"
