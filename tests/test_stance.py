@@ -216,6 +216,15 @@ def test_an_office_names_its_holder_on_the_date(engine):
     assert got["Espen Barth Eide"] == "support"
 
 
+def test_a_pronoun_speaks_for_the_person_the_sentence_before_was_about(engine):
+    text = "Nausėda met Duda in Vilnius on Friday. He said the Alliance must invite Ukraine."
+    assert stances(engine, text)["Gitanas Nausėda"] == "support"
+    text = 'Kallas arrived in Kyiv on Monday. "Ukraine belongs in NATO," she told reporters.'
+    assert stances(engine, text)["Kaja Kallas"] == "support"
+    # no person before: nobody to carry
+    assert "Kaja Kallas" not in stances(engine, '"Ukraine belongs in NATO," she told reporters.')
+
+
 def test_who_does_not_hold_the_position(engine):
     # what one is blamed for ends at the comma: the rest is the speaker's
     got = stances(engine, "Trump blamed Biden for the war, saying Kyiv will never join NATO")

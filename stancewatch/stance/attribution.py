@@ -43,6 +43,8 @@ _REPORTER = re.compile(
     r"(?:diplomats?|officials?|sources?|analysts?|experts?|media|observers?|insiders?|reports?|people|"
     r"spokes\w+|aides?|commentators|reporters|journalists|newspapers?|outlets?|polls?)\s+$"
 )
+#: '"Ukraine belongs in NATO," she said': the verb's subject is a pronoun, not a name before.
+_PRONOUN = re.compile(r"[,\"”»’]\s*(he|she|they|we|i)\s+(\w+\s+)?$")
 #: What joins names into a list.
 _LIST_GAP = re.compile(r"(\s*,\s*|\s+and\s+|\s*,\s*and\s+)$")
 _S = re.compile(r"[’']s\b")
@@ -138,8 +140,10 @@ def find_speaker(
         if before:
             people = [x for x in before if x.actor.kind == "person"]
             chosen = (people or before)[-1]
-            reporter = _REPORTER.search(low, chosen.end - lo, verb - lo)
-            if reporter:  # "Germany and the US hold back, diplomats say"
+            reporter = _REPORTER.search(low, chosen.end - lo, verb - lo) or _PRONOUN.search(
+                low, chosen.end - lo, verb - lo
+            )
+            if reporter:  # "Germany and the US hold back, diplomats say", '"...," she said'
                 return None, lo, lo + reporter.start()
             content_lo = lo + m.end()
             that = _THAT.match(low_of(text, content_lo, hi))

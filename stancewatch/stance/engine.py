@@ -66,6 +66,31 @@ def _presence_only(low: str) -> bool:
 
 #: "Nauseda: the Alliance must not ...": the one told what it must do is addressed.
 _OBLIGED = ci(r"\s+(\w+\s+)?(must|should|ought to|has to|have to|needs? to)\b")
+_SAYS = r"(he|she)\s+(also\s+|later\s+|then\s+|further\s+)?(said|says|told|added|adds|stressed|noted|warned|insisted|argued|wrote|explained|emphasi[sz]ed|believes|thinks|stated|declared)\b"
+#: "He said Ukraine ...": the sentence opens with a pronoun and a verb of saying.
+PRONOUN_LEAD = ci(r"\W*" + _SAYS)
+#: '"...," he said': a quote attributed to a pronoun.
+PRONOUN_AFTER = ci(r"[\"”»’,]\s*" + _SAYS)
+
+
+def _first_person(inside: list[Mention]) -> Mention | None:
+    return next((m for m in inside if m.actor.kind == "person"), None)
+
+
+def _pronoun_speaker(
+    text: Folded, span: Span, previous: Mention, c_lo: int, c_hi: int
+) -> tuple[Speaker | None, int, int]:
+    """ "Zelensky spoke in Kyiv. He said ...": "he" or "she" is the person the sentence
+    before was about."""
+    lead = PRONOUN_LEAD.match(text.low, span.start, span.end)
+    if lead is not None:
+        return Speaker(previous, "pronoun"), lead.end(), c_hi
+    after = PRONOUN_AFTER.search(text.low, span.start, span.end)
+    if after is not None:
+        return Speaker(previous, "pronoun"), c_lo, after.start()
+    return None, c_lo, c_hi
+
+
 _LIST_JOIN = ci(r"(\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+|\s*&\s*)(the\s+)?")
 
 
@@ -130,16 +155,24 @@ class StanceEngine:
         quote_speakers = self._quote_lines(text, mentions)
         results: list[StatementResult] = []
         headline: Speaker | None = None
+        previous: Mention | None = None  # who the last sentence was about, for "he said"
         starts = [m.start for m in mentions]
         for span in spans:
             on_topic = self._on_topic(text, span, about_nato, lone, bloc)
-            if not on_topic and span.paragraph != 0:
-                continue  # only the headline is read for its speaker when off topic
             lo, hi = bisect_left(starts, span.start), bisect_left(starts, span.end)
             inside = [m for m in mentions[lo:hi] if m.end <= span.end]
+            if not on_topic and span.paragraph != 0:
+                previous = _first_person(inside) or previous
+                continue  # only the headline is read for its speaker when off topic
             speaker, c_lo, c_hi = find_speaker(text, span.start, span.end, inside)
             if speaker is None and span.paragraph in quote_speakers:
                 speaker = Speaker(quote_speakers[span.paragraph], "quote-line")
+            if speaker is None and previous is not None:
+                speaker, c_lo, c_hi = _pronoun_speaker(text, span, previous, c_lo, c_hi)
+            if speaker is not None and speaker.mention.actor.kind == "person":
+                previous = speaker.mention
+            else:
+                previous = _first_person(inside) or previous
             if span.paragraph == 0 and speaker is not None:
                 headline = speaker
             if not on_topic:

@@ -283,7 +283,8 @@ OPPOSE = [
     ),
     (
         "cannot-join",
-        r"\b(cannot|can't|can not|could not|won't|will not|will never|would never|must not|never)\b(?:\W+\w+){0,2}?\W+"
+        r"\b(cannot|can't|can not|could not|won't|will not|will never|would never|must not|mustn't|should not|"
+        r"shouldn't|never)\b(?:\W+\w+){0,2}?\W+"
         r"(become|becoming|join|joining|be (in|part of|a part of|a member|a NATO member|invited|admitted|accepted))\b",
     ),
     (
@@ -546,6 +547,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "will never",
         "would never",
         "must not",
+        "mustn't",
+        "should not",
+        "shouldn't",
         "never",
     ),  # fmt: skip
     "no-need": ("no ",),
