@@ -193,6 +193,18 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         # whoever is told what it must do is addressed; the speaker holds the position
         ("Tsahkna: Germany must stop blocking Ukraine's invitation to NATO",
          {"Margus Tsahkna": "support", "Germany": None}),
+        ("Pistorius said membership could not be offered to Kyiv during the fighting.", {"Boris Pistorius": "oppose"}),
+        ("Kasčiūnas said Ukraine in NATO would stabilise the whole of Europe.", {"Laurynas Kasčiūnas": "support"}),
+        ('Asked about Ukraine joining the Alliance, Vance said: "I just don\'t see that happening."',
+         {"JD Vance": "oppose"}),
+        ("Svyrydenko said the cabinet had approved the annual national programme with NATO.",
+         {"Yulia Svyrydenko": "support"}),
+        ("Stoltenberg said the allies were building a bridge to membership for Kyiv.", {"Jens Stoltenberg": "support"}),
+        ("Medvedev said Moscow regarded Ukraine joining the alliance as a casus belli and a red line.",
+         {"Dmitry Medvedev": "oppose", "NATO": None}),
+        ("Sybiha urged Rubio to keep the doors of the Alliance open for Kyiv.", {"Andrii Sybiha": "support"}),
+        ("Hegseth said admitting Ukraine would force American soldiers into fighting Russia.", {"Pete Hegseth": "oppose"}),
+        ("Tusk proposed that Ukraine be invited to NATO at the next summit.", {"Donald Tusk": "support"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

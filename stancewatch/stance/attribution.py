@@ -50,6 +50,7 @@ _LIST_GAP = re.compile(r"(\s*,\s*|\s+and\s+|\s*,\s*and\s+)$")
 _S = re.compile(r"[’']s\b")
 _JOINED = re.compile(r"(,\s*(and\s+)?|\s+(and|or|&)\s+)(the\s+)?$")
 _LAST_WORD = re.compile(r"(\b[a-z][\w-]*)\s+$")
+_DETERMINERS = re.compile(r"(?<=\s)(the|a|an)\s+$")
 #: "Canada's Carney": a possessive right before a person's name.
 _POSSESSIVE = re.compile(r"\w[’']s\s+$")
 _THAT = re.compile(r"^\W*(that|,)\s+")
@@ -225,7 +226,7 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
         return False
     # a lower-case word right before a name is a verb or preposition ("see Ukraine"), unless it
     # is a title or a determiner ("the Kremlin", "former minister X")
-    last = _LAST_WORD.search(before)
+    last = _LAST_WORD.search(_DETERMINERS.sub("", before))  # "joining the alliance": "joining"
     if mention.actor.kind == "person" and _POSSESSIVE.search(before):
         return True  # "Lithuania's Nauseda", "Canada's Carney": the country names the person
-    return last is None or bool(TITLE_WORDS.search(before_low[last.start() :]))
+    return last is None or bool(TITLE_WORDS.search(before_low[last.start() : last.end()]))

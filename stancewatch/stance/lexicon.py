@@ -73,7 +73,8 @@ NATO_GOAL = ci(
     r"(NATO|the Alliance)\b|"
     r"\bpart of (NATO|the Alliance)\b|\b(NATO|Alliance)( that| which)? includ\w+ Ukraine\b|"
     r"\bright to choose (its |their )?(own )?alliances?\b|"
-    r"\b(close|closes|closed|closing|shut|shuts|open|opens|opened|keep|keeps) the door\b|"
+    r"\b(close|closes|closed|closing|shut|shuts|open|opens|opened|keep|keeps) the doors?\b|"
+    r"\bannual national program(me)?\b|"
     r"\b(neutral|non-bloc|non-aligned) status\b|\bneutrality\b|\bneutral Ukraine\b|\bremain neutral\b|"
     r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b|"
     r"\bforget (about )?(joining )?(NATO|the Alliance)\b|\bnon-(membership|accession|admission|entry)\b|"
@@ -96,7 +97,7 @@ BLOC = ci(r"\b(the|this|that|military|western|us-led|u\.s\.-led) bloc\b")
 #: EU (or another club) is named.
 OTHER_CLUB = re.compile(r"\b(EU|European Union|eurozone|Schengen|WTO|OECD|EU's)\b")
 LONE_MEMBERSHIP = ci(
-    r"\b(accession|membership|admission|aspirations?|become a member|join|admitted|invit(e|ed|ing|ation))\b"
+    r"\b(accession|membership|admission|aspirations?|become a member|join|admit|admitted|admitting|invit(e|ed|ing|ation))\b"
 )
 
 SUPPORT = [
@@ -172,7 +173,8 @@ SUPPORT = [
         r"(committed|commitment|dedicated|determined) to\b(?!\W+(peace|a ceasefire|talks|negotiations))|"
         r"(remains?|stays?|keeps?|kept|be) open|open[- ]door|encourag\w+|"
         r"doors?\b(?:\W+\w+){0,3}?\W+(is|are|remains?|stays?|will remain) (wide )?open|"
-        r"(under|into|in) (the )?(NATO|Alliance)(’s|'s)? umbrella)\b",
+        r"(under|into|in) (the )?(NATO|Alliance)(’s|'s)? umbrella|keep(s|ing)? (the )?doors? (\w+ ){0,3}open|"
+        r"(adopt\w*|approv\w*|sign\w*|implement\w*) (the |its |an )?(annual national program(me)?|ANP))\b",
     ),
     ("achievable", r"\b(achievable|feasible|realistic|possible)\b"),
     ("deserves", r"\b(deserves?|deserved|(has|have|had) earned|merits?)\b"),
@@ -201,12 +203,12 @@ SUPPORT = [
         "calls-for",
         r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bbeing )"  # not the passive: "was asked"
         r"\b(call(s|ed|ing)? (on|for|to)|urge[sd]?|ask(s|ed)?|demand(s|ed)?|insist(s|ed)?|push(es|ed)? for|press(es|ed)? for|advocate[sd]?|"
-        r"lobb(y|ies|ied|ying) (for|on behalf of))\b",
+        r"lobb(y|ies|ied|ying) (for|on behalf of)|propos(e|es|ed|ing)|recommend(s|ed|ing)?|press(es|ed)? (\w+ )?to\b)\b",
     ),
     (
         "accelerate",
         r"\b(accelerat\w+|speed(s|ed)? up|fast-track\w*|closer to|(progress|steps?|movement|moving|advanc\w+) "
-        r"(towards|toward|on))\b",
+        r"(towards|toward|on)|bridge to (NATO|the Alliance|membership))\b",
     ),
     (
         "accept",
@@ -230,7 +232,7 @@ SUPPORT = [
     ),
     (
         "benefit",
-        r"\b(will|would|can|could)\b(?:\W+(?!not\b|never\b|t\b)\w+){0,2}?\W+(help|send|become|bring|ensure|strengthen|protect|deter|stop|guarantee|make)\b|\b(clear|strong|strongest|powerful) signal\b",
+        r"\b(will|would|can|could)\b(?:\W+(?!not\b|never\b|t\b)\w+){0,2}?\W+(help|send|become|bring|ensure|strengthen|protect|deter|stop|guarantee|make|end|secure|stabili[sz]e)\b|\b(clear|strong|strongest|powerful) signal\b",
     ),
     ("loss", r"\b(great|huge|big|serious) loss\b"),
     (
@@ -273,13 +275,18 @@ OPPOSE = [
         r"(can|should|must|may) forget|(does not|doesn't|will not|won't) arise|premature|"
         r"(not|never) going to happen|(will not|won't|will never|would never) happen|"
         r"not something\b(?:\W+\w+){0,4}?\W+(consider\w*|discuss\w*|want\w*|support\w*|seek\w*|pursu\w*)|"
-        r"(is|are|was|were) not (even )?(considering|discussing)|not under (consideration|discussion))\b",
+        r"(is|are|was|were) not (even )?(considering|discussing)|not under (consideration|discussion)|"
+        r"(don't|do not|doesn't|does not|can't|cannot|didn't) see (it|that|this) (happen|happening)|"
+        r"(invitation|membership|accession)\b(?:\W+\w+){0,2}?\W+(cannot|can't|will not|won't|should not|must not|"
+        r"could not|is not|isn't)\b(?:\W+\w+){0,2}?\W+(be issued|be extended|happen|be granted|be offered|be given|"
+        r"be possible|be realistic|come))\b",
     ),
     (
         "war-risk",
         r"\b((would|will|could|might)\b(?:\W+\w+){0,2}?\W+)?(mean|means|lead to|leads to|trigger|triggers|provoke|provokes|"
-        r"cause|causes|result in|results in|spark|sparks|start|drag\w*|equals?)\b"
-        r"(?:\W+\w+){0,4}?\W+(war|World War( III)?|escalation|conflict|confrontation|catastrophe)\b",
+        r"cause|causes|result in|results in|spark|sparks|start|drag\w*|equals?|require|requires|force|forces|oblige|obliges)\b"
+        r"(?:\W+\w+){0,4}?\W+(war|World War( III)?|escalation|conflict|confrontation|catastrophe|"
+        r"(fight|fighting|confront|confronting) (Russia|Moscow|the Russians))\b",
     ),
     (
         "cannot-join",
@@ -420,6 +427,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "door",
         "belong",
         "umbrella",
+        "national program",
+        "anp",
     ),
     "achievable": ("achievable", "feasible", "realistic", "possible"),
     "deserves": ("deserv", "earned", "merit"),
@@ -454,11 +463,29 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "premature",
         "happen",
         "something",
+        "see it",
+        "see that",
+        "see this",
+        "invitation",
+        "membership",
+        "accession",
         "consider",
         "discuss",
     ),  # fmt: skip
-    "war-risk": ("war", "escalat", "conflict", "confrontation", "catastroph"),
-    "calls-for": ("call", "urge", "ask", "demand", "insist", "push", "press", "advocat", "lobb"),
+    "war-risk": ("war", "escalat", "conflict", "confrontation", "catastroph", "fight", "confront"),
+    "calls-for": (
+        "call",
+        "urge",
+        "ask",
+        "demand",
+        "insist",
+        "push",
+        "press",
+        "advocat",
+        "lobb",
+        "propos",
+        "recommend",
+    ),
     "accelerate": (
         "accelerat",
         "speed",
@@ -469,6 +496,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "movement",
         "moving",
         "advanc",
+        "bridge",
     ),  # fmt: skip
     "accept": (
         "accept",
@@ -827,7 +855,7 @@ TITLE_WORDS = ci(
 #: become a NATO member", "Ukraine should be admitted").
 TOPIC_AFTER = ci(
     r"^[’']?\s+(should|must|will|would|can|could|cannot|can't|may|might|has to|needs? to|is to|is going to)?\s*"
-    r"(not\s+|never\s+)?(be\s+(admitted|invited|accepted)|become|join|receive|get)\b"
+    r"(not\s+|never\s+)?(be\s+(admitted|invited|accepted)|become|becoming|join|joining|receive|get)\b"
 )
 #: "NATO will not expand": the alliance growing is the topic, not a position it holds.
 CLUB_TOPIC_AFTER = ci(
