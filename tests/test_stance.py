@@ -205,6 +205,18 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Sybiha urged Rubio to keep the doors of the Alliance open for Kyiv.", {"Andrii Sybiha": "support"}),
         ("Hegseth said admitting Ukraine would force American soldiers into fighting Russia.", {"Pete Hegseth": "oppose"}),
         ("Tusk proposed that Ukraine be invited to NATO at the next summit.", {"Donald Tusk": "support"}),
+        # typographic apostrophes read like straight ones; a negated belief negates
+        ("Trump: I don’t believe Ukraine will ever be allowed into NATO", {"Donald Trump": "oppose"}),
+        ("Orbán: Hungary isn’t ready to support Ukraine’s accession to NATO", {"Viktor Orbán": "oppose"}),
+        # a frame that excludes what follows
+        ("Sybiha: there can be no settlement under which Kyiv abandons its NATO course", {"Andrii Sybiha": "support"}),
+        ("Kuleba said membership in NATO was vital for the security of Europe.", {"Dmytro Kuleba": "support"}),
+        ("Rutte: Ukraine's path to the Alliance remains on track", {"Mark Rutte": "support"}),
+        ("Peskov: a settlement must exclude Kyiv's accession to NATO", {"Dmitry Peskov": "oppose"}),
+        ("Stubb: handing Moscow a veto over NATO enlargement would be a reward for aggression",
+         {"Alexander Stubb": "support"}),
+        ("Budanov: the Kremlin fears Ukraine joining NATO", {"Russia": "oppose", "Kyrylo Budanov": "neutral"}),
+        ("Lithuanian FM: Ukraine must be a member of NATO", {"Lithuania": "support"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

@@ -19,6 +19,7 @@ from stancewatch.stance.lexicon import (
     MEMBERSHIP_WORD,
     NEG_RAISING,
     NEGATOR,
+    NO_FRAME,
     OTHER_OBJECT,
     REFORMS,
     SELF_NEGATED,
@@ -172,12 +173,13 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         before = before + " " + inner
         if NEGATOR.search(before):  # only then look for negators that negate nothing
             before = FALSE_NEGATION.sub(" ", before)
-        previous_end = end if name in COMPOSABLE else previous_end
         negated = (
             stopped
             or bool(NEGATOR.search(before))
             or bool(NEG_RAISING.search(lower, previous_end, start))
+            or bool(NO_FRAME.search(lower, previous_end, start))
         )
+        previous_end = end if name in COMPOSABLE else previous_end
         if name not in SELF_NEGATED and negated:
             polarity, confidence = -polarity, confidence - 0.05
             tags.append("negated")

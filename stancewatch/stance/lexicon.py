@@ -11,11 +11,12 @@ import re
 
 def fold(text: str) -> str:
     """Lower case of the same length, so offsets into it are offsets into ``text`` (the few
-    characters whose lower case is longer are left as they are)."""
+    characters whose lower case is longer are left as they are), with the typographic
+    apostrophe read as "'" ("don’t", "Kyiv’s"): the rules spell it one way."""
     low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low.replace("’", "'") if "’" in low else low
 
 
 class Folded(str):
@@ -79,7 +80,7 @@ NATO_GOAL = ci(
     r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b|"
     r"\bforget (about )?(joining )?(NATO|the Alliance)\b|\bnon-(membership|accession|admission|entry)\b|"
     r"\bNATO future\b|\bfuture in (NATO|the Alliance)\b|\b(NATO|the Alliance)(’s|'s)? umbrella\b|"
-    r"\bgr[ae]y zone\b|\bout of (NATO|the Alliance)\b|\bNATO-Ukraine (Council|Commission)\b|\b(be|remain|stay|become|becomes|remains|stays) (a )?neutral\b"
+    r"\bgr[ae]y zone\b|\bNATO (push|drive|hopes|quest|plans?)\b|\b(push|drive|quest|race) (for|to join|into) NATO\b|\bout of (NATO|the Alliance)\b|\bNATO-Ukraine (Council|Commission)\b|\b(be|remain|stay|become|becomes|remains|stays) (a )?neutral\b"
 )
 #: NATO named as a military presence ("NATO troops in Ukraine"), not as a club to join: such a
 #: mention alone puts a sentence on topic only with a word that is about membership itself.
@@ -108,7 +109,7 @@ SUPPORT = [
     ),
     (
         "should-join",
-        r"\b(should|must|ought to|has to|have to|needs? to|need)\b(?:\W+(?!withdraw|drop|abandon|give|renounce|forgo|end|cancel|revoke)\w+){0,4}?\W+(be admitted|be invited|receive (an |the )?invitation|join|become (a )?(full )?(NATO )?member|get (an )?invitation|take\b.{0,60}\binto NATO|invite)",
+        r"\b(should|must|ought to|has to|have to|needs? to|need)\b(?:\W+(?!withdraw|drop|abandon|give|renounce|forgo|end|cancel|revoke)\w+){0,4}?\W+(be admitted|be invited|receive (an |the )?invitation|join|become (a )?(full )?(NATO )?member|get (an )?invitation|take\b.{0,60}\binto NATO|invite|be in (NATO|the Alliance)|be a (NATO )?member)",
     ),
     (
         "partial-refused",
@@ -177,6 +178,12 @@ SUPPORT = [
         r"(adopt\w*|approv\w*|sign\w*|implement\w*) (the |its |an )?(annual national program(me)?|ANP))\b",
     ),
     ("achievable", r"\b(achievable|feasible|realistic|possible)\b"),
+    (
+        "essential",
+        r"\b(member\w*|join\w*|accession|NATO|the Alliance)\b[^,;.]{0,30}?\b(is|are|was|were|remains?|would be|will be)\s+"
+        r"(\w+\s+)?(essential|vital|crucial|indispensable|necessary|critical|the key|key) (to|for)\b",
+    ),
+    ("alive", r"\b(not dead|still alive|alive and well|(still |remains? |is )on track)\b"),
     ("deserves", r"\b(deserves?|deserved|(has|have|had) earned|merits?)\b"),
     (
         "pursue",
@@ -251,12 +258,12 @@ OPPOSE = [
     (
         "excluded",
         r"\b(not|never) (include|including|includes|included|mention\w*|contain\w*)\b(?:\W+\w+){0,2}?\W+(NATO|membership)\b|"
-        r"\bexclud\w+ (NATO|membership)\b|\bwithout (NATO )?membership\b|"
+        r"\bexclud\w+ (Ukraine(’s|'s) |Kyiv(’s|'s) |its |the )?(NATO |(NATO )?membership|NATO accession|accession)\b|\bwithout (NATO )?membership\b|"
         r"(\bbut|,) not (its |the |their |Ukraine(’s|'s) |Kyiv(’s|'s) )?(NATO )?(membership|accession|an invitation)\b|"
         r"\bnot (\w+ )?part of (the|any) (\w+ )?(plan|deal|agreement|framework|proposal|package|settlement|discussions?|"
         r"talks|negotiations|conversation|agenda)\b",
     ),
-    ("not-ready", r"\b(not|n't|never) (yet )?(ready|prepared|willing) (to|for)\b"),
+    ("not-ready", r"(\bnot|n't|\bnever) (yet )?(ready|prepared|willing) (to|for)\b"),
     (
         "criticise",
         r"\b(resist(s|ed|ing)?|object(s|ed)? to|balk(s|ed)? at|blam(e|es|ed|ing)|accus(e|es|ed|ing)|"
@@ -296,12 +303,12 @@ OPPOSE = [
     ),
     (
         "no-need",
-        r"\bno (need|place|room|consensus|chance|prospect)\b|\b(sees?|saw) no (need|reason)\b",
+        r"\bno (need|place|room|consensus|chance|prospect|business)\b|\b(sees?|saw) no (need|reason)\b",
     ),
     (
         "reluctance",
         r"\b(reluctan(ce|t)|skeptic\w*|sceptic\w*|hesitan\w*|wary|cautious|(?<!no )doubts? about|"
-        r"(closely|carefully) (monitor|watch|follow)\w*)\b",
+        r"(closely|carefully) (monitor|watch|follow)\w*|fear(s|ed)?)\b",
     ),
     (
         "give-up",
@@ -354,7 +361,7 @@ OPPOSE = [
         "bad-eval",
         r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+|(a |an? \w+ )?mistake|"
         r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane|capitulation|a surrender|"
-        r"(a |the )?(big|major|serious|real|huge|main) problem|"
+        r"(a |the )?(big|major|serious|real|huge|main) problem|reward(s|ing)? (for )?(the )?aggress\w+|"
         r"treason|a defeat)\b",
     ),
     (
@@ -363,6 +370,10 @@ OPPOSE = [
         r"(NATO|membership|accession|joining)\b",
     ),
     ("neither-nor", r"\bneither\b.{0,40}\bnor\b"),
+    (
+        "russia-say",
+        r"\b(give|gives|giving|gave|grant\w*|allow\w*|hand\w*) (Russia|Moscow|Putin|the Kremlin) (a |any )?(say|veto)\b",
+    ),
 ]
 #: Cues that carry their own negation, tried first where cues overlap.
 SELF_NEGATED = (
@@ -431,6 +442,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "anp",
     ),
     "achievable": ("achievable", "feasible", "realistic", "possible"),
+    "essential": ("essential", "vital", "crucial", "indispensable", "necessary", "critical", "key"),
+    "alive": ("dead", "alive", "on track"),
     "deserves": ("deserv", "earned", "merit"),
     "pursue": (
         "pursu",
@@ -591,6 +604,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "doubt",
         "closely",
         "carefully",
+        "fear",
     ),
     "give-up": (
         "give",
@@ -666,6 +680,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "insane",
         "capitulat",
         "problem",
+        "reward",
         "surrender",
         "treason",
         "defeat",
@@ -701,6 +716,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "safer",
     ),  # fmt: skip
     "neither-nor": ("neither",),
+    "russia-say": ("russia", "moscow", "putin", "kremlin"),
 }
 #: Every cue, self-negated ones first: (name, compiled pattern, polarity, triggers).
 CUES = [
@@ -772,7 +788,12 @@ RELATIVE = ci(
     r"governments|capitals|partners|others)\s+(that|who|which)\b"
 )
 #: "did not believe membership was realistic": a negated belief negates the clause it governs.
-NEG_RAISING = ci(r"\b(not|n't|never) (believe|think|consider|expect|see)\b")
+NEG_RAISING = ci(r"(\bnot|n't|\bnever) (believe|think|consider|expect|see)\b")
+#: "There will be no deal in which Ukraine renounces ...": what the frame excludes is negated.
+NO_FRAME = ci(
+    r"\b(no|never an?|not an?|not any)\s+(\w+\s+){0,2}?(deal|agreement|settlement|scenario|plan|peace|solution|"
+    r"compromise|future)\s+(in which|that|where|under which|which)\b"
+)
 #: What is exchanged for something else is received, not given ("drop the bid in exchange
 #: for guarantees"): the clause ends there for the cues.
 EXCHANGE = ci(r"\b(in exchange for|in return for)\b")

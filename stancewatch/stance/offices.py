@@ -24,7 +24,10 @@ _OFFICES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"^Vice President of "), ("vice president",)),
     (re.compile(r"^President of "), ("president",)),
     (re.compile(r"^Prime Minister of "), ("prime minister", "premier", "PM")),
-    (re.compile(r"^(Minister of Foreign Affairs|Foreign Minister) of "), ("foreign minister",)),
+    (
+        re.compile(r"^(Minister of Foreign Affairs|Foreign Minister) of "),
+        ("foreign minister", "FM"),
+    ),
     (
         re.compile(r"^(Minister of (National )?Defen[cs]e|Defen[cs]e Minister) of "),
         ("defence minister", "defense minister"),
