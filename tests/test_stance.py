@@ -245,6 +245,10 @@ def test_a_pronoun_speaks_for_the_person_the_sentence_before_was_about(engine):
     assert stances(engine, text)["Gitanas Nausėda"] == "support"
     text = 'Kallas arrived in Kyiv on Monday. "Ukraine belongs in NATO," she told reporters.'
     assert stances(engine, text)["Kaja Kallas"] == "support"
+    text = "Sybiha met Lammy in London. According to him, Ukraine's place is in NATO."
+    assert stances(engine, text)["Andrii Sybiha"] == "support"
+    text = "Kallas met Rutte. The Alliance must invite Ukraine, according to her."
+    assert stances(engine, text)["Kaja Kallas"] == "support"
     # no person before: nobody to carry
     assert "Kaja Kallas" not in stances(engine, '"Ukraine belongs in NATO," she told reporters.')
 

@@ -114,6 +114,8 @@ def find_speaker(
             )
     low = low_of(text, lo, hi)
     m = _ACCORDING.search(low) if "according to" in low else None
+    if m and re.match(r"\s+(him|her|them)\b", low[m.end() :]):
+        return None, lo, (lo + m.start()) if m.start() > 20 else hi  # the engine resolves "him"
     if m:
         # "According to Politico, Washington and Berlin ...": the source ends at the comma
         comma = low.find(",", m.end())

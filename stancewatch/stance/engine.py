@@ -67,10 +67,11 @@ def _presence_only(low: str) -> bool:
 #: "Nauseda: the Alliance must not ...": the one told what it must do is addressed.
 _OBLIGED = ci(r"\s+(\w+\s+)?(must|should|ought to|has to|have to|needs? to)\b")
 _SAYS = r"(he|she)\s+(also\s+|later\s+|then\s+|further\s+)?(said|says|told|added|adds|stressed|noted|warned|insisted|argued|wrote|explained|emphasi[sz]ed|believes|thinks|stated|declared)\b"
-#: "He said Ukraine ...": the sentence opens with a pronoun and a verb of saying.
-PRONOUN_LEAD = ci(r"\W*" + _SAYS)
-#: '"...," he said': a quote attributed to a pronoun.
-PRONOUN_AFTER = ci(r"[\"”»’,]\s*" + _SAYS)
+_HIS = r"(according to (him|her)|in (his|her) (words|view|opinion)|as (he|she) (put it|said))"
+#: "He said Ukraine ...", "According to him, ...": the sentence opens with a pronoun speaker.
+PRONOUN_LEAD = ci(r"\W*(" + _SAYS + "|" + _HIS + r",?)")
+#: '"...," he said', "..., according to her": a quote attributed to a pronoun.
+PRONOUN_AFTER = ci(r"[\"”»’,]\s*(" + _SAYS + "|" + _HIS + ")")
 
 
 def _first_person(inside: list[Mention]) -> Mention | None:
