@@ -217,6 +217,15 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
          {"Alexander Stubb": "support"}),
         ("Budanov: the Kremlin fears Ukraine joining NATO", {"Russia": "oppose", "Kyrylo Budanov": "neutral"}),
         ("Lithuanian FM: Ukraine must be a member of NATO", {"Lithuania": "support"}),
+        ("Kyiv will get an invitation to the Alliance, though not this year – Rutte", {"Mark Rutte": "support"}),
+        ("Rubio: an invitation for Ukraine is not being discussed right now", {"Marco Rubio": "oppose"}),
+        ("In Slovakia, officials said they would not allow Ukraine into NATO", {"Slovakia": "oppose"}),
+        ("The Bundestag called on the government to back Ukraine's NATO accession", {"Germany": "support"}),
+        ("The State Department does not think membership for Ukraine is realistic now", {"United States": "oppose"}),
+        ("Sikorski: Hungary's blocking of Ukraine's NATO path plays into Putin's hands",
+         {"Radosław Sikorski": "support", "Hungary": "oppose"}),
+        ("Nawrocki said Poland was not interested in Ukraine's accession to NATO for now", {"Karol Nawrocki": "oppose"}),
+        ("Witkoff declined to say whether Kyiv would be invited to join NATO", {"Steve Witkoff": "neutral"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

@@ -45,6 +45,15 @@ _REPORTER = re.compile(
 )
 #: '"Ukraine belongs in NATO," she said': the verb's subject is a pronoun, not a name before.
 _PRONOUN = re.compile(r"[,\"”»’]\s*(he|she|they|we|i)\s+(\w+\s+)?$")
+#: "does not consider", "doesn't think": a belief denied right before its verb.
+_NOT_BEFORE = re.compile(r"(\bnot|n't|\bnever)\s+$")
+_BELIEFS = {"believe", "believes", "believed", "think", "thinks", "consider", "considers", "see",
+            "sees", "expect", "expects"}  # fmt: skip
+#: "In Hungary, they said": a country as the source of an impersonal statement.
+_IN_PLACE = re.compile(
+    r"^In (?P<who>[A-Z][^,]{1,40}),\s+(they|officials|the authorities|the government)\s+"
+    r"(said|say|says|believe|stated|announced|noted|stressed)\b(\s+that)?"
+)
 #: What joins names into a list.
 _LIST_GAP = re.compile(r"(\s*,\s*|\s+and\s+|\s*,\s*and\s+)$")
 _S = re.compile(r"[’']s\b")
@@ -64,6 +73,8 @@ class Speaker:
     warns: bool = False  # "X warns Y against ...": Y is addressed, X holds the position
     #: "Kushner and Witkoff say ...": the others who say it with the speaker
     joint: tuple[Mention, ...] = ()
+    #: "does not consider membership realistic": the speaker denies what follows
+    denies: bool = False
 
 
 def _pick(mentions: list[Mention], text: str) -> tuple[Mention, bool] | None:
@@ -101,6 +112,11 @@ def find_speaker(
         plain = all(TITLE_WORDS.search(fold(w) + " ") for w in re.findall(r"\b[a-z][\w-]*", lead))
         if picked and who_hi - picked[0].end <= 2 and plain:
             return Speaker(picked[0], "colon", picked[1]), lo, lo + m.start()
+    m = _IN_PLACE.match(sentence)
+    if m:  # "In Hungary, they said ...": the place speaks
+        inside = [x for x in mentions if x.end <= lo + m.end("who")]
+        if inside:
+            return Speaker(inside[-1], "speech"), lo + m.end(), hi
     m = _LEADING_COLON.match(sentence)
     if m and len(m.group("who").split()) <= 12:
         inside = [x for x in mentions if x.end <= lo + m.end("who")]
@@ -154,7 +170,9 @@ def find_speaker(
                 content_lo += that.end()
             warns = m.group().startswith("warn") and bool(_ADDRESSEE.match(low, m.end()))
             joint = _joint(text, chosen, people)
-            return Speaker(chosen, "speech", _staff(text, chosen), warns, joint), content_lo, hi
+            denies = bool(_NOT_BEFORE.search(low, 0, m.start())) and m.group() in _BELIEFS
+            speaker = Speaker(chosen, "speech", _staff(text, chosen), warns, joint, denies)
+            return speaker, content_lo, hi
     return None, lo, hi
 
 

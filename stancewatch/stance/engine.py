@@ -25,6 +25,8 @@ from stancewatch.stance.lexicon import (
     OTHER_CLUB,
     OWN_BID,
     OWNED,
+    OWNED_ACT,
+    OWNED_ACT_END,
     RELATIVE,
     REPORTED,
     THANKED,
@@ -92,6 +94,7 @@ def _pronoun_speaker(
     return None, c_lo, c_hi
 
 
+_FIVE_WORDS = re.compile(r"(\W+\w+){1,5}")
 _LIST_JOIN = ci(r"(\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+|\s*&\s*)(the\s+)?")
 
 
@@ -314,7 +317,21 @@ class StanceEngine:
         "thanked Latvia for its support of ...": so does Latvia."""
         low = text.low
         owned = OWNED.match(low, m.end, c_hi) if low.startswith("s ", m.end + 1) else None
-        if owned is not None:
+        act = (
+            OWNED_ACT.match(low, m.end, c_hi)
+            if owned is None and low.startswith("s ", m.end + 1)
+            else None
+        )
+        if act is not None:
+            # the act and its object, up to a verb or five words: what follows is the
+            # speaker's judgement of it
+            stop = OWNED_ACT_END.search(low, act.end(), c_hi)
+            words = _FIVE_WORDS.match(low, act.end(), c_hi)
+            end = min(stop.start() if stop else c_hi, words.end() if words else c_hi)
+            v = classify(text, m.end + 3, end)
+            if v is not None:
+                holders[m.actor.name] = _Holder(m.actor, v, "owns-act")
+        elif owned is not None:
             v = classify(text, owned.end(), c_hi)
             judged = v is not None and v.cue.split("+")[0] in ("bad-eval", "good-eval")
             if (
@@ -380,6 +397,11 @@ class StanceEngine:
             actor = self.actors.get(side[0], actor) if side else actor
         content = text.low[c_lo:c_hi]
         reported = REPORTED.search(text.low[speaker.mention.end : c_hi])
+        colon = text.low.find(":", speaker.mention.end + reported.end() if reported else c_hi, c_hi)
+        if reported is not None and colon >= 0:
+            # "X reacted to Trump's words about NATO: Ukraine will decide" is X's own answer
+            v = classify(text, colon + 1, c_hi)
+            return {actor.name: _Holder(actor, v, f"{speaker.how}+answers")}
         if reported is not None:
             owner = [m for m in self.matcher.find(text, speaker.mention.end + reported.start("owner"),
                                                   speaker.mention.end + reported.end("owner"))]  # fmt: skip
@@ -398,6 +420,11 @@ class StanceEngine:
                 return {actor.name: _Holder(actor, v, speaker.how)}
             return {actor.name: _Holder(actor, None, f"{speaker.how}+reports-others")}
         delta = -0.1 if speaker.how == "headline" else 0.0
+        if speaker.denies and final is not None and final.at >= c_lo:
+            # "does not consider membership realistic": the verb's own negation is not in the
+            # content the verdict was read from
+            flipped = "oppose" if final.stance == "support" else "support"
+            final = Verdict(flipped, f"{final.cue}+denied", final.confidence, final.at)
         return {actor.name: _Holder(actor, final, speaker.how, delta)}
 
     def _statements(

@@ -139,7 +139,7 @@ SUPPORT = [
         r"expect(s|ed)?\b(?:\W+\w+){0,2}?\W+to (join|become|be invited|be admitted|receive)|"
         r"want(s|ed)? (to join|membership|an invitation)|look(s|ing)? forward to|"
         r"expect(s|ed)? (an? |the )?(political |positive |clear )?(decision|signal|invitation)|"
-        r"need(s)? (it|NATO( membership)?|membership|an invitation)( now| today)?)\b",
+        r"need(s)? (it|NATO( membership)?|membership|an invitation)( now| today)?|interest(ed)? in)\b",
     ),
     (
         "good-eval",
@@ -153,6 +153,7 @@ SUPPORT = [
         r"\b((has|have) no (say|veto|right)|(no|not have a) veto\b|(will|does|do|can) not (decide|dictate)|"
         r"(cannot|can't|won't) (decide|dictate)|"
         r"no (third )?(country|party|one)( else)?\b(?:\W+\w+){0,3}?\W+(veto|say)|"
+        r"(will|should|must|can|shall) decide (for )?(itself|themselves|on (its|their) own)|"
         r"(decision|choice|question)\b(?:\W+\w+){0,4}?\W+(belongs?|belonged|is up|was up|rests?|rested|lies) "
         r"(only |solely |exclusively )?(to|with) (Ukraine|Kyiv|Ukrainians|the allies|allies|NATO|the Alliance))\b",
     ),
@@ -195,7 +196,8 @@ SUPPORT = [
     (
         "will-join",
         r"\b(will|would|going to|shall)\b(?:\W+\w+){0,2}?\W+(join|joining|become (a )?(full )?(NATO )?member|"
-        r"be (a )?(full )?(NATO )?member|be admitted|be in NATO|(formally )?invite)\b",
+        r"be (a )?(full )?(NATO )?member|be admitted|be in NATO|(formally )?invite|(receive|get|be offered|be given) "
+        r"(an |the |its )?invitation)\b",
     ),
     (
         "no-alternative",
@@ -283,6 +285,7 @@ OPPOSE = [
         r"(not|never) going to happen|(will not|won't|will never|would never) happen|"
         r"not something\b(?:\W+\w+){0,4}?\W+(consider\w*|discuss\w*|want\w*|support\w*|seek\w*|pursu\w*)|"
         r"(is|are|was|were) not (even )?(considering|discussing)|not under (consideration|discussion)|"
+        r"(is|are) not (being )?(discussed|considered)|"
         r"(don't|do not|doesn't|does not|can't|cannot|didn't) see (it|that|this) (happen|happening)|"
         r"(invitation|membership|accession)\b(?:\W+\w+){0,2}?\W+(cannot|can't|will not|won't|should not|must not|"
         r"could not|is not|isn't)\b(?:\W+\w+){0,2}?\W+(be issued|be extended|happen|be granted|be offered|be given|"
@@ -362,6 +365,7 @@ OPPOSE = [
         r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+|(a |an? \w+ )?mistake|"
         r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane|capitulation|a surrender|"
         r"(a |the )?(big|major|serious|real|huge|main) problem|reward(s|ing)? (for )?(the )?aggress\w+|"
+        r"(a )?gift (to|for) (Putin|Moscow|Russia|the Kremlin)|play(s|ed|ing)? into (Putin|Moscow|Russia|the Kremlin)(’s|'s)? hands|"
         r"treason|a defeat)\b",
     ),
     (
@@ -681,6 +685,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "capitulat",
         "problem",
         "reward",
+        "gift",
+        "hands",
         "surrender",
         "treason",
         "defeat",
@@ -700,7 +706,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "instead-of": ("instead", "in place", "in lieu", "alternative", "rather than"),
     "with-ukraine": ("with ukraine", "includ", "right to"),
     "no-one-doubts": ("no one", "nobody", "none"),
-    "want": ("hope", "count", "expect", "want", "forward to", "need"),
+    "want": ("hope", "count", "expect", "want", "forward to", "need", "interest"),
     "good-eval": (
         "decision",
         "step",
@@ -814,7 +820,7 @@ OTHER_OBJECT = ci(
 #: "stopped short of endorsing", "declined to back": no position is given.
 WITHHELD = ci(
     r"\b(stop(s|ped)? short of|f[ae]ll(s)? short of|declin(e|es|ed|ing) to|refrain(s|ed|ing)? from|"
-    r"avoid(s|ed|ing)?)\W*$"
+    r"avoid(s|ed|ing)?)\W*$|\bwhether\b"
 )
 #: Negators and their reach: a cue with one of these in the few words before it is flipped.
 NEGATOR = ci(
@@ -838,7 +844,7 @@ added adds stressed stresses noted notes emphasised emphasized emphasises emphas
 claim claims claimed argued announced declared commented explained wrote writes convinced
 reiterated expressed confirmed admitted assured promised vow vows vowed pledges pledged reaffirm
 reaffirms reaffirmed hope hopes expect expects see sees consider considers insists suggests
-suggested acknowledges acknowledged conceded concedes mentioned
+suggested acknowledges acknowledged conceded concedes mentioned admits concede acknowledge
 """.split()
     + ["according to", "has said", "have said"]
 )
@@ -898,6 +904,14 @@ OWNED = ci(
     r"initiative|requests?|bid|push)"
     r"( (that|to|on|for)\b|(?=\s+(would|will|includes?|envisages?|calls for|foresees|requires?|bars?|rules? out|"
     r"excludes?|contains?|offers?|gives?|keeps?)\b))"
+)
+#: "Hungary's veto on Ukraine's NATO path is a gift to Putin": the act named is Hungary's, up
+#: to the verb (what follows is the speaker's judgement of it).
+OWNED_ACT = ci(
+    r"[’']s (veto|opposition|refusal|support|backing|endorsement|rejection|blocking|resistance|reluctance)\b"
+)
+OWNED_ACT_END = ci(
+    r"\b(is|are|was|were|has|have|had|would|will|remains?|could|may|might|must)\b|,|;"
 )
 #: What one insists on or asks for, with no cue of its own ("Zelensky's insistence on NATO
 #: membership"): the owner wants it.
