@@ -226,6 +226,12 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
          {"Radosław Sikorski": "support", "Hungary": "oppose"}),
         ("Nawrocki said Poland was not interested in Ukraine's accession to NATO for now", {"Karol Nawrocki": "oppose"}),
         ("Witkoff declined to say whether Kyiv would be invited to join NATO", {"Steve Witkoff": "neutral"}),
+        ("Rome has been lukewarm about Kyiv's NATO bid", {"Italy": "oppose"}),
+        ("Berlin is in no hurry to invite Ukraine into the Alliance", {"Germany": "oppose"}),
+        ("Oslo is open to an invitation for Ukraine once the war ends", {"Norway": "support"}),
+        ("Ukraine's accession to NATO is off the table, Vance confirms", {"JD Vance": "oppose"}),
+        ("Meloni prefers bilateral guarantees for Ukraine over NATO membership", {"Giorgia Meloni": "oppose"}),
+        ("Lithuania pushed the allies to extend an invitation to Ukraine", {"Lithuania": "support"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

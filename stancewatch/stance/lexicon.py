@@ -174,7 +174,7 @@ SUPPORT = [
         r"\b(strategic (goal|objective|course|priority)|our (goal|aim|priority)|higher priority|remains (the|a|our) (goal|priority)|continues? to pursue|enshrined|fixes the goal|key (element|part|component|priority|goal|point)|(future|place|home) (is|lies) in|belongs? in (NATO|the Alliance)|"
         r"(committed|commitment|dedicated|determined) to\b(?!\W+(peace|a ceasefire|talks|negotiations))|"
         r"(remains?|stays?|keeps?|kept|be) open|open[- ]door|encourag\w+|"
-        r"doors?\b(?:\W+\w+){0,3}?\W+(is|are|remains?|stays?|will remain) (wide )?open|"
+        r"doors?\b(?:\W+\w+){0,3}?\W+(is|are|remains?|stays?|will remain) (wide )?open|(is|are|remains?) open to|"
         r"(under|into|in) (the )?(NATO|Alliance)(’s|'s)? umbrella|keep(s|ing)? (the )?doors? (\w+ ){0,3}open|"
         r"(adopt\w*|approv\w*|sign\w*|implement\w*) (the |its |an )?(annual national program(me)?|ANP))\b",
     ),
@@ -212,7 +212,7 @@ SUPPORT = [
         "calls-for",
         r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bbeing )"  # not the passive: "was asked"
         r"\b(call(s|ed|ing)? (on|for|to)|urge[sd]?|ask(s|ed)?|demand(s|ed)?|insist(s|ed)?|push(es|ed)? for|press(es|ed)? for|advocate[sd]?|"
-        r"lobb(y|ies|ied|ying) (for|on behalf of)|propos(e|es|ed|ing)|recommend(s|ed|ing)?|press(es|ed)? (\w+ )?to\b)\b",
+        r"lobb(y|ies|ied|ying) (for|on behalf of)|propos(e|es|ed|ing)|recommend(s|ed|ing)?|(press|push)(es|ed) (\w+ ){1,2}to\b)\b",
     ),
     (
         "accelerate",
@@ -311,7 +311,8 @@ OPPOSE = [
     (
         "reluctance",
         r"\b(reluctan(ce|t)|skeptic\w*|sceptic\w*|hesitan\w*|wary|cautious|(?<!no )doubts? about|"
-        r"(closely|carefully) (monitor|watch|follow)\w*|fear(s|ed)?)\b",
+        r"(closely|carefully) (monitor|watch|follow)\w*|fear(s|ed)?|(cool|cold|lukewarm|unenthusiastic|not keen)\b"
+        r"( (to|on|about|towards?))?|in no (hurry|rush))\b",
     ),
     (
         "give-up",
@@ -371,7 +372,8 @@ OPPOSE = [
     (
         "instead-of",
         r"\b(instead of|in place of|in lieu of|as an alternative to|rather than|alternatives? to) "
-        r"(NATO|membership|accession|joining)\b",
+        r"(NATO|membership|accession|joining)\b|"
+        r"\bprefer(s|red|ring)?\b(?:\W+\w+){1,6}?\W+(to|over) (NATO|membership|accession|joining|full membership)\b",
     ),
     ("neither-nor", r"\bneither\b.{0,40}\bnor\b"),
     (
@@ -609,6 +611,13 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "closely",
         "carefully",
         "fear",
+        "cool",
+        "cold",
+        "lukewarm",
+        "unenthusiastic",
+        "keen",
+        "hurry",
+        "rush",
     ),
     "give-up": (
         "give",
@@ -703,7 +712,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "choice",
         "question",
     ),
-    "instead-of": ("instead", "in place", "in lieu", "alternative", "rather than"),
+    "instead-of": ("instead", "in place", "in lieu", "alternative", "rather than", "prefer"),
     "with-ukraine": ("with ukraine", "includ", "right to"),
     "no-one-doubts": ("no one", "nobody", "none"),
     "want": ("hope", "count", "expect", "want", "forward to", "need", "interest"),
@@ -845,6 +854,8 @@ claim claims claimed argued announced declared commented explained wrote writes 
 reiterated expressed confirmed admitted assured promised vow vows vowed pledges pledged reaffirm
 reaffirms reaffirmed hope hopes expect expects see sees consider considers insists suggests
 suggested acknowledges acknowledged conceded concedes mentioned admits concede acknowledge
+confirms announces declares explains argues reiterates assures promises recalls recalled replied
+replies responded responds answered
 """.split()
     + ["according to", "has said", "have said"]
 )
