@@ -32,6 +32,7 @@ from stancewatch.stance.lexicon import (
     THANKED,
     WANTING,
     Folded,
+    Scan,
     ci,
 )
 from stancewatch.stance.matcher import ActorMatcher, Mention
@@ -55,12 +56,13 @@ _NEW_SUBJECT = ci(
 
 
 _NATO_LOW = ci(NATO.pattern)
+_PRESENCE = Scan(NATO_PRESENCE, relax=True)
 
 
 def _presence_only(low: str) -> bool:
     """NATO is named only as troops or bases ("will not accept NATO troops in Ukraine") and
     no word is about membership: the sentence is not about the bid."""
-    if not NATO_PRESENCE.search(low):
+    if not _PRESENCE.search(low):
         return False
     rest = NATO_PRESENCE.sub(lambda m: " " * len(m.group()), low)
     return not _NATO_LOW.search(rest) and not MEMBERSHIP_WORD.search(rest)
