@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from stancewatch.actors import load_actors
 from stancewatch.cli import cli
 from stancewatch.stance import StanceEngine
+from stancewatch.stance.lexicon import CUES, Scan, fold
 
 
 @pytest.fixture(scope="module")
@@ -370,3 +372,22 @@ def test_stance_command_bad_line_is_reported_and_others_go_on(runner):
     lines = [line for line in result.output.splitlines() if line.startswith("{")]
     assert json.loads(lines[0])["statements"][0]["actor"] == "Alexander Stubb"
     assert json.loads(lines[1]) == {"error": 'line 2: expected an object with a "text" string'}
+
+
+def test_relaxed_scan_finds_exactly_what_the_pattern_finds():
+    """Scan drops leading assertions to scan faster and re-checks the exact pattern: the
+    matches must be the same, for every cue, relaxed or not."""
+    sentences = Path(__file__).resolve().parent.parent / "bench" / "stance_more.jsonl"
+    rows = [json.loads(line) for line in sentences.read_text(encoding="utf-8").splitlines()]
+    texts = [fold(r["text"]) for r in rows] + [
+        "goodwill would join; cannot be admitted, notable neverland; nato-ization, un-blocking it",
+        "the americans can't; will it ever be invited? it won't, said nobody; reforms met",
+    ]
+    for name, scan, _, _ in CUES:
+        relaxed = Scan(scan.exact, relax=True)
+        for text in texts:
+            want = [m.span() for m in scan.exact.finditer(text)]
+            assert [m.span() for m in relaxed.finditer(text)] == want, (name, text)
+            first = scan.exact.search(text, 3)
+            got = relaxed.search(text, 3)
+            assert (got.span() if got else None) == (first.span() if first else None), (name, text)
