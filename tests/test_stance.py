@@ -234,6 +234,18 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Ukraine's accession to NATO is off the table, Vance confirms", {"JD Vance": "oppose"}),
         ("Meloni prefers bilateral guarantees for Ukraine over NATO membership", {"Giorgia Meloni": "oppose"}),
         ("Lithuania pushed the allies to extend an invitation to Ukraine", {"Lithuania": "support"}),
+        ("Pistorius: Kyiv could join the Alliance once the fighting stops", {"Boris Pistorius": "support"}),
+        ("Trump said Ukraine can forget about joining NATO", {"Donald Trump": "oppose"}),
+        ("Fico urged the allies not to admit Ukraine into NATO", {"Robert Fico": "oppose"}),
+        ("Kuleba: not until Ukraine is in NATO will Europe be safe", {"Dmytro Kuleba": "support"}),
+        ("Yermak: Ukraine must get either full NATO membership or Article 5-style guarantees",
+         {"Andriy Yermak": "support"}),
+        ("Ushakov: Moscow welcomed that an invitation is no longer being discussed", {"Yuri Ushakov": "oppose"}),
+        ("Meloni did not exclude that Kyiv might one day join the Alliance", {"Giorgia Meloni": "support"}),
+        ("Braže: it would be a mistake to let Ukraine be kept out of NATO", {"Baiba Braže": "support"}),
+        ("Tsahkna: we must never let Moscow decide who joins NATO", {"Margus Tsahkna": "support"}),
+        ("Stubb: a neutral Ukraine is not an option for Europe", {"Alexander Stubb": "support"}),
+        ("Slovakia lifted its block on the NATO-Ukraine Council statement", {"Slovakia": "support"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):
@@ -268,6 +280,14 @@ def test_a_pronoun_speaks_for_the_person_the_sentence_before_was_about(engine):
     assert stances(engine, text)["Kaja Kallas"] == "support"
     # no person before: nobody to carry
     assert "Kaja Kallas" not in stances(engine, '"Ukraine belongs in NATO," she told reporters.')
+
+
+def test_a_yes_or_no_answers_the_question_before(engine):
+    assert stances(engine, "Will Ukraine ever join NATO? Rutte says yes")["Mark Rutte"] == "support"
+    assert (
+        stances(engine, "Should Kyiv be invited to NATO now? Vance said no.")["JD Vance"]
+        == "oppose"
+    )
 
 
 def test_who_does_not_hold_the_position(engine):

@@ -78,6 +78,14 @@ PRONOUN_LEAD = ci(r"\W*(" + _SAYS + "|" + _HIS + r",?)")
 PRONOUN_AFTER = ci(r"[\"”»’,]\s*(" + _SAYS + "|" + _HIS + ")")
 
 
+_YES_NO = ci(r"\W*(yes|no)\b\W*")
+
+
+def _question(text: Folded, span: Span, on_topic: bool) -> Span | None:
+    """The span, when it is a question about the bid."""
+    return span if on_topic and text[span.start : span.end].rstrip(" \"”’'").endswith("?") else None
+
+
 def _first_person(inside: list[Mention]) -> Mention | None:
     return next((m for m in inside if m.actor.kind == "person"), None)
 
@@ -162,12 +170,14 @@ class StanceEngine:
         results: list[StatementResult] = []
         headline: Speaker | None = None
         previous: Mention | None = None  # who the last sentence was about, for "he said"
+        question: Span | None = None  # the sentence before, when it asked about the bid
         starts = [m.start for m in mentions]
         for span in spans:
             on_topic = self._on_topic(text, span, about_nato, lone, bloc)
             lo, hi = bisect_left(starts, span.start), bisect_left(starts, span.end)
             inside = [m for m in mentions[lo:hi] if m.end <= span.end]
-            if not on_topic and span.paragraph != 0:
+            asked, question = question, _question(text, span, on_topic)
+            if not on_topic and span.paragraph != 0 and asked is None:
                 previous = _first_person(inside) or previous
                 continue  # only the headline is read for its speaker when off topic
             speaker, c_lo, c_hi = find_speaker(text, span.start, span.end, inside)
@@ -182,6 +192,9 @@ class StanceEngine:
             if span.paragraph == 0 and speaker is not None:
                 headline = speaker
             if not on_topic:
+                if asked is not None and speaker is not None:
+                    said = (asked, span, speaker, c_lo, c_hi)
+                    results.extend(self._answer(original, text, said, published))
                 continue
             holders = self._holders(text, span, speaker, c_lo, c_hi, inside)
             if not holders and headline is not None and 0 < span.paragraph <= 2:
@@ -192,6 +205,27 @@ class StanceEngine:
         return results
 
     # --- steps -----------------------------------------------------------------------------
+    def _answer(
+        self,
+        original: str,
+        text: Folded,
+        said: tuple[Span, Span, Speaker, int, int],
+        published: datetime | None,
+    ) -> list[StatementResult]:
+        """ "Will Ukraine ever join NATO? Rutte says yes": a yes or a no takes the question's
+        stance, or its opposite."""
+        asked, span, speaker, c_lo, c_hi = said
+        answer = _YES_NO.fullmatch(text.low, c_lo, c_hi)
+        verdict = classify(text, asked.start, asked.end) if answer else None
+        if answer is None or verdict is None:
+            return []
+        if answer.group(1) == "no":
+            stance = "oppose" if verdict.stance == "support" else "support"
+            verdict = Verdict(stance, f"{verdict.cue}+answered-no", verdict.confidence, verdict.at)
+        both = Span(asked.start, span.end, asked.paragraph)
+        holder = _Holder(speaker.mention.actor, verdict, "answer")
+        return self._statements(original, both, [holder], published)
+
     @staticmethod
     def _on_topic(
         text: Folded, span: Span, about_nato: bool, lone: bool = False, bloc: bool = False

@@ -110,7 +110,8 @@ SUPPORT = [
     ),
     (
         "should-join",
-        r"\b(should|must|ought to|has to|have to|needs? to|need)\b(?:\W+(?!withdraw|drop|abandon|give|renounce|forgo|end|cancel|revoke)\w+){0,4}?\W+(be admitted|be invited|receive (an |the )?invitation|join|become (a )?(full )?(NATO )?member|get (an )?invitation|take\b.{0,60}\binto NATO|invite|be in (NATO|the Alliance)|be a (NATO )?member)",
+        r"\b(should|must|ought to|has to|have to|needs? to|need)\b(?:\W+(?!withdraw|drop|abandon|give|renounce|forgo|end|cancel|revoke)\w+){0,4}?\W+(be admitted|be invited|receive (an |the )?invitation|join|become (a )?(full )?(NATO )?member|get (an )?invitation|take\b.{0,60}\binto NATO|invite|be in (NATO|the Alliance)|be a (NATO )?member|"
+        r"(receive|get|be given|be granted|be offered) ((either|full|an?|the) ){0,2}(NATO )?(membership|invitation))",
     ),
     (
         "partial-refused",
@@ -123,7 +124,7 @@ SUPPORT = [
         r"\b(no|not|never)\b(?:\W+\w+){1,8}?\W+without\b(?:\W+\w+){0,3}?\W+(NATO|membership|accession)\b|"
         r"\bwithout (it|membership|NATO|NATO membership)\b,?(?:\W+\w+){0,3}?\W+(impossible|cannot|can't|no|need|needs|"
         r"have to|has to)\b|\bif\b[^,]{0,40}\b(not|never|cannot|can't) (be )?(in|a member of|join\w*|admitted to) "
-        r"(NATO|the Alliance)\b",
+        r"(NATO|the Alliance)\b|\bnot until\b[^,.;]{0,40}\b(in NATO|in the Alliance|members?|join\w*)\b",
     ),
     (
         "inevitable",
@@ -196,7 +197,9 @@ SUPPORT = [
     ),
     (
         "will-join",
-        r"\b(will|would|going to|shall)\b(?:\W+\w+){0,2}?\W+(join|joining|become (a )?(full )?(NATO )?member|"
+        r"\b(will|would|going to|shall|can|could|may)\b"
+        r"(?:\W+(?!forget|forgo|abandon|give|drop|renounce|stop|cease|refuse|avoid|prevent|block)\w+){0,2}?"
+        r"\W+(join|joining|become (a )?(full )?(NATO )?member|"
         r"be (a )?(full )?(NATO )?member|be admitted|be in NATO|(formally )?invite|(receive|get|be offered|be given) "
         r"(an |the |its )?invitation)\b",
     ),
@@ -234,7 +237,7 @@ SUPPORT = [
     ),
     (
         "invite",
-        r"\binvit(e|es|ed|ing) (Ukraine|Kyiv)\b|"
+        r"\b(invit(e|es|ed|ing)|admit(s|ted|ting)?) (Ukraine|Kyiv)\b|"
         r"\b(bring|brings|brought|bringing|take|takes|took|taking|welcome|welcomes|welcomed|get|gets|getting|usher\w*|"
         r"admit|admits|admitted|admitting) (Ukraine|Kyiv) (into|in|to) (NATO|the Alliance)\b|"
         r"\b(ally|allies|friend|friends|partner|partners|supporters?|advocates?) (on|along) (the|its|Ukraine(’s|'s)|Kyiv(’s|'s)) "
@@ -256,7 +259,7 @@ OPPOSE = [
     (
         "oppose",
         r"\b(oppos(e|es|ed|ing|ition to)|(?<!fight )(?<!fighting )(?<!struggle )(?<!defence )(?<!defense )(?<!war )"
-        r"against(?!\W+(\w+\W+){0,3}(aggression|ambitions|attacks?|invasion|threats?|war|Russia|Moscow|the aggressor)\b)|reject(s|ed|ing)?|dismiss(es|ed|ing)?|rule[sd]? out|veto(es|ed)?|block(s|ed|ing)?|obstruct\w*|opponents?)\b",
+        r"against(?!\W+(\w+\W+){0,3}(aggression|ambitions|attacks?|invasion|threats?|war|Russia|Moscow|the aggressor)\b)|reject(s|ed|ing)?|dismiss(es|ed|ing)?|exclud(e|es|ed|ing) (that|the possibility)|rule[sd]? out|veto(es|ed)?|block(s|ed|ing)?|obstruct\w*|opponents?)\b",
     ),
     (
         "excluded",
@@ -286,7 +289,7 @@ OPPOSE = [
         r"(not|never) going to happen|(will not|won't|will never|would never) happen|"
         r"not something\b(?:\W+\w+){0,4}?\W+(consider\w*|discuss\w*|want\w*|support\w*|seek\w*|pursu\w*)|"
         r"(is|are|was|were) not (even )?(considering|discussing)|not under (consideration|discussion)|"
-        r"(is|are) not (being )?(discussed|considered)|"
+        r"(is|are) not (being )?(discussed|considered)|no longer (being )?(discussed|considered)|"
         r"(don't|do not|doesn't|does not|can't|cannot|didn't) see (it|that|this) (happen|happening)|"
         r"(invitation|membership|accession)\b(?:\W+\w+){0,2}?\W+(cannot|can't|will not|won't|should not|must not|"
         r"could not|is not|isn't)\b(?:\W+\w+){0,2}?\W+(be issued|be extended|happen|be granted|be offered|be given|"
@@ -332,7 +335,7 @@ OPPOSE = [
     ),
     (
         "prevent",
-        r"\b(prevent(s|ed|ing)?|stop(s|ped)? Ukraine from|keep(s)? Ukraine out|(restrictions?|limits?|caps?|bans?) on|"
+        r"\b(prevent(s|ed|ing)?|stop(s|ped)? Ukraine from|keep(s)? Ukraine out|(be |is |are |was |been )kept out|(restrictions?|limits?|caps?|bans?) on|"
         r"(bar(s|red|ring)?|ban(s|ned|ning)?|forbid(s|ding)?|forbade|prohibit(s|ed|ing)?) (it|Ukraine|Kyiv|us|them) from|"
         r"(leave|leaves|left|leaving|keep|keeps|kept|keeping) (Ukraine|Kyiv|it|us) in (a |the )?gr[ae]y zone|"
         r"(shut|shuts|close|closes|closed|closing) the door)\b",
@@ -366,7 +369,8 @@ OPPOSE = [
         "bad-eval",
         r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+|(a |an? \w+ )?mistake|"
         r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane|capitulation|a surrender|"
-        r"(a |the )?(big|major|serious|real|huge|main) problem|reward(s|ing)? (for )?(the )?aggress\w+|"
+        r"(a |the )?(big|major|serious|real|huge|main) problem|not an option|no option|"
+        r"reward(s|ing)? (for )?(the )?aggress\w+|"
         r"(a )?gift (to|for) (Putin|Moscow|Russia|the Kremlin)|play(s|ed|ing)? into (Putin|Moscow|Russia|the Kremlin)(’s|'s)? hands|"
         r"treason|a defeat)\b",
     ),
@@ -379,7 +383,8 @@ OPPOSE = [
     ("neither-nor", r"\bneither\b.{0,40}\bnor\b"),
     (
         "russia-say",
-        r"\b(give|gives|giving|gave|grant\w*|allow\w*|hand\w*) (Russia|Moscow|Putin|the Kremlin) (a |any )?(say|veto)\b",
+        r"\b(give|gives|giving|gave|grant\w*|allow\w*|hand\w*) (Russia|Moscow|Putin|the Kremlin) (a |any )?(say|veto)\b|"
+        r"\b(allow\w*|let|lets|letting) (Russia|Moscow|Putin|the Kremlin) (to )?(decide|dictate|veto|determine|block)\b",
     ),
 ]
 #: Cues that carry their own negation, tried first where cues overlap.
@@ -421,7 +426,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "of the country",
         "of our country",
     ),
-    "required": ("without", "if "),
+    "required": ("without", "if ", "not until"),
     "inevitable": (
         "inevitabl",
         "irreversibl",
@@ -506,7 +511,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "accession negotiations",
         "membership negotiations",
     ),
-    "will-join": ("will", "would", "going to", "shall"),
+    "will-join": ("will", "would", "going to", "shall", "can", "could", "may"),
     "no-alternative": ("alternative", "substitute", "replace"),
     "stronger-with": ("stronger with", "without ukraine"),
     "off-table": (
@@ -537,6 +542,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "possible",
         "realistic",
         " come",
+        "no longer",
     ),  # fmt: skip
     "war-risk": (
         "mean",
@@ -633,6 +639,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "along its",
         "along ukraine's",
         "along kyiv's",
+        "admit",
     ),
     "see-in": ("see",),
     "vote-for": ("vote", "%"),
@@ -646,6 +653,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "block",
         "obstruct",
         "opponent",
+        "exclud",
     ),
     "not-ready": ("ready", "prepared", "willing"),
     "criticise": (
@@ -736,6 +744,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "left",
         "forbade",
         "prohibit",
+        "kept out",
     ),
     "excluded": (
         "not includ",
@@ -796,6 +805,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "surrender",
         "treason",
         "defeat",
+        "option",
     ),  # fmt: skip
     "no-veto": (
         "no say",
@@ -882,7 +892,35 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "safer",
     ),  # fmt: skip
     "neither-nor": ("neither",),
-    "russia-say": ("a say", "any say", "veto"),
+    "russia-say": (
+        "a say",
+        "any say",
+        "veto",
+        "russia to",
+        "moscow to",
+        "putin to",
+        "kremlin to",
+        "russia decide",
+        "moscow decide",
+        "putin decide",
+        "kremlin decide",
+        "russia dictate",
+        "moscow dictate",
+        "putin dictate",
+        "kremlin dictate",
+        "russia veto",
+        "moscow veto",
+        "putin veto",
+        "kremlin veto",
+        "russia determine",
+        "putin determine",
+        "russia block",
+        "moscow block",
+        "putin block",
+        "kremlin block",
+        "moscow determine",
+        "kremlin determine",
+    ),
 }
 
 
@@ -1062,7 +1100,10 @@ NEGATOR = ci(
     r"\b(not|no|never|n't|cannot|can't|nobody|no one|none|neither|nor|without|hardly|refus\w+)\b|n't\b"
 )
 #: "stop blocking": a verb of stopping right before a cue negates it.
-STOP_BEFORE = ci(r"\b(stop|stops|stopped|cease|ceases|ceased)\W*$")
+STOP_BEFORE = ci(
+    r"\b(stop|stops|stopped|cease|ceases|ceased)\W*$|"
+    r"\b(lift|lifts|lifted|lifting|end|ends|ended|scrap|scraps|scrapped)\s+(its|their|his|her|the)\s*$"
+)
 #: "substitutes for membership": rejecting a substitute is backing the real thing.
 SUBSTITUTE = ci(
     r"\b(substitutes?|surrogates?|alternatives?|replacements?|instead of|in place of|in lieu of)\b"
