@@ -246,6 +246,7 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Tsahkna: we must never let Moscow decide who joins NATO", {"Margus Tsahkna": "support"}),
         ("Stubb: a neutral Ukraine is not an option for Europe", {"Alexander Stubb": "support"}),
         ("Slovakia lifted its block on the NATO-Ukraine Council statement", {"Slovakia": "support"}),
+        ("Pistorius: no quick NATO membership for Kyiv while the war goes on", {"Boris Pistorius": "oppose"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

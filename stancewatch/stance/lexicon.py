@@ -382,6 +382,11 @@ OPPOSE = [
     ),
     ("neither-nor", r"\bneither\b.{0,40}\bnor\b"),
     (
+        "no-membership",
+        r"\bno (NATO |quick |fast |early |rapid |immediate |full )?(membership|invitation|accession|entry)\b"
+        r"(?! (for|of) (Russia|Moscow))",
+    ),
+    (
         "russia-say",
         r"\b(give|gives|giving|gave|grant\w*|allow\w*|hand\w*) (Russia|Moscow|Putin|the Kremlin) (a |any )?(say|veto)\b|"
         r"\b(allow\w*|let|lets|letting) (Russia|Moscow|Putin|the Kremlin) (to )?(decide|dictate|veto|determine|block)\b",
@@ -389,6 +394,7 @@ OPPOSE = [
 ]
 #: Cues that carry their own negation, tried first where cues overlap.
 SELF_NEGATED = (
+    "no-membership",
     "no-expansion",
     "no-veto",
     "excluded",
@@ -892,6 +898,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "safer",
     ),  # fmt: skip
     "neither-nor": ("neither",),
+    "no-membership": ("no ",),
     "russia-say": (
         "a say",
         "any say",
