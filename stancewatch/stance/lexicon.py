@@ -383,7 +383,7 @@ OPPOSE = [
     ("neither-nor", r"\bneither\b.{0,40}\bnor\b"),
     (
         "no-membership",
-        r"\bno (NATO |quick |fast |early |rapid |immediate |full )?(membership|invitation|accession|entry)\b"
+        r"\bno (NATO |quick |fast |early |rapid |immediate |full ){0,2}(membership|invitation|accession|entry)\b"
         r"(?! (for|of) (Russia|Moscow))",
     ),
     (
