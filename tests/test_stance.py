@@ -247,6 +247,19 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Stubb: a neutral Ukraine is not an option for Europe", {"Alexander Stubb": "support"}),
         ("Slovakia lifted its block on the NATO-Ukraine Council statement", {"Slovakia": "support"}),
         ("Pistorius: no quick NATO membership for Kyiv while the war goes on", {"Boris Pistorius": "oppose"}),
+        # a leading "while" clause has its own subjects; "the Baltic states" is no verb of saying
+        ("While Lithuania and the Nordic states press for an invitation, France has urged caution on NATO.",
+         {"Lithuania": "support", "France": "oppose"}),
+        # the passive "were said to" has no speaker: the subjects hold the position
+        ("Some allies, including Canada and Norway, were said to back an invitation to NATO.",
+         {"Canada": "support", "Norway": "support"}),
+        ("Peskov said any step to take Kyiv into NATO would be met with a firm response.", {"Dmitry Peskov": "oppose"}),
+        ("Diplomats in Warsaw said putting Ukraine's membership on hold was a blow.", {"Poland": "support"}),
+        ("Rutte said allies agree Ukraine will become a member but there is no consensus on timing.",
+         {"Mark Rutte": "support"}),
+        ("Kyiv was frustrated by the lack of an invitation to NATO", {"Ukraine": "support"}),
+        ("Washington no longer backs Ukraine's bid to join the Alliance", {"United States": "oppose"}),
+        ("Zakharova said the bid to join NATO was among the reasons Russia launched the war.", {"Maria Zakharova": "oppose"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

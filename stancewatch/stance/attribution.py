@@ -45,13 +45,21 @@ _REPORTER = re.compile(
 )
 #: '"Ukraine belongs in NATO," she said': the verb's subject is a pronoun, not a name before.
 _PRONOUN = re.compile(r"[,\"”»’]\s*(he|she|they|we|i)\s+(\w+\s+)?$")
+#: Before a word of saying, what makes it no verb with a subject: the passive ("were said to
+#: be"), or a noun ("the Baltic states", "member states").
+_PASSIVE = re.compile(r"\b(was|were|is|are|be|been|being)\s+$")
+_STATES_NOUN = re.compile(
+    r"\b(the|member|baltic|nordic|allied|western|frontline|european|neighbou?ring|other|some|several|many|"
+    r"all|these|those|eu|nato|g7|arab|gulf|small|big|key|partner|island|sovereign|nation)\s+$"
+)
 #: "does not consider", "doesn't think": a belief denied right before its verb.
 _NOT_BEFORE = re.compile(r"(\bnot|n't|\bnever)\s+$")
 _BELIEFS = {"believe", "believes", "believed", "think", "thinks", "consider", "considers", "see",
             "sees", "expect", "expects"}  # fmt: skip
 #: "In Hungary, they said": a country as the source of an impersonal statement.
 _IN_PLACE = re.compile(
-    r"^In (?P<who>[A-Z][^,]{1,40}),\s+(they|officials|the authorities|the government)\s+"
+    r"^(In (?P<who>[A-Z][^,]{1,40}),\s+(they|officials|the authorities|the government)|"
+    r"(Officials|Diplomats|Sources|Lawmakers|Politicians|Authorities) in (?P<place>[A-Z][\w’' -]{1,40}?))\s+"
     r"(said|say|says|believe|stated|announced|noted|stressed)\b(\s+that)?"
 )
 #: What joins names into a list.
@@ -113,8 +121,9 @@ def find_speaker(
         if picked and who_hi - picked[0].end <= 2 and plain:
             return Speaker(picked[0], "colon", picked[1]), lo, lo + m.start()
     m = _IN_PLACE.match(sentence)
-    if m:  # "In Hungary, they said ...": the place speaks
-        inside = [x for x in mentions if x.end <= lo + m.end("who")]
+    if m:  # "In Hungary, they said ...", "Officials in Kyiv said": the place speaks
+        who_end = lo + (m.end("who") if m.group("who") else m.end("place"))
+        inside = [x for x in mentions if x.end <= who_end]
         if inside:
             return Speaker(inside[-1], "speech"), lo + m.end(), hi
     m = _LEADING_COLON.match(sentence)
@@ -151,8 +160,15 @@ def find_speaker(
                 lo + m.start(),
             )
     m = next(
-        (v for v in SPEECH.finditer(low) if not _inside(lo + v.start(), mentions)), None
-    )  # "states" in "United States" is no verb
+        (
+            v
+            for v in SPEECH.finditer(low)
+            if not _inside(lo + v.start(), mentions)
+            and not _PASSIVE.search(low, 0, v.start())
+            and not (v.group() in ("states", "state") and _STATES_NOUN.search(low, 0, v.start()))
+        ),
+        None,
+    )  # "states" in "United States" or "the Baltic states", the passive "were said to", is no verb
     if m:
         verb = lo + m.start()
         before = [x for x in mentions if x.end <= verb and is_subject(text, x, lo, mentions)]

@@ -78,6 +78,7 @@ PRONOUN_LEAD = ci(r"\W*(" + _SAYS + "|" + _HIS + r",?)")
 PRONOUN_AFTER = ci(r"[\"”»’,]\s*(" + _SAYS + "|" + _HIS + ")")
 
 
+_LEADING_WHILE = ci(r"\W*(while|whereas|although|though)\b[^,;]{8,}?,")
 _YES_NO = ci(r"\W*(yes|no)\b\W*")
 
 
@@ -262,6 +263,9 @@ class StanceEngine:
         cuts = [lo]
         if not _CONTRAST_HINT.search(text.low, lo, hi):
             return [(lo, hi)] if hi > lo else []
+        lead = _LEADING_WHILE.match(text.low, lo, hi)
+        if lead is not None:  # "While Poland pushes for X, Germany urges caution"
+            cuts.append(lead.end())
         for m in CONTRAST.finditer(text.low, lo, hi):
             if m.start() - cuts[-1] > 8:
                 cuts.append(m.start())

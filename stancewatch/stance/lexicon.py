@@ -75,7 +75,7 @@ NATO_GOAL = ci(
     r"(NATO|the Alliance)\b|"
     r"\bpart of (NATO|the Alliance)\b|\b(NATO|Alliance)( that| which)? includ\w+ Ukraine\b|"
     r"\bright to choose (its |their )?(own )?alliances?\b|"
-    r"\b(close|closes|closed|closing|shut|shuts|open|opens|opened|keep|keeps) the doors?\b|"
+    r"\b(close|closes|closed|closing|shut|shuts|open|opens|opened|keep|keeps|keeping|kept) the doors?\b|"
     r"\bannual national program(me)?\b|"
     r"\b(neutral|non-bloc|non-aligned) status\b|\bneutrality\b|\bneutral Ukraine\b|\bremain neutral\b|"
     r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b|"
@@ -141,7 +141,8 @@ SUPPORT = [
         r"expect(s|ed)?\b(?:\W+\w+){0,2}?\W+to (join|become|be invited|be admitted|receive)|"
         r"want(s|ed)? (to join|membership|an invitation)|look(s|ing)? forward to|"
         r"expect(s|ed)? (an? |the )?(political |positive |clear )?(decision|signal|invitation)|"
-        r"need(s)? (it|NATO( membership)?|membership|an invitation)( now| today)?|interest(ed)? in)\b",
+        r"need(s)? (it|NATO( membership)?|membership|an invitation)( now| today)?|interest(ed)? in|"
+        r"(disappoint\w*|frustrat\w*|regret\w*) (by|with|at|over|that|about) (the )?(lack|absence) of)\b",
     ),
     (
         "good-eval",
@@ -279,7 +280,8 @@ OPPOSE = [
     (
         "war-cause",
         r"\b(causes? of the (war|conflict)|root causes?|provok\w+|provocation|"
-        r"reasons? for (its |the )?([\w-]+ )?(war|invasion))\b",
+        r"reasons? for (its |the )?([\w-]+ )?(war|invasion)|"
+        r"reasons? (why |that )?(it|russia|moscow|putin|the kremlin) (launched|started|began|invaded)\b)\b",
     ),
     (
         "off-table",
@@ -310,12 +312,12 @@ OPPOSE = [
     ),
     (
         "no-need",
-        r"\bno (need|place|room|consensus|chance|prospect|business)\b|\b(sees?|saw) no (need|reason)\b",
+        r"\bno (need|place|room|consensus(?! (on|about|over) (the )?(timing|timeline|dates?|when))|chance|prospect|business)\b|\b(sees?|saw) no (need|reason)\b",
     ),
     (
         "reluctance",
         r"\b(reluctan(ce|t)|skeptic\w*|sceptic\w*|hesitan\w*|wary|cautious|(?<!no )doubts? about|"
-        r"(closely|carefully) (monitor|watch|follow)\w*|fear(s|ed)?|(cool|cold|lukewarm|unenthusiastic|not keen)\b"
+        r"(closely|carefully) (monitor|watch|follow)\w*|fear(s|ed)?|caution(ed|ing|s)?(?! against)|(cool|cold|lukewarm|unenthusiastic|not keen)\b"
         r"( (to|on|about|towards?))?|in no (hurry|rush))\b",
     ),
     (
@@ -345,7 +347,8 @@ OPPOSE = [
         "not-tolerate",
         r"\b(countermeasures|threat to (our|Russia's|Russian) security|"
         r"(existential|direct|serious|grave|major) threat|threat to Russia|threaten\w* (Russia|our|Russian)|"
-        r"(threaten\w*|warn\w* of)\W+(\w+\W+){0,2}?(consequences|response|retaliation|countermeasures|measures))\b",
+        r"(threaten\w*|warn\w* of)\W+(\w+\W+){0,2}?(consequences|response|retaliation|countermeasures|measures)|"
+        r"(met|meet|meets) with (a |an )?(\w+ )?(response|countermeasures|retaliation|resistance))\b",
     ),
     (
         "threat-if",
@@ -355,7 +358,8 @@ OPPOSE = [
     ),
     (
         "delay",
-        r"\b(delay(s|ed|ing)?|postpone[sd]?|put off|freeze[sd]?|in brackets|(must|should|has to|have to|will have to|can) wait)\b",
+        r"\b(delay(s|ed|ing)?|postpone[sd]?|put off|freeze[sd]?|in brackets|(must|should|has to|have to|will have to|can) wait|"
+        r"on hold|on ice)\b",
     ),
     (
         "sympathy",
@@ -369,7 +373,7 @@ OPPOSE = [
         "bad-eval",
         r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+|(a |an? \w+ )?mistake|"
         r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane|capitulation|a surrender|"
-        r"(a |the )?(big|major|serious|real|huge|main) problem|not an option|no option|"
+        r"(a |the )?(big|major|serious|real|huge|main) problem|not an option|no option|(a |an? \w+ )?blow\b|"
         r"reward(s|ing)? (for )?(the )?aggress\w+|"
         r"(a )?gift (to|for) (Putin|Moscow|Russia|the Kremlin)|play(s|ed|ing)? into (Putin|Moscow|Russia|the Kremlin)(’s|'s)? hands|"
         r"treason|a defeat)\b",
@@ -680,7 +684,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "back",
         "feet",
     ),  # fmt: skip
-    "war-cause": ("cause", "provo", "reason"),
+    "war-cause": ("cause", "provo", "reason", "launched", "started", "began", "invaded"),
     "cannot-join": (
         "cannot",
         "can't",
@@ -715,6 +719,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "keen",
         "hurry",
         "rush",
+        "caution",
     ),
     "give-up": (
         "give",
@@ -774,8 +779,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "retaliat",
         "response",
         "measures",
+        "met with",
+        "meet with",
+        "meets with",
     ),
-    "delay": ("delay", "postpone", "put off", "freez", "bracket", "wait"),
+    "delay": ("delay", "postpone", "put off", "freez", "bracket", "wait", "on hold", "on ice"),
     "threat-if": ("if ",),
     "sympathy": (
         "understand",
@@ -812,6 +820,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "treason",
         "defeat",
         "option",
+        "blow",
     ),  # fmt: skip
     "no-veto": (
         "no say",
@@ -849,6 +858,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "forward to",
         "need",
         "interest",
+        "lack of",
+        "absence of",
     ),
     "good-eval": (
         "fair decision",
@@ -1084,7 +1095,7 @@ NO_FRAME = ci(
 #: for guarantees"): the clause ends there for the cues.
 EXCHANGE = ci(r"\b(in exchange for|in return for)\b")
 #: Phrases with a negator that negate nothing ("no doubt that", "not only").
-FALSE_NEGATION = ci(r"\b(no doubt|not only|no longer|without doubt|no matter)\b")
+FALSE_NEGATION = ci(r"\b(no doubt|not only|without doubt|no matter)\b")
 #: What a cue of backing or opposing takes as its object when it is not membership ("backs
 #: Ukraine's territorial integrity"): that cue says nothing about the bid.
 OTHER_OBJECT = ci(
