@@ -299,7 +299,7 @@ OPPOSE = [
     ),
     (
         "war-risk",
-        r"\b((would|will|could|might)\b(?:\W+\w+){0,2}?\W+)?(mean|means|lead to|leads to|trigger|triggers|provoke|provokes|"
+        r"\b(mean|means|lead to|leads to|trigger|triggers|provoke|provokes|"
         r"cause|causes|result in|results in|spark|sparks|start|drag\w*|equals?|require|requires|force|forces|oblige|obliges)\b"
         r"(?:\W+\w+){0,4}?\W+(war|World War( III)?|escalation|conflict|confrontation|catastrophe|"
         r"(fight|fighting|confront|confronting) (Russia|Moscow|the Russians))\b",
@@ -430,11 +430,14 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "should-join": ("should", "must", "ought", "has to", "have to", "need"),
     "partial-refused": (
-        "of ukraine",
-        "of the territory",
-        "of our territory",
-        "of the country",
-        "of our country",
+        "part of ukraine",
+        "parts of ukraine",
+        "part of the territory",
+        "part of our territory",
+        "part of the country",
+        "part of our country",
+        "parts of the territory",
+        "parts of our",
     ),
     "required": ("without", "if ", "not until"),
     "inevitable": (
@@ -538,12 +541,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "arise",
         "premature",
         "happen",
-        "something",
         "see it",
         "see that",
         "see this",
-        "consider",
-        "discuss",
         "issued",
         "extended",
         "granted",
@@ -553,6 +553,12 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "realistic",
         " come",
         "no longer",
+        "not consider",
+        "not discuss",
+        "not even",
+        "not under",
+        "not being",
+        "not something",
     ),  # fmt: skip
     "war-risk": (
         "mean",
