@@ -260,6 +260,13 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Kyiv was frustrated by the lack of an invitation to NATO", {"Ukraine": "support"}),
         ("Washington no longer backs Ukraine's bid to join the Alliance", {"United States": "oppose"}),
         ("Zakharova said the bid to join NATO was among the reasons Russia launched the war.", {"Maria Zakharova": "oppose"}),
+        ("Ushakov: Kyiv's hopes of joining NATO are futile", {"Yuri Ushakov": "oppose"}),
+        ("Lavrov called an invitation for Ukraine to NATO an act of war", {"Sergey Lavrov": "oppose"}),
+        ("Umerov: we keep implementing the reforms needed on our path to NATO", {"Rustem Umerov": "support"}),
+        ("Sybiha: membership in NATO is the best way to avoid another Russian invasion", {"Andrii Sybiha": "support"}),
+        ("Japan opposes NATO's enlargement into the Indo-Pacific", {"Japan": "neutral"}),
+        ("Witkoff: a settlement would require Kyiv to forget about joining NATO", {"Steve Witkoff": "oppose"}),
+        ("Yermak: talk of neutrality for Ukraine is a myth spread by Moscow", {"Andriy Yermak": "support"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

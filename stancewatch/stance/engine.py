@@ -23,6 +23,7 @@ from stancewatch.stance.lexicon import (
     NATO_GOAL,
     NATO_PRESENCE,
     OTHER_CLUB,
+    OTHER_REGION,
     OWN_BID,
     OWNED,
     OWNED_ACT,
@@ -79,6 +80,7 @@ PRONOUN_AFTER = ci(r"[\"”»’,]\s*(" + _SAYS + "|" + _HIS + ")")
 
 
 _LEADING_WHILE = ci(r"\W*(while|whereas|although|though)\b[^,;]{8,}?,")
+_UKRAINE = ci(r"\b(ukrain\w*|kyiv|kiev)\b")
 _YES_NO = ci(r"\W*(yes|no)\b\W*")
 
 
@@ -232,6 +234,8 @@ class StanceEngine:
         text: Folded, span: Span, about_nato: bool, lone: bool = False, bloc: bool = False
     ) -> bool:
         low = text.low[span.start : span.end]
+        if "to " in low and OTHER_REGION.search(low) and not _UKRAINE.search(low):
+            return False  # "NATO's expansion into the Asia-Pacific"
         if bloc and BLOC.search(low) and MEMBERSHIP.search(low):
             return True
         if lone:

@@ -95,6 +95,11 @@ MEMBERSHIP_WORD = ci(
 )
 #: "The bloc", "the US-led military bloc": NATO where no other club is named.
 BLOC = ci(r"\b(the|this|that|military|western|us-led|u\.s\.-led) bloc\b")
+#: NATO growing somewhere else than towards Ukraine: not about the bid.
+OTHER_REGION = ci(
+    r"\b(expansion|enlargement|expand\w*|enlarg\w*|presence) (in)?to (the )?(asia|asia-pacific|pacific|indo-pacific|"
+    r"arctic|middle east|africa|south caucasus|balkans)\b"
+)
 #: A lone sentence about "accession" with no NATO in it: read as NATO accession unless the
 #: EU (or another club) is named.
 OTHER_CLUB = re.compile(r"\b(EU|European Union|eurozone|Schengen|WTO|OECD|EU's)\b")
@@ -170,7 +175,7 @@ SUPPORT = [
         "guarantee",
         r"\b(only|best|cheapest|strongest|surest|safest|most \w+|effective|real|reliable|ultimate|true)\b"
         r"(?:\W+\w+){0,2}?\W+(guarantee|protection|form of protection|solution|option|answer|"
-        r"way to (stop|end|deter|protect|secure|ensure|guarantee|achieve|keep))",
+        r"way to (stop|end|deter|protect|secure|ensure|guarantee|achieve|keep|prevent|avoid))",
     ),
     (
         "goal",
@@ -234,7 +239,8 @@ SUPPORT = [
         r"(?<!not )(?<!never )(?<!n't )\b(ready|prepared|willing|eager) to (join|become (a )?(NATO )?member|be (invited|admitted))\b|"
         r"\bappl(y|ies|ied) (to join|for (NATO )?membership)\b|\bapplication (to join|for (NATO )?membership)\b|"
         r"\b(fulfils|fulfills|fulfilled|meets|met|has met) (all )?(the )?(conditions|criteria|requirements)\b|"
-        r"\b(completed|implemented|carried out|done) (all |most )?(of )?(the )?(necessary |required )?reforms\b",
+        r"\b(completed|implemented|carried out|done) (all |most )?(of )?(the )?(necessary |required )?reforms\b|"
+        r"\b(implement|implements|implementing|carry out|carries out|carrying out)( the| all)?( necessary| required)? reforms\b",
     ),
     (
         "invite",
@@ -285,7 +291,7 @@ OPPOSE = [
     ),
     (
         "off-table",
-        r"\b(unrealistic|unrealizable|impossible(?! to\b)|off the table|(not|never) (\w+ )?on the (table|agenda)|"
+        r"\b(unrealistic|unrealizable|doomed|futile|hopeless|dead[- ]end|impossible(?! to\b)|off the table|(not|never) (\w+ )?on the (table|agenda)|"
         r"out of the question|no longer on the (table|agenda)|non-starter|pipe dream|illusion|illusory|fantasy|"
         r"(can|should|must|may) forget|(does not|doesn't|will not|won't) arise|premature|"
         r"(not|never) going to happen|(will not|won't|will never|would never) happen|"
@@ -323,6 +329,7 @@ OPPOSE = [
     (
         "give-up",
         r"\b(give(s)? up|gave up|given up|giving up|drop(s|ped|ping)?|abandon\w*|renounc\w*|renunciation|forgo\w*|shelv\w*|(set|sets|setting|put|puts|putting) aside|withdraw\w*|concessions?|concede[sd]?|trad(e|es|ed|ing)( away)?|"
+        r"forget (about )?(NATO|membership|joining|the Alliance|its bid|the bid)|"
         r"surrender(s|ed|ing)?(?! to\b))\b",
     ),
     (
@@ -374,6 +381,7 @@ OPPOSE = [
         r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+|(a |an? \w+ )?mistake|"
         r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane|capitulation|a surrender|"
         r"(a |the )?(big|major|serious|real|huge|main) problem|not an option|no option|(a |an? \w+ )?blow\b|"
+        r"(a )?(declaration|act) of war|casus belli|propaganda|a myth|nonsense|a lie|lies\b|"
         r"reward(s|ing)? (for )?(the )?aggress\w+|"
         r"(a )?gift (to|for) (Putin|Moscow|Russia|the Kremlin)|play(s|ed|ing)? into (Putin|Moscow|Russia|the Kremlin)(’s|'s)? hands|"
         r"treason|a defeat)\b",
@@ -559,6 +567,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "not under",
         "not being",
         "not something",
+        "doomed",
+        "futile",
+        "hopeless",
+        "dead end",
+        "dead-end",
     ),  # fmt: skip
     "war-risk": (
         "mean",
@@ -743,6 +756,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "conced",
         "trad",
         "surrender",
+        "forget",
     ),  # fmt: skip
     "neutrality": ("neutral", "non-", "outside", "stay"),
     "no-expansion": ("expan", "enlarg"),
@@ -827,6 +841,13 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "defeat",
         "option",
         "blow",
+        "of war",
+        "casus belli",
+        "propaganda",
+        "myth",
+        "nonsense",
+        "a lie",
+        "lies",
     ),  # fmt: skip
     "no-veto": (
         "no say",
