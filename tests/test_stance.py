@@ -267,6 +267,11 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Japan opposes NATO's enlargement into the Indo-Pacific", {"Japan": "neutral"}),
         ("Witkoff: a settlement would require Kyiv to forget about joining NATO", {"Steve Witkoff": "oppose"}),
         ("Yermak: talk of neutrality for Ukraine is a myth spread by Moscow", {"Andriy Yermak": "support"}),
+        ("No decision on inviting Ukraine to NATO is planned this year, - Rubio", {"Marco Rubio": "oppose"}),
+        ("There is no basis to talk about Kyiv's accession to NATO, - Szijjártó", {"Péter Szijjártó": "oppose"}),
+        ("Membership of Ukraine in NATO is not a question for today, - Merz", {"Friedrich Merz": "oppose"}),
+        # a judgement of a relative clause's act is the main clause's
+        ("Sybiha: those who veto Ukraine's NATO path are making a historic mistake", {"Andrii Sybiha": "support"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

@@ -81,6 +81,7 @@ PRONOUN_AFTER = ci(r"[\"”»’,]\s*(" + _SAYS + "|" + _HIS + ")")
 
 _LEADING_WHILE = ci(r"\W*(while|whereas|although|though)\b[^,;]{8,}?,")
 _UKRAINE = ci(r"\b(ukrain\w*|kyiv|kiev)\b")
+_JUDGED = re.compile(r">(bad|good)-eval")
 _YES_NO = ci(r"\W*(yes|no)\b\W*")
 
 
@@ -417,6 +418,7 @@ class StanceEngine:
             v is not None
             and RELATIVE.search(text.low, a, v.at)
             and not GROUPED.search(text.low, a, v.at)
+            and not _JUDGED.search(v.cue)  # "allies who block it are making a mistake"
         ):
             return None
         return v

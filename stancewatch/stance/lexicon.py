@@ -291,7 +291,9 @@ OPPOSE = [
     ),
     (
         "off-table",
-        r"\b(unrealistic|unrealizable|doomed|futile|hopeless|dead[- ]end|impossible(?! to\b)|off the table|(not|never) (\w+ )?on the (table|agenda)|"
+        r"\b(unrealistic|unrealizable|doomed|futile|hopeless|dead[- ]end|impossible(?! to\b)|off the table|"
+        r"no decision\b(?:\W+\w+){0,5}?\W+(is |was |are )?(expected|planned|envisaged|foreseen)|"
+        r"not (a |an )?(question|issue|topic|matter) (for|of) (today|now|the moment|this year)|(not|never) (\w+ )?on the (table|agenda)|"
         r"out of the question|no longer on the (table|agenda)|non-starter|pipe dream|illusion|illusory|fantasy|"
         r"(can|should|must|may) forget|(does not|doesn't|will not|won't) arise|premature|"
         r"(not|never) going to happen|(will not|won't|will never|would never) happen|"
@@ -318,7 +320,7 @@ OPPOSE = [
     ),
     (
         "no-need",
-        r"\bno (need|place|room|consensus(?! (on|about|over) (the )?(timing|timeline|dates?|when))|chance|prospect|business)\b|\b(sees?|saw) no (need|reason)\b",
+        r"\bno (need|place|room|consensus(?! (on|about|over) (the )?(timing|timeline|dates?|when))|chance|prospect|business|grounds|basis)\b|\b(sees?|saw) no (need|reason)\b",
     ),
     (
         "reluctance",
@@ -572,6 +574,13 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "hopeless",
         "dead end",
         "dead-end",
+        "no decision",
+        "for today",
+        "for now",
+        "the moment",
+        "this year",
+        "of today",
+        "of now",
     ),  # fmt: skip
     "war-risk": (
         "mean",
