@@ -272,6 +272,11 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Membership of Ukraine in NATO is not a question for today, - Merz", {"Friedrich Merz": "oppose"}),
         # a judgement of a relative clause's act is the main clause's
         ("Sybiha: those who veto Ukraine's NATO path are making a historic mistake", {"Andrii Sybiha": "support"}),
+        ("Rubio: Washington will not rush Kyiv into the Alliance", {"Marco Rubio": "oppose"}),
+        ("Szijjártó praised the American move away from Ukraine's NATO membership", {"Péter Szijjártó": "oppose"}),
+        # what someone demands, up to the verb; what follows is the speaker's judgement
+        ("Sybiha: Moscow's demand for a neutral Ukraine is unacceptable",
+         {"Andrii Sybiha": "support", "Russia": "oppose"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

@@ -377,7 +377,13 @@ class StanceEngine:
             if v is not None:
                 holders[m.actor.name] = _Holder(m.actor, v, "owns-act")
         elif owned is not None:
-            v = classify(text, owned.end(), c_hi)
+            end = c_hi
+            if owned.group().endswith((" on", " for")):
+                # "Russia's demand for neutrality is unacceptable": the noun phrase ends at
+                # the verb; what follows is the speaker's judgement of it
+                stop = OWNED_ACT_END.search(low, owned.end(), c_hi)
+                end = stop.start() if stop else c_hi
+            v = classify(text, owned.end(), end)
             judged = v is not None and v.cue.split("+")[0] in ("bad-eval", "good-eval")
             if (
                 (v is None or judged)

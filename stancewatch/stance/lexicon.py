@@ -246,6 +246,7 @@ SUPPORT = [
         "invite",
         r"\b(invit(e|es|ed|ing)|admit(s|ted|ting)?) (Ukraine|Kyiv)\b|"
         r"\b(bring|brings|brought|bringing|take|takes|took|taking|welcome|welcomes|welcomed|get|gets|getting|usher\w*|"
+        r"push|pushes|pushed|pushing|rush|rushes|rushed|rushing|"
         r"admit|admits|admitted|admitting) (Ukraine|Kyiv) (into|in|to) (NATO|the Alliance)\b|"
         r"\b(ally|allies|friend|friends|partner|partners|supporters?|advocates?) (on|along) (the|its|Ukraine(’s|'s)|Kyiv(’s|'s)) "
         r"(road|path|way|journey) (to|into|towards) (NATO|the Alliance)\b",
@@ -332,6 +333,7 @@ OPPOSE = [
         "give-up",
         r"\b(give(s)? up|gave up|given up|giving up|drop(s|ped|ping)?|abandon\w*|renounc\w*|renunciation|forgo\w*|shelv\w*|(set|sets|setting|put|puts|putting) aside|withdraw\w*|concessions?|concede[sd]?|trad(e|es|ed|ing)( away)?|"
         r"forget (about )?(NATO|membership|joining|the Alliance|its bid|the bid)|"
+        r"(shift\w*|mov(e|es|ed|ing)|turn\w*|step\w*) away from|walk(s|ed|ing)? back|backtrack\w*|retreat\w* from|"
         r"surrender(s|ed|ing)?(?! to\b))\b",
     ),
     (
@@ -766,6 +768,10 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "trad",
         "surrender",
         "forget",
+        "away from",
+        "walk",
+        "backtrack",
+        "retreat",
     ),  # fmt: skip
     "neutrality": ("neutral", "non-", "outside", "stay"),
     "no-expansion": ("expan", "enlarg"),
