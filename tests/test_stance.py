@@ -277,6 +277,8 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         # what someone demands, up to the verb; what follows is the speaker's judgement
         ("Sybiha: Moscow's demand for a neutral Ukraine is unacceptable",
          {"Andrii Sybiha": "support", "Russia": "oppose"}),
+        # "NATO members" are the allies, not membership
+        ("Vance criticised NATO members for spending too little on defence", {}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

@@ -61,7 +61,8 @@ NATO = re.compile(
 )
 #: ... and about membership, not guarantees or summits in general.
 MEMBERSHIP = ci(
-    r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admit(s|ted|ting)?|admission|part of (NATO|the Alliance)|invit(e|es|ed|ing|ation)|"
+    r"\b(memberships?|member|(?<!nato )(?<!nato's )(?<!alliance )(?<!fellow )(?<!other )(?<!eastern )(?<!european )members"
+    r"(?! (of|in) (NATO|the Alliance))|join(s|ed|ing)?|accession|accede|admit(s|ted|ting)?|admission|part of (NATO|the Alliance)|invit(e|es|ed|ing|ation)|"
     r"bid|aspirations?|ambitions?|dreams?|goal|integration|enlargement|expansion|expand(s|ed|ing)?|enlarg(e|es|ed|ing)|entry|enter|"
     r"accept(s|ed|ing)?|prospects?|perspective|choice|open[- ]door|in the alliance|(a|no) place in|seat (in|at)|into the alliance|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
     r"NATO-i[sz]ation|NATOi[sz]ation|членств\w*|вступ\w*|запрошен\w*)\b"
@@ -90,7 +91,8 @@ NATO_PRESENCE = ci(
     r"weapons|bases|jets|aircraft|planes|infrastructure|presence|exercises?|drills|air defen[cs]e)\b"
 )
 MEMBERSHIP_WORD = ci(
-    r"\b(member(ship)?s?|join(s|ed|ing)?|accession|accede|admission|invit(e|es|ed|ing|ation)|bid|aspirations?|"
+    r"\b(memberships?|member|(?<!nato )(?<!nato's )(?<!alliance )(?<!fellow )(?<!other )(?<!eastern )(?<!european )members"
+    r"(?! (of|in) (NATO|the Alliance))|join(s|ed|ing)?|accession|accede|admission|invit(e|es|ed|ing|ation)|bid|aspirations?|"
     r"ambitions?|integration|enlargement|expansion|in the alliance|into the alliance|in NATO|into NATO)\b"
 )
 #: "The bloc", "the US-led military bloc": NATO where no other club is named.
