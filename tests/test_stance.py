@@ -279,6 +279,11 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
          {"Andrii Sybiha": "support", "Russia": "oppose"}),
         # "NATO members" are the allies, not membership
         ("Vance criticised NATO members for spending too little on defence", {}),
+        ('"Why shouldn\'t Kyiv be in the Alliance?" Sikorski asked.', {"Radosław Sikorski": "support"}),
+        ("Sybiha appealed to the allies for an invitation to NATO", {"Andrii Sybiha": "support"}),
+        ("Vance said membership in NATO was never promised to Kyiv.", {"JD Vance": "oppose"}),
+        ("Nausėda: the Bucharest pledge to Ukraine must be honoured", {"Gitanas Nausėda": "support"}),
+        ("Orbán: the Alliance is not for Ukraine", {"Viktor Orbán": "oppose"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

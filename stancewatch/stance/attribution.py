@@ -30,9 +30,9 @@ _LEADING_COLON = re.compile(r"^(?P<who>[^:]{2,90}?):\s+\S")
 _ACCORDING = re.compile(r"\baccording to\b")
 _QUOTE_LINE = re.compile(r"^\s*[-–—]\s*(?P<who>.{2,80}?)\s*$")
 _SAID_AFTER = re.compile(
-    r"(?:,|[.!?,]?[\"”»’])\s*(?:(?:said|says|told|added|warned|stressed|noted|wrote)\s+)?"
+    r"(?:,|[.!?,]?[\"”»’])\s*(?:(?:said|says|told|added|warned|stressed|noted|wrote|asked)\s+)?"
     r"(?P<who>(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*)(?:\s+(?:said|says|told|added|warned|stressed|noted|wrote|"
-    r"believes|insisted|argued)\b[^,]{0,40})?\s*[.!]?\s*$"
+    r"believes|insisted|argued|asked|asks|replied|wondered)\b[^,]{0,40})?\s*[.!]?\s*$"
 )
 #: "warns NATO against", "warned allies not to": someone addressed, then what not to do.
 _ADDRESSEE = re.compile(r"\s+(the\s+)?[\w.-]+(\s+[\w.-]+){0,2}?\s+(against|not to)\b")

@@ -22,6 +22,7 @@ from stancewatch.stance.lexicon import (
     NO_FRAME,
     OTHER_OBJECT,
     REFORMS,
+    RHETORICAL,
     SELF_NEGATED,
     STOP_BEFORE,
     SUBSTITUTE,
@@ -200,4 +201,6 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         polarity, cue, confidence, at = max(
             (v for v in votes if v[0] == sign), key=lambda v: (v[2], v[3])
         )
+    if "why" in lower and RHETORICAL.match(lower):
+        polarity, cue = -polarity, cue + "+rhetorical"  # "why should Ukraine not join?"
     return Verdict("support" if polarity > 0 else "oppose", cue, round(confidence, 2), at)

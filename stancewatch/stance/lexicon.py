@@ -82,7 +82,7 @@ NATO_GOAL = ci(
     r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b|"
     r"\bforget (about )?(joining )?(NATO|the Alliance)\b|\bnon-(membership|accession|admission|entry)\b|"
     r"\bNATO future\b|\bfuture in (NATO|the Alliance)\b|\b(NATO|the Alliance)(’s|'s)? umbrella\b|"
-    r"\bgr[ae]y zone\b|\bNATO (push|drive|hopes|quest|plans?)\b|\b(push|drive|quest|race) (for|to join|into) NATO\b|\bout of (NATO|the Alliance)\b|\bNATO-Ukraine (Council|Commission)\b|\b(be|remain|stay|become|becomes|remains|stays) (a )?neutral\b"
+    r"\bgr[ae]y zone\b|\b(NATO|the Alliance) (is|was) not for (Ukraine|Kyiv)\b|\bBucharest (promise|declaration|pledge|commitment|summit)\b|\bNATO (push|drive|hopes|quest|plans?)\b|\b(push|drive|quest|race) (for|to join|into) NATO\b|\bout of (NATO|the Alliance)\b|\bNATO-Ukraine (Council|Commission)\b|\b(be|remain|stay|become|becomes|remains|stays) (a )?neutral\b"
 )
 #: NATO named as a military presence ("NATO troops in Ukraine"), not as a club to join: such a
 #: mention alone puts a sentence on topic only with a word that is about membership itself.
@@ -196,6 +196,7 @@ SUPPORT = [
     ),
     ("alive", r"\b(not dead|still alive|alive and well|(still |remains? |is )on track)\b"),
     ("deserves", r"\b(deserves?|deserved|(has|have|had) earned|merits?)\b"),
+    ("promise", r"\b(promis(e|es|ed|ing)|pledg(e|es|ed|ing) (to|that))\b(?! to (end|stop|finish))"),
     (
         "pursue",
         r"\b(pursu(e|es|ed|ing)|seek(s|ing)?|sought|striv(e|es|ing)|strove|aspir(e|es|ing)|"
@@ -224,7 +225,7 @@ SUPPORT = [
         "calls-for",
         r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bbeing )"  # not the passive: "was asked"
         r"\b(call(s|ed|ing)? (on|for|to)|urge[sd]?|ask(s|ed)?|demand(s|ed)?|insist(s|ed)?|push(es|ed)? for|press(es|ed)? for|advocate[sd]?|"
-        r"lobb(y|ies|ied|ying) (for|on behalf of)|propos(e|es|ed|ing)|recommend(s|ed|ing)?|(press|push)(es|ed) (\w+ ){1,2}to\b)\b",
+        r"lobb(y|ies|ied|ying) (for|on behalf of)|appeal(s|ed|ing)? (to (\w+ ){1,3})?for|propos(e|es|ed|ing)|recommend(s|ed|ing)?|(press|push)(es|ed) (\w+ ){1,2}to\b)\b",
     ),
     (
         "accelerate",
@@ -323,6 +324,7 @@ OPPOSE = [
     ),
     (
         "no-need",
+        r"\b(NATO|the Alliance|membership|the alliance) (is|was) not for (Ukraine|Kyiv|them|you|us|Ukrainians)\b|"
         r"\bno (need|place|room|consensus(?! (on|about|over) (the )?(timing|timeline|dates?|when))|chance|prospect|business|grounds|basis)\b|\b(sees?|saw) no (need|reason)\b",
     ),
     (
@@ -504,6 +506,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "alive": ("not dead", "alive", "on track"),
     "deserves": ("deserv", "earned", "merit"),
+    "promise": ("promis", "pledg"),
     "pursue": (
         "pursu",
         "seek",
@@ -614,6 +617,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "lobb",
         "propos",
         "recommend",
+        "appeal",
     ),
     "accelerate": (
         "accelerat",
@@ -732,7 +736,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "shouldn't",
         "never",
     ),  # fmt: skip
-    "no-need": ("no ",),
+    "no-need": ("no ", "not for"),
     "reluctance": (
         "reluctan",
         "skeptic",
@@ -1157,6 +1161,11 @@ WITHHELD = ci(
     r"\b(stop(s|ped)? short of|f[ae]ll(s)? short of|declin(e|es|ed|ing) to|refrain(s|ed|ing)? from|"
     r"avoid(s|ed|ing)?)\W*$|\bwhether\b"
 )
+#: "Why should Ukraine not be in NATO?": a question why not asserts the opposite of its negation.
+RHETORICAL = ci(
+    r"\W*why ((should|would|could|can|must|is|are|does|do)n't|cannot|"
+    r"(should|would|could|can|must|is|are|does|do)\b[^?.]{0,60}?\bnot)\b"
+)
 #: Negators and their reach: a cue with one of these in the few words before it is flipped.
 NEGATOR = ci(
     r"\b(not|no|never|n't|cannot|can't|nobody|no one|none|neither|nor|without|hardly|refus\w+)\b|n't\b"
@@ -1199,7 +1208,7 @@ REPORTED = ci(
 ATTRIBUTIVE = ci(
     r"^[\s’']*(s\s+)?(countries|members?|member states|allies|summit|membership|accession|standards|treaty|"
     r"aspirations|bid|dreams|clause|invitation|integration|path|course|expansion|enlargement|troops|"
-    r"officials?|leaders?|partners|capitals)\b"
+    r"officials?|leaders?|partners|capitals|promise|declaration|pledge|commitment|format|process|memorandum)\b"
 )
 #: "NATO allies reaffirmed": an organisation's own body speaks for it.
 ORG_BODY = ci(r"^\s+(allies|leaders|member states|foreign ministers|defen[cs]e ministers)\b")

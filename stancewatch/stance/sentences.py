@@ -8,6 +8,11 @@ from dataclasses import dataclass
 # A sentence ends at . ! ? … (and closing quotes) before a space and an upper-case letter,
 # digit or opening quote; lines always end sentences (headlines have no full stop).
 _BOUNDARY = re.compile(r"""[.!?…]["'”»’)]*[ \t\u00a0]+(?=["'“«‘(]?[A-ZА-ЯІЇЄҐ0-9])""")
+#: '"Why not?" Kuleba asked.': a quoted question or exclamation and its speaker are one sentence.
+_QUOTE_TAIL = re.compile(
+    r"(?:[A-Z][\w’'.-]*\s+){1,4}(?:said|says|asked|asks|told|added|wrote|replied|insisted|noted|stressed|"
+    r"exclaimed|wondered)\b"
+)
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sen|Rep|Gov|Prof|No|vs|etc|U\.S|U\.K|e\.g|i\.e)|\b[A-Z])\.$"
 )
@@ -34,6 +39,12 @@ def split(text: str) -> list[Span]:
             end = m.start() + 1  # just after the full stop (the pattern starts with it)
             word_start = line.rfind(" ", 0, end) + 1  # the abbreviation is the last word
             if _ABBREV.search(line[word_start:end].rstrip("\"'”»’)")):
+                continue
+            if (
+                line[m.start()] in "?!"
+                and m.group()[1:2] in ('"', "”", "’", "»")
+                and _QUOTE_TAIL.match(line, m.end())
+            ):
                 continue
             _add(spans, line, line_start, cut, end, paragraph)
             cut = m.end()
