@@ -80,6 +80,7 @@ PRONOUN_AFTER = ci(r"[\"”»’,]\s*(" + _SAYS + "|" + _HIS + ")")
 
 
 _LEADING_WHILE = ci(r"\W*(while|whereas|although|though)\b[^,;]{8,}?,")
+_REGION_HINT = re.compile("asia|pacific|arctic|middle east|africa|caucasus|balkans")
 _UKRAINE = ci(r"\b(ukrain\w*|kyiv|kiev)\b")
 _JUDGED = re.compile(r">(bad|good)-eval")
 _YES_NO = ci(r"\W*(yes|no)\b\W*")
@@ -235,7 +236,7 @@ class StanceEngine:
         text: Folded, span: Span, about_nato: bool, lone: bool = False, bloc: bool = False
     ) -> bool:
         low = text.low[span.start : span.end]
-        if "to " in low and OTHER_REGION.search(low) and not _UKRAINE.search(low):
+        if _REGION_HINT.search(low) and OTHER_REGION.search(low) and not _UKRAINE.search(low):
             return False  # "NATO's expansion into the Asia-Pacific"
         if bloc and BLOC.search(low) and MEMBERSHIP.search(low):
             return True

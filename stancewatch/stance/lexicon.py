@@ -7,7 +7,7 @@ Each cue has a name; the statement records it, so every label can be explained.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 
 def fold(text: str) -> str:
@@ -61,7 +61,8 @@ NATO = re.compile(
 )
 #: ... and about membership, not guarantees or summits in general.
 MEMBERSHIP = ci(
-    r"\b(memberships?|member|(?<!nato )(?<!nato's )(?<!alliance )(?<!fellow )(?<!other )(?<!eastern )(?<!european )members"
+    r"\b(memberships?|member|members(?<!nato members)(?<!nato's members)(?<!alliance members)(?<!fellow members)"
+    r"(?<!other members)(?<!eastern members)(?<!european members)"
     r"(?! (of|in) (NATO|the Alliance))|join(s|ed|ing)?|accession|accede|admit(s|ted|ting)?|admission|part of (NATO|the Alliance)|invit(e|es|ed|ing|ation)|"
     r"bid|aspirations?|ambitions?|dreams?|goal|integration|enlargement|expansion|expand(s|ed|ing)?|enlarg(e|es|ed|ing)|entry|enter|"
     r"accept(s|ed|ing)?|prospects?|perspective|choice|open[- ]door|in the alliance|(a|no) place in|seat (in|at)|into the alliance|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
@@ -868,7 +869,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "myth",
         "nonsense",
         "a lie",
-        "lies",
+        " lies",
     ),  # fmt: skip
     "no-veto": (
         "no say",
@@ -999,17 +1000,19 @@ class Scan:
     assertion only lets the copy match at more places. It pays only where the copy does not
     match inside many words ("will" in "goodwill"): see RELAXED."""
 
-    __slots__ = ("exact", "fast")
+    __slots__ = ("exact", "fast", "finditer")
 
     def __init__(self, exact: re.Pattern[str], relax: bool = False) -> None:
         self.exact = exact
         relaxed = "|".join(_LEADING_ASSERTION.sub("", b) for b in _branches(exact.pattern))
         self.fast = re.compile(relaxed) if relax and relaxed != exact.pattern else None
+        # the exact pattern's own finditer when there is nothing to relax: no generator
+        self.finditer: Callable[[str], Iterator[re.Match[str]]] = (
+            exact.finditer if self.fast is None else self._relaxed
+        )
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self.fast is None:
-            yield from self.exact.finditer(text)
-            return
+    def _relaxed(self, text: str) -> Iterator[re.Match[str]]:
+        assert self.fast is not None
         pos, fast, exact = 0, self.fast, self.exact
         while (m := fast.search(text, pos)) is not None:
             at = m.start()
