@@ -284,6 +284,15 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Vance said membership in NATO was never promised to Kyiv.", {"JD Vance": "oppose"}),
         ("Nausėda: the Bucharest pledge to Ukraine must be honoured", {"Gitanas Nausėda": "support"}),
         ("Orbán: the Alliance is not for Ukraine", {"Viktor Orbán": "oppose"}),
+        ("France and Italy oppose the words 'irreversible path' in the final communique", {"France": "oppose"}),
+        ("Braže: the sooner Kyiv joins NATO, the safer the Baltics will be", {"Baiba Braže": "support"}),
+        ("Zelensky: we agreed to delay the membership question, not to drop it", {"Volodymyr Zelenskyy": "support"}),
+        ("Kallas warned against any settlement that limits Ukraine's sovereign choices, NATO included",
+         {"Kaja Kallas": "support"}),
+        # a person speaking for the candidate is, in others' words, the topic
+        ("Vance: Zelensky can't have NATO, it's not going to happen",
+         {"JD Vance": "oppose", "Volodymyr Zelenskyy": None}),
+        ("Lavrov said Moscow would view Kyiv's accession as a hostile act", {"Sergey Lavrov": "oppose"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

@@ -331,14 +331,17 @@ class StanceEngine:
                 # those named are addressed or denied a say; the speaker holds the position
                 side = self._side(speaker.mention.actor)
                 holders = {k: h for k, h in holders.items() if k in side}
-            if (
-                CANDIDATE in holders
-                and CANDIDATE not in self._side(speaker.mention.actor)
-                and not self._acts(text, first_subjects, c_hi)
-            ):
-                # "Biden says Ukraine is not ready": Ukraine is the topic of the speaker's
-                # words, unless it acts ("Witkoff: Ukraine has agreed to drop its bid")
-                del holders[CANDIDATE]
+            if CANDIDATE not in self._side(speaker.mention.actor):
+                # "Biden says Ukraine is not ready", "Trump: Zelensky can't have NATO": the
+                # candidate (or one speaking for it) is the topic of the speaker's words,
+                # unless it acts ("Witkoff: Ukraine has agreed to drop its bid")
+                for m in first_subjects:
+                    if (
+                        m.actor.name in holders
+                        and CANDIDATE in self._side(m.actor)
+                        and not AGENT_AFTER.match(text.low[m.end : c_hi])
+                    ):
+                        del holders[m.actor.name]
             main = {
                 m.actor.name: holders[m.actor.name]
                 for m in first_subjects
@@ -408,14 +411,6 @@ class StanceEngine:
             v = classify(text, m.end + 4, comma if comma >= 0 else c_hi)
             if v is not None:
                 holders[m.actor.name] = _Holder(m.actor, v, "accused-of")
-
-    @staticmethod
-    def _acts(text: Folded, subjects: list[Mention], c_hi: int) -> bool:
-        """The candidate is the subject of a decision about its own bid."""
-        return any(
-            m.actor.name == CANDIDATE and AGENT_AFTER.match(text.low[m.end : c_hi])
-            for m in subjects
-        )
 
     @staticmethod
     def _own_verdict(text: Folded, a: int, b: int) -> Verdict | None:

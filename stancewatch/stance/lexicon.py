@@ -65,7 +65,7 @@ MEMBERSHIP = ci(
     r"(?<!other members)(?<!eastern members)(?<!european members)"
     r"(?! (of|in) (NATO|the Alliance))|join(s|ed|ing)?|accession|accede|admit(s|ted|ting)?|admission|part of (NATO|the Alliance)|invit(e|es|ed|ing|ation)|"
     r"bid|aspirations?|ambitions?|dreams?|goal|integration|enlargement|expansion|expand(s|ed|ing)?|enlarg(e|es|ed|ing)|entry|enter|"
-    r"accept(s|ed|ing)?|prospects?|perspective|choice|open[- ]door|in the alliance|(a|no) place in|seat (in|at)|into the alliance|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
+    r"accept(s|ed|ing)?|prospects?|perspective|choices?|open[- ]door|in the alliance|(a|no) place in|seat (in|at)|into the alliance|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
     r"NATO-i[sz]ation|NATOi[sz]ation|членств\w*|вступ\w*|запрошен\w*)\b"
 )
 #: Heading for NATO, or insisting on it, is talk about membership even without the word:
@@ -83,7 +83,8 @@ NATO_GOAL = ci(
     r"\boutside (of )?(military )?blocs?\b|\b(NATO|Alliance) without Ukraine\b|"
     r"\bforget (about )?(joining )?(NATO|the Alliance)\b|\bnon-(membership|accession|admission|entry)\b|"
     r"\bNATO future\b|\bfuture in (NATO|the Alliance)\b|\b(NATO|the Alliance)(’s|'s)? umbrella\b|"
-    r"\bgr[ae]y zone\b|\b(NATO|the Alliance) (is|was) not for (Ukraine|Kyiv)\b|\bBucharest (promise|declaration|pledge|commitment|summit)\b|\bNATO (push|drive|hopes|quest|plans?)\b|\b(push|drive|quest|race) (for|to join|into) NATO\b|\bout of (NATO|the Alliance)\b|\bNATO-Ukraine (Council|Commission)\b|\b(be|remain|stay|become|becomes|remains|stays) (a )?neutral\b"
+    r"\bgr[ae]y zone\b|\birreversible (path|course|progress)\b|\b(NATO|membership) (question|issue)\b|"
+    r"\bquestion of (NATO|membership)\b|\b(have|get) NATO\b|\b(NATO|the Alliance) (is|was) not for (Ukraine|Kyiv)\b|\bBucharest (promise|declaration|pledge|commitment|summit)\b|\bNATO (push|drive|hopes|quest|plans?)\b|\b(push|drive|quest|race) (for|to join|into) NATO\b|\bout of (NATO|the Alliance)\b|\bNATO-Ukraine (Council|Commission)\b|\b(be|remain|stay|become|becomes|remains|stays) (a )?neutral\b"
 )
 #: NATO named as a military presence ("NATO troops in Ukraine"), not as a club to join: such a
 #: mention alone puts a sentence on topic only with a word that is about membership itself.
@@ -172,7 +173,8 @@ SUPPORT = [
         "with-ukraine",
         r"\b(NATO|Alliance)( that| which)? (includes?|including|with) Ukraine\b|"
         r"\bright to choose (its |their )?(own )?(alliances?|security arrangements|path)\b|"
-        r"\bright to (join|seek|membership)\b",
+        r"\bright to (join|seek|membership)\b|\bsovereign (choices?|rights?|decisions?)\b|"
+        r"\bthe sooner\b[^,.;]{0,60},? the (better|safer|stronger|more secure)\b",
     ),
     (
         "guarantee",
@@ -321,7 +323,8 @@ OPPOSE = [
         "cannot-join",
         r"\b(cannot|can't|can not|could not|won't|will not|will never|would never|must not|mustn't|should not|"
         r"shouldn't|never)\b(?:\W+\w+){0,2}?\W+"
-        r"(become|becoming|join|joining|be (in|part of|a part of|a member|a NATO member|invited|admitted|accepted))\b",
+        r"(become|becoming|join|joining|be (in|part of|a part of|a member|a NATO member|invited|admitted|accepted)|"
+        r"have NATO|get NATO)\b",
     ),
     (
         "no-need",
@@ -355,6 +358,7 @@ OPPOSE = [
         "prevent",
         r"\b(prevent(s|ed|ing)?|stop(s|ped)? Ukraine from|keep(s)? Ukraine out|(be |is |are |was |been )kept out|(restrictions?|limits?|caps?|bans?) on|"
         r"(bar(s|red|ring)?|ban(s|ned|ning)?|forbid(s|ding)?|forbade|prohibit(s|ed|ing)?) (it|Ukraine|Kyiv|us|them) from|"
+        r"(limit|limits|limited|limiting|restrict\w*) (Ukraine|Kyiv)(’s|'s)? (sovereign |own )?(choices?|options?|rights?|future)|"
         r"(leave|leaves|left|leaving|keep|keeps|kept|keeping) (Ukraine|Kyiv|it|us) in (a |the )?gr[ae]y zone|"
         r"(shut|shuts|close|closes|closed|closing) the door)\b",
     ),
@@ -390,7 +394,7 @@ OPPOSE = [
         r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+|(a |an? \w+ )?mistake|"
         r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane|capitulation|a surrender|"
         r"(a |the )?(big|major|serious|real|huge|main) problem|not an option|no option|(a |an? \w+ )?blow\b|"
-        r"(a )?(declaration|act) of war|casus belli|propaganda|a myth|nonsense|a lie|lies\b|"
+        r"(a )?(declaration|act) of war|casus belli|propaganda|a myth|nonsense|a lie|lies\b|(a )?hostile (act|step|move)|"
         r"reward(s|ing)? (for )?(the )?aggress\w+|"
         r"(a )?gift (to|for) (Putin|Moscow|Russia|the Kremlin)|play(s|ed|ing)? into (Putin|Moscow|Russia|the Kremlin)(’s|'s)? hands|"
         r"treason|a defeat)\b",
@@ -798,6 +802,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "forbade",
         "prohibit",
         "kept out",
+        "limit",
+        "restrict",
     ),
     "excluded": (
         "not includ",
@@ -870,6 +876,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "nonsense",
         "a lie",
         " lies",
+        "hostile",
     ),  # fmt: skip
     "no-veto": (
         "no say",
@@ -895,7 +902,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "lie with",
     ),
     "instead-of": ("instead", "in place", "in lieu", "alternative", "rather than", "prefer"),
-    "with-ukraine": ("with ukraine", "includ", "right to"),
+    "with-ukraine": ("with ukraine", "includ", "right to", "sovereign", "the sooner"),
     "no-one-doubts": ("no one", "nobody", "none"),
     "want": (
         "hope",
