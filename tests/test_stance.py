@@ -293,6 +293,8 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Vance: Zelensky can't have NATO, it's not going to happen",
          {"JD Vance": "oppose", "Volodymyr Zelenskyy": None}),
         ("Lavrov said Moscow would view Kyiv's accession as a hostile act", {"Sergey Lavrov": "oppose"}),
+        ("The Vilnius Summit Communique states that Ukraine's future is in NATO", {"NATO": "support"}),
+        ("The plan ends without a single word on Ukraine's NATO membership, Witkoff said", {"Steve Witkoff": "oppose"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):
@@ -327,6 +329,12 @@ def test_a_pronoun_speaks_for_the_person_the_sentence_before_was_about(engine):
     assert stances(engine, text)["Kaja Kallas"] == "support"
     # no person before: nobody to carry
     assert "Kaja Kallas" not in stances(engine, '"Ukraine belongs in NATO," she told reporters.')
+
+
+def test_an_organisation_office_names_its_holder(engine):
+    text = "NATO's secretary general said Ukraine's path to membership is irreversible"
+    assert stances(engine, text, datetime(2024, 7, 10))["Jens Stoltenberg"] == "support"
+    assert stances(engine, text, datetime(2025, 6, 1))["Mark Rutte"] == "support"
 
 
 def test_a_yes_or_no_answers_the_question_before(engine):

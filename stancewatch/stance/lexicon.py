@@ -280,6 +280,7 @@ OPPOSE = [
         r"\b(not|never) (include|including|includes|included|mention\w*|contain\w*)\b(?:\W+\w+){0,2}?\W+(NATO|membership)\b|"
         r"\bexclud\w+ (Ukraine(’s|'s) |Kyiv(’s|'s) |its |the )?(NATO |(NATO )?membership|NATO accession|accession)\b|\bwithout (NATO )?membership\b|"
         r"(\bbut|,) not (its |the |their |Ukraine(’s|'s) |Kyiv(’s|'s) )?(NATO )?(membership|accession|an invitation)\b|"
+        r"\bwithout (a |any )?(single )?(word|mention|reference) (on|of|about|to)\b|"
         r"\bnot (\w+ )?part of (the|any) (\w+ )?(plan|deal|agreement|framework|proposal|package|settlement|discussions?|"
         r"talks|negotiations|conversation|agenda)\b",
     ),
@@ -329,7 +330,7 @@ OPPOSE = [
     (
         "no-need",
         r"\b(NATO|the Alliance|membership|the alliance) (is|was) not for (Ukraine|Kyiv|them|you|us|Ukrainians)\b|"
-        r"\bno (need|place|room|consensus(?! (on|about|over) (the )?(timing|timeline|dates?|when))|chance|prospect|business|grounds|basis)\b|\b(sees?|saw) no (need|reason)\b",
+        r"\bno (need|place|room|chance|prospect|business|grounds|basis)\b|\b(sees?|saw) no (need|reason)\b",
     ),
     (
         "reluctance",
@@ -817,7 +818,14 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "without nato membership",
         "part of",
         "but not",
-        ", not",
+        "",
+        "not",
+        "without a",
+        "without any",
+        "without word",
+        "without mention",
+        "without reference",
+        "without single",
     ),
     "changed-mind": ("mind", "backed"),
     "not-tolerate": (
@@ -1221,7 +1229,10 @@ ATTRIBUTIVE = ci(
     r"officials?|leaders?|partners|capitals|promise|declaration|pledge|commitment|format|process|memorandum)\b"
 )
 #: "NATO allies reaffirmed": an organisation's own body speaks for it.
-ORG_BODY = ci(r"^\s+(allies|leaders|member states|foreign ministers|defen[cs]e ministers)\b")
+ORG_BODY = ci(
+    r"^\s+(allies|leaders|member states|foreign ministers|defen[cs]e ministers|summit declaration|"
+    r"communiqu\w+|declaration)\b"
+)
 #: Words before a mention that make it an object, not a holder.
 OBJECT_BEFORE = ci(
     r"\b(to|with|of|on|for|from|by|about|between|into|in|at|than|ask(s|ed)?|call(s|ed)?|urge[sd]?|persuade|convince|"

@@ -35,6 +35,7 @@ _OFFICES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"^Chancellor of "), ("chancellor",)),
     (re.compile(r"^Secretary of State$"), ("secretary of state",)),
     (re.compile(r"^Foreign Secretary$"), ("foreign secretary",)),
+    (re.compile(r"Secretary General$"), ("secretary general", "secretary-general", "chief")),
 )
 _INSTITUTION_WORDS = {w.lower() for w in INSTITUTIONS}
 
@@ -64,7 +65,8 @@ def office_aliases(
 ) -> dict[str, tuple[Actor, list[tuple[Actor, Role]]]]:
     """Alias ("Norwegian foreign minister") -> (the country, every (person, role) that held
     that office)."""
-    countries = {a.name: a for a in actors if a.kind == "country"}
+    # the sides an office speaks for: countries, and organisations ("NATO's secretary general")
+    countries = {a.name: a for a in actors if a.kind in ("country", "organisation")}
     out: dict[str, tuple[Actor, list[tuple[Actor, Role]]]] = {}
     for country in countries.values():
         for _, words in _OFFICES:
