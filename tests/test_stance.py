@@ -466,3 +466,17 @@ def test_relaxed_scan_finds_exactly_what_the_pattern_finds():
             first = scan.exact.search(text, 3)
             got = relaxed.search(text, 3)
             assert (got.span() if got else None) == (first.span() if first else None), (name, text)
+
+
+def test_every_match_of_a_cue_holds_one_of_its_triggers():
+    """Triggers gate the cues (a cue's pattern runs only on clauses holding one of its
+    trigger words): a match without one would be missed."""
+    sentences = Path(__file__).resolve().parent.parent / "bench" / "stance_more.jsonl"
+    texts = [
+        fold(json.loads(line)["text"])
+        for line in sentences.read_text(encoding="utf-8").splitlines()
+    ]
+    for name, scan, _, triggers in CUES:
+        for text in texts:
+            for m in scan.exact.finditer(text):
+                assert any(t in m.group() for t in triggers), (name, m.group())

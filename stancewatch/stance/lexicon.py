@@ -395,7 +395,7 @@ OPPOSE = [
         r"\b(betrayal|dangerous|provocation|provocative|reckless|a threat|destabili[sz]\w+|(a |an? \w+ )?mistake|"
         r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane|capitulation|a surrender|"
         r"(a |the )?(big|major|serious|real|huge|main) problem|not an option|no option|(a |an? \w+ )?blow\b|"
-        r"(a )?(declaration|act) of war|casus belli|propaganda|a myth|nonsense|a lie|lies\b|(a )?hostile (act|step|move)|"
+        r"(a )?(declaration|act) of war|casus belli|propaganda|a myth|nonsense|a lie|(a )?hostile (act|step|move)|"
         r"reward(s|ing)? (for )?(the )?aggress\w+|"
         r"(a )?gift (to|for) (Putin|Moscow|Russia|the Kremlin)|play(s|ed|ing)? into (Putin|Moscow|Russia|the Kremlin)(’s|'s)? hands|"
         r"treason|a defeat)\b",
@@ -818,8 +818,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "without nato membership",
         "part of",
         "but not",
-        "",
-        "not",
+        ", not",
         "without a",
         "without any",
         "without word",
@@ -883,7 +882,6 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "myth",
         "nonsense",
         "a lie",
-        " lies",
         "hostile",
     ),  # fmt: skip
     "no-veto": (
@@ -1098,6 +1096,7 @@ def _trigger_index() -> tuple[re.Pattern[str], dict[str, frozenset[int]]]:
     ("without" in "without ukraine") or one that may start inside it at a word ("right to" in
     "no right to") would be hidden: the found trigger stands for those too."""
     triggers = sorted({t for _, _, _, ts in CUES for t in ts}, key=lambda t: (-len(t), t))
+    assert all(t.strip() for t in triggers), "an empty trigger would run every cue on every clause"
     cues_of: dict[str, frozenset[int]] = {}
     for t in triggers:
         hidden = [u for u in triggers if u in t or _may_start_inside(t, u)]
