@@ -201,8 +201,11 @@ class StanceEngine:
                     said = (asked, span, speaker, c_lo, c_hi)
                     results.extend(self._answer(original, text, said, published))
                 continue
+            carried = headline is not None and 0 < span.paragraph <= 2
+            if speaker is None and not inside and not carried:
+                continue  # nobody who could hold it: no need to read the clauses
             holders = self._holders(text, span, speaker, c_lo, c_hi, inside)
-            if not holders and headline is not None and 0 < span.paragraph <= 2:
+            if not holders and carried and headline is not None:
                 holders = self._holders(
                     text, span, Speaker(headline.mention, "headline"), c_lo, c_hi, []
                 )
