@@ -295,6 +295,12 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Lavrov said Moscow would view Kyiv's accession as a hostile act", {"Sergey Lavrov": "oppose"}),
         ("The Vilnius Summit Communique states that Ukraine's future is in NATO", {"NATO": "support"}),
         ("The plan ends without a single word on Ukraine's NATO membership, Witkoff said", {"Steve Witkoff": "oppose"}),
+        ("Szijjártó: admitting Ukraine would mean the end of NATO", {"Péter Szijjártó": "oppose"}),
+        ("Sybiha: we do not ask for a favour; membership in NATO is in the allies' interest", {"Andrii Sybiha": "support"}),
+        ("Kyiv must stop dreaming about the Alliance, Medvedev said", {"Dmitry Medvedev": "oppose"}),
+        ("Rutte: it is up to Ukraine and the allies to decide when Kyiv joins", {"Mark Rutte": "support"}),
+        ("Merz doubts that Ukraine will be admitted to NATO soon", {"Friedrich Merz": "oppose"}),
+        ("Nausėda: Lithuania will not rest until Ukraine is in NATO", {"Gitanas Nausėda": "support"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

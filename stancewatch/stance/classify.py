@@ -177,9 +177,12 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         # a negated belief or an excluding frame anywhere since the cue before: looked for
         # only when a negator is there at all (a cheap test in C)
         span_before = lower[previous_end:start]
-        far = ("no" in span_before or "n't" in span_before or "never" in span_before) and (
-            bool(NEG_RAISING.search(span_before)) or bool(NO_FRAME.search(span_before))
-        )
+        far = (
+            "no" in span_before
+            or "n't" in span_before
+            or "never" in span_before
+            or "doubt" in span_before
+        ) and (bool(NEG_RAISING.search(span_before)) or bool(NO_FRAME.search(span_before)))
         negated = stopped or bool(NEGATOR.search(before)) or far
         previous_end = end if name in COMPOSABLE else previous_end
         if name not in SELF_NEGATED and negated:

@@ -64,7 +64,7 @@ MEMBERSHIP = ci(
     r"\b(memberships?|member|members(?<!nato members)(?<!nato's members)(?<!alliance members)(?<!fellow members)"
     r"(?<!other members)(?<!eastern members)(?<!european members)"
     r"(?! (of|in) (NATO|the Alliance))|join(s|ed|ing)?|accession|accede|admit(s|ted|ting)?|admission|part of (NATO|the Alliance)|invit(e|es|ed|ing|ation)|"
-    r"bid|aspirations?|ambitions?|dreams?|goal|integration|enlargement|expansion|expand(s|ed|ing)?|enlarg(e|es|ed|ing)|entry|enter|"
+    r"bid|aspirations?|ambitions?|dreams?|dreaming|goal|integration|enlargement|expansion|expand(s|ed|ing)?|enlarg(e|es|ed|ing)|entry|enter|"
     r"accept(s|ed|ing)?|prospects?|perspective|choices?|open[- ]door|in the alliance|(a|no) place in|seat (in|at)|into the alliance|place is in|future is in|future lies in|belongs? in|MAP|path|course|future is in|in NATO|into NATO|"
     r"NATO-i[sz]ation|NATOi[sz]ation|членств\w*|вступ\w*|запрошен\w*)\b"
 )
@@ -108,13 +108,13 @@ OTHER_REGION = ci(
 #: EU (or another club) is named.
 OTHER_CLUB = re.compile(r"\b(EU|European Union|eurozone|Schengen|WTO|OECD|EU's)\b")
 LONE_MEMBERSHIP = ci(
-    r"\b(accession|membership|admission|aspirations?|become a member|join|admit|admitted|admitting|invit(e|ed|ing|ation))\b"
+    r"\b(accession|membership|admission|aspirations?|become a member|join|joins|admit|admitted|admitting|invit(e|ed|ing|ation))\b"
 )
 
 SUPPORT = [
     (
         "support",
-        r"\b(support(s|ed|ing)?|backs?|backed|backing|endorse[sd]?|favou?rs?|in favou?r of|welcome[sd]?|champion(s|ed)?|"
+        r"\b(support(s|ed|ing)?|backs?|backed|backing|endorse[sd]?|(?<!a )(?<!no )favou?rs?|in favou?r of|welcome[sd]?|champion(s|ed)?|"
         r"supporters?|proponents?|advocates?|backers?|prais(e|es|ed|ing))\b",
     ),
     (
@@ -133,7 +133,7 @@ SUPPORT = [
         r"\b(no|not|never)\b(?:\W+\w+){1,8}?\W+without\b(?:\W+\w+){0,3}?\W+(NATO|membership|accession)\b|"
         r"\bwithout (it|membership|NATO|NATO membership)\b,?(?:\W+\w+){0,3}?\W+(impossible|cannot|can't|no|need|needs|"
         r"have to|has to)\b|\bif\b[^,]{0,40}\b(not|never|cannot|can't) (be )?(in|a member of|join\w*|admitted to) "
-        r"(NATO|the Alliance)\b|\bnot until\b[^,.;]{0,40}\b(in NATO|in the Alliance|members?|join\w*)\b",
+        r"(NATO|the Alliance)\b|\bnot (rest |stop )?until\b[^,.;]{0,40}\b(in NATO|in the Alliance|members?|join\w*)\b",
     ),
     (
         "inevitable",
@@ -157,7 +157,7 @@ SUPPORT = [
         "good-eval",
         r"\b((a |the )?(fair|right|correct|logical|historic|just|wise|good|natural) (decision|step|move|choice)|"
         r"non-negotiable|not (subject to|up for) (negotiation|discussion|debate|bargaining)|"
-        r"(a )?(matter|question) of (\w+ )?(security|survival)|in (the|our|Europe's|everyone's) (\w+ )?interests?|"
+        r"(a )?(matter|question) of (\w+ )?(security|survival)|in (the|our|Europe's|everyone's) (\w+'? )?interests?|"
         r"(strengthen|strengthens) (NATO|the Alliance|Europe)|make (NATO|the Alliance|Europe) (stronger|safer))\b",
     ),
     (
@@ -166,6 +166,7 @@ SUPPORT = [
         r"(cannot|can't|won't) (decide|dictate)|"
         r"no (third )?(country|party|one)( else)?\b(?:\W+\w+){0,3}?\W+(veto|say)|"
         r"(will|should|must|can|shall) decide (for )?(itself|themselves|on (its|their) own)|"
+        r"up to (the allies|allies|Ukraine|Kyiv|NATO|the Alliance)\b[^.;]{0,30}\bto decide|"
         r"(decision|choice|question)\b(?:\W+\w+){0,4}?\W+(belongs?|belonged|is up|was up|rests?|rested|lies) "
         r"(only |solely |exclusively )?(to|with) (Ukraine|Kyiv|Ukrainians|the allies|allies|NATO|the Alliance))\b",
     ),
@@ -259,7 +260,7 @@ SUPPORT = [
     ),
     (
         "benefit",
-        r"\b(will|would|can|could)\b(?:\W+(?!not\b|never\b|t\b)\w+){0,2}?\W+(help|send|become|bring|ensure|strengthen|protect|deter|stop|guarantee|make|end|secure|stabili[sz]e)\b|\b(clear|strong|strongest|powerful) signal\b",
+        r"\b(will|would|can|could)\b(?:\W+(?!not\b|never\b|t\b)\w+){0,2}?\W+(help|send|become|bring|ensure|strengthen|protect|deter|stop|guarantee|make|end(?! of)|secure|stabili[sz]e)\b|\b(clear|strong|strongest|powerful) signal\b",
     ),
     ("loss", r"\b(great|huge|big|serious) loss\b"),
     (
@@ -341,7 +342,7 @@ OPPOSE = [
     (
         "give-up",
         r"\b(give(s)? up|gave up|given up|giving up|drop(s|ped|ping)?|abandon\w*|renounc\w*|renunciation|forgo\w*|shelv\w*|(set|sets|setting|put|puts|putting) aside|withdraw\w*|concessions?|concede[sd]?|trad(e|es|ed|ing)( away)?|"
-        r"forget (about )?(NATO|membership|joining|the Alliance|its bid|the bid)|"
+        r"forget (about )?(NATO|membership|joining|the Alliance|its bid|the bid)|stop (dreaming|thinking|talking) (about|of)|"
         r"(shift\w*|mov(e|es|ed|ing)|turn\w*|step\w*) away from|walk(s|ed|ing)? back|backtrack\w*|retreat\w* from|"
         r"surrender(s|ed|ing)?(?! to\b))\b",
     ),
@@ -396,6 +397,7 @@ OPPOSE = [
         r"unacceptable|(a )?red line|suicidal|disastrous|catastrophic|a disaster|madness|insane|capitulation|a surrender|"
         r"(a |the )?(big|major|serious|real|huge|main) problem|not an option|no option|(a |an? \w+ )?blow\b|"
         r"(a )?(declaration|act) of war|casus belli|propaganda|a myth|nonsense|a lie|(a )?hostile (act|step|move)|"
+        r"(the )?end of (the alliance|NATO)|destroy\w* (the alliance|NATO)|"
         r"reward(s|ing)? (for )?(the )?aggress\w+|"
         r"(a )?gift (to|for) (Putin|Moscow|Russia|the Kremlin)|play(s|ed|ing)? into (Putin|Moscow|Russia|the Kremlin)(’s|'s)? hands|"
         r"treason|a defeat)\b",
@@ -461,7 +463,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "parts of the territory",
         "parts of our",
     ),
-    "required": ("without", "if ", "not until"),
+    "required": ("without", "if ", "not until", "rest until", "stop until"),
     "inevitable": (
         "inevitabl",
         "irreversibl",
@@ -784,6 +786,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "walk",
         "backtrack",
         "retreat",
+        "stop dreaming",
+        "stop thinking",
+        "stop talking",
     ),  # fmt: skip
     "neutrality": ("neutral", "non-", "outside", "stay"),
     "no-expansion": ("expan", "enlarg"),
@@ -886,6 +891,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "nonsense",
         "a lie",
         "hostile",
+        "end of",
+        "destroy",
     ),  # fmt: skip
     "no-veto": (
         "no say",
@@ -909,6 +916,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "lies only",
         "lies solely",
         "lie with",
+        "to decide",
     ),
     "instead-of": ("instead", "in place", "in lieu", "alternative", "rather than", "prefer"),
     "with-ukraine": ("with ukraine", "includ", "right to", "sovereign", "the sooner"),
@@ -1153,7 +1161,10 @@ RELATIVE = ci(
     r"governments|capitals|partners|others)\s+(that|who|which)\b"
 )
 #: "did not believe membership was realistic": a negated belief negates the clause it governs.
-NEG_RAISING = ci(r"(\bnot|n't|\bnever) (believe|think|consider|expect|see)\b")
+NEG_RAISING = ci(
+    r"(\bnot|n't|\bnever) (believe|think|consider|expect|see)\b|"
+    r"(?<!no )(?<!no one )(?<!nobody )(?<!without )(?<!little )\bdoubt(s|ed|ing)?\b(?! about)"
+)
 #: "There will be no deal in which Ukraine renounces ...": what the frame excludes is negated.
 NO_FRAME = ci(
     r"\b(no|never an?|not an?|not any)\s+(\w+\s+){0,2}?(deal|agreement|settlement|scenario|plan|peace|solution|"
@@ -1167,12 +1178,12 @@ FALSE_NEGATION = ci(r"\b(no doubt|not only|without doubt|no matter)\b")
 #: What a cue of backing or opposing takes as its object when it is not membership ("backs
 #: Ukraine's territorial integrity"): that cue says nothing about the bid.
 OTHER_OBJECT = ci(
-    r"\W+((the|a|an|its|their|his|her|our|Ukraine(’s|'s)|Kyiv(’s|'s)|Ukrainian|continued|further|more|"
+    r"\W+(for )?((the|a|an|its|their|his|her|our|Ukraine(’s|'s)|Kyiv(’s|'s)|Ukrainian|continued|further|more|"
     r"new|strong|full|military|financial|\w+-term)\s+){0,3}"
     r"(territorial integrity|sovereignty|independence|ceasefire|truce|peace (plan|talks|process|deal|efforts?|initiative)|"
     r"sanctions|aid|weapons|arms|air defen[cs]e|reconstruction|EU (membership|accession|bid)|"
     r"membership in the (EU|European Union)|accession to the (EU|European Union)|"
-    r"(security )?guarantees|troops|defen[cs]e|army|economy|budget|loans?|assets)\b|"
+    r"(security )?guarantees|troops|defen[cs]e|army|economy|budget|loans?|assets|favou?rs?|charity|gifts?)\b|"
     r"\W+(the\W+)?[\w-]+[’']s\W+(\w+\W+)?(position|stance|policy|approach)\b|"
     r"\W+(for |of |to )?(Ukraine|Kyiv|the Ukrainian people|Ukrainians)(?=\s*($|[,;.]|but\b|and\b|while\b))"
 )
