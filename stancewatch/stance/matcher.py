@@ -22,7 +22,7 @@ from stancewatch.stance.lexicon import Folded, fold
 from stancewatch.stance.offices import holder, office_aliases
 
 _TOKEN = re.compile(r"\w+")
-_GAP = re.compile(r"^[\s.\-’']{1,3}$")  # what may stand between two words of one alias
+_GAP = re.compile(r"[\s.\-’']{1,3}")  # what may stand between two words of one alias
 _NAME_NEXT = re.compile(r"[\s,]{1,3}")  # "Polish President Andrzej Duda": the office names him
 PREFIX_KEY = 4
 
@@ -134,37 +134,47 @@ class ActorMatcher:
         i: int,
         when: datetime | None = None,
     ) -> tuple[_Alias, int] | None:
+        """The longest alias that starts at word ``i``. The groups are tried longest first
+        (three-word keys, two-word keys, single words, prefixes; each sorted longest first),
+        so the first that fits is the longest."""
         folded = words[i]
-        candidates = self._by_first.get(folded, []) + self._by_prefix.get(folded[:PREFIX_KEY], [])
-        if i + 1 < len(tokens):
+        n = len(tokens)
+        groups: list[list[_Alias]] = []
+        if i + 1 < n:
             pair = (folded, words[i + 1])
-            candidates = self._by_pair.get(pair, []) + candidates
-            if i + 2 < len(tokens) and pair in self._triple_starts:
-                candidates = self._by_pair.get((*pair, words[i + 2]), []) + candidates
-        best: tuple[_Alias, int] | None = None
-        for alias in candidates:
-            last = i + len(alias.words) - 1
-            if last >= len(tokens) or (best is not None and last <= best[1]):
-                continue
-            ok = True
-            for k in range(len(alias.words)):
-                ka, kb = tokens[i + k]
-                word = text[ka:kb] if alias.exact else words[i + k]
-                if not self._word_ok(alias, k, word) or (
-                    k and not _GAP.match(text[tokens[i + k - 1][1] : ka])
-                ):
-                    ok = False
-                    break
-            if ok:
-                best = (alias, last)
-        return best
+            if i + 2 < n and pair in self._triple_starts:
+                groups.append(self._by_pair.get((*pair, words[i + 2]), []))
+            groups.append(self._by_pair.get(pair, []))
+        groups.append(self._by_first.get(folded, []))
+        groups.append(self._by_prefix.get(folded[:PREFIX_KEY], []))
+        for group in groups:
+            for alias in group:
+                if self._fits(alias, text, words, tokens, i):
+                    return alias, i + len(alias.words) - 1
+        return None
 
     @staticmethod
-    def _word_ok(alias: _Alias, k: int, word: str) -> bool:
-        want = alias.words[k]
-        if alias.prefix and k == len(alias.words) - 1:
-            return word.startswith(want)
-        return word == want
+    def _fits(
+        alias: _Alias, text: str, words: list[str], tokens: list[tuple[int, int]], i: int
+    ) -> bool:
+        size = len(alias.words)
+        if i + size > len(tokens):
+            return False
+        for k in range(size):
+            want = alias.words[k]
+            if alias.exact:
+                ka, kb = tokens[i + k]
+                word = text[ka:kb]
+            else:
+                word = words[i + k]
+            if alias.prefix and k == size - 1:
+                if not word.startswith(want):
+                    return False
+            elif word != want:
+                return False
+            if k and not _GAP.fullmatch(text, tokens[i + k - 1][1], tokens[i + k][0]):
+                return False
+        return True
 
 
 def _named_offices(text: str, found: list[Mention]) -> list[Mention]:
