@@ -301,6 +301,11 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Rutte: it is up to Ukraine and the allies to decide when Kyiv joins", {"Mark Rutte": "support"}),
         ("Merz doubts that Ukraine will be admitted to NATO soon", {"Friedrich Merz": "oppose"}),
         ("Nausėda: Lithuania will not rest until Ukraine is in NATO", {"Gitanas Nausėda": "support"}),
+        ("Stefanishyna: membership in NATO was never taken off the agenda", {"Olha Stefanishyna": "support"}),
+        ("Sikorski: Kyiv's accession to NATO is in Europe's vital interest", {"Radosław Sikorski": "support"}),
+        ("Vance: Kyiv should not expect NATO membership any time soon", {"JD Vance": "oppose"}),
+        # a new subject after a comma starts a new clause for negation
+        ("Szijjártó: our view on Ukraine in NATO has not changed, we oppose it", {"Péter Szijjártó": "oppose"}),
     ],
 )  # fmt: skip
 def test_hard_cases(engine, text, expected):

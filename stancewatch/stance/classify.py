@@ -45,6 +45,7 @@ GAPPED = {"should-join", "guarantee", "benefit", "will-join", "see-in", "want"}
 CHARGES = {"war-cause"}
 #: Cues that judge the cue before them; alone, they judge membership itself.
 JUDGEMENTS = {"good-eval", "bad-eval"}
+_NEW_CLAUSE = re.compile(r"[,;]\s*(?=(?:we|they|he|she|i|it|this|that)\b)")
 _BREAK = re.compile(r",|;|\band\b|\bwhile\b|\bbut\b")
 _STRONG = {"support", "oppose", "should-join", "cannot-join", "not-ready", "no-need", "give-up",
            "inevitable", "neutrality", "see-in", "vote-for", "changed-mind", "off-table", "war-risk", "no-alternative",
@@ -169,6 +170,8 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         confidence = 0.9 if name in _STRONG else 0.75
         # the words before the cue, but not into the cue before it ("never allow X to vote for")
         before = _window_before(lower[previous_end:], start - previous_end, 4)
+        # a new subject after a comma starts a new clause: "has not changed, we are against"
+        before = _NEW_CLAUSE.split(before)[-1]
         stopped = bool(STOP_BEFORE.search(before))
         inner = lower[start:end] if name in GAPPED else ""  # "will never join"
         before = before + " " + inner

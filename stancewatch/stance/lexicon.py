@@ -149,7 +149,7 @@ SUPPORT = [
         r"\b(hope[sd]? (for|to (join|receive|get|become|see))|count(s|ed)? on (an? )?(invitation|membership)|"
         r"expect(s|ed)?\b(?:\W+\w+){0,2}?\W+to (join|become|be invited|be admitted|receive)|"
         r"want(s|ed)? (to join|membership|an invitation)|look(s|ing)? forward to|"
-        r"expect(s|ed)? (an? |the )?(political |positive |clear )?(decision|signal|invitation)|"
+        r"expect(s|ed)? (an? |the )?(political |positive |clear )?(decision|signal|invitation|(NATO )?membership)|"
         r"need(s)? (it|NATO( membership)?|membership|an invitation)( now| today)?|interest(ed)? in|"
         r"(disappoint\w*|frustrat\w*|regret\w*) (by|with|at|over|that|about) (the )?(lack|absence) of)\b",
     ),
@@ -157,7 +157,7 @@ SUPPORT = [
         "good-eval",
         r"\b((a |the )?(fair|right|correct|logical|historic|just|wise|good|natural) (decision|step|move|choice)|"
         r"non-negotiable|not (subject to|up for) (negotiation|discussion|debate|bargaining)|"
-        r"(a )?(matter|question) of (\w+ )?(security|survival)|in (the|our|Europe's|everyone's) (\w+'? )?interests?|"
+        r"(a )?(matter|question) of (\w+ )?(security|survival)|in (the|our|Europe's|everyone's|\w+'s) (\w+'? )?interests?|"
         r"(strengthen|strengthens) (NATO|the Alliance|Europe)|make (NATO|the Alliance|Europe) (stronger|safer))\b",
     ),
     (
@@ -409,6 +409,7 @@ OPPOSE = [
         r"\bprefer(s|red|ring)?\b(?:\W+\w+){1,6}?\W+(to|over) (NATO|membership|accession|joining|full membership)\b",
     ),
     ("neither-nor", r"\bneither\b.{0,40}\bnor\b"),
+    ("removed", r"\b(removed|taken|dropped) (off|from) the (agenda|table)\b"),
     (
         "no-membership",
         r"\bno (NATO |quick |fast |early |rapid |immediate |full ){0,2}(membership|invitation|accession|entry)\b"
@@ -982,6 +983,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "safer",
     ),  # fmt: skip
     "neither-nor": ("neither",),
+    "removed": ("the agenda", "the table"),
     "no-membership": ("no ",),
     "russia-say": (
         "a say",
