@@ -11,6 +11,8 @@ from stancewatch.stance.lexicon import (
     ATTRIBUTIVE,
     CLUB_TOPIC_AFTER,
     GROUP_BEFORE,
+    LIST_JOIN,
+    LIST_TAIL,
     OBJECT_BEFORE,
     ORG_BODY,
     SPEECH,
@@ -62,10 +64,7 @@ _IN_PLACE = re.compile(
     r"(Officials|Diplomats|Sources|Lawmakers|Politicians|Authorities) in (?P<place>[A-Z][\w’' -]{1,40}?))\s+"
     r"(said|say|says|believe|stated|announced|noted|stressed)\b(\s+that)?"
 )
-#: What joins names into a list.
-_LIST_GAP = re.compile(r"(\s*,\s*|\s+and\s+|\s*,\s*and\s+)$")
 _S = re.compile(r"[’']s\b")
-_JOINED = re.compile(r"(,\s*(and\s+)?|\s+(and|or|&)\s+)(the\s+)?$")
 _LAST_WORD = re.compile(r"(\b[a-z][\w-]*)\s+$")
 _DETERMINERS = re.compile(r"(?<=\s)(the|a|an)\s+$")
 #: "Canada's Carney": a possessive right before a person's name.
@@ -197,7 +196,7 @@ def _joint(text: str, chosen: Mention, people: list[Mention]) -> tuple[Mention, 
     out: list[Mention] = []
     nxt = chosen
     for x in reversed(people[:-1]):
-        if not _LIST_GAP.match(text, x.end, nxt.start) or x.actor is chosen.actor:
+        if not LIST_JOIN.fullmatch(text, x.end, nxt.start) or x.actor is chosen.actor:
             break
         out.append(x)
         nxt = x
@@ -251,7 +250,7 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
     if GROUP_BEFORE.search(before_low):
         return True
     # a list continues the role of the mention before it: "US, Germany, Hungary and Slovakia"
-    joined = _JOINED.search(before)
+    joined = LIST_TAIL.search(before)
     if joined:
         prev = [x for x in mentions if x.end <= mention.start and mention.start - x.end <= 12]
         # a comma between a place and a person ends an opening phrase ("In Vilnius, Rutte

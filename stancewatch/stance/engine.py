@@ -16,6 +16,7 @@ from stancewatch.stance.lexicon import (
     BLOC,
     CONTRAST,
     DENIAL,
+    LIST_JOIN,
     LONE_MEMBERSHIP,
     MEMBERSHIP,
     MEMBERSHIP_WORD,
@@ -110,7 +111,13 @@ def _pronoun_speaker(
 
 
 _FIVE_WORDS = re.compile(r"(\W+\w+){1,5}")
-_LIST_JOIN = ci(r"(\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+|\s*&\s*)(the\s+)?")
+
+
+def _phrase_end(low: str, pos: int, hi: int) -> int:
+    """Where the noun phrase from ``pos`` ends: at its verb or a comma (what follows is the
+    speaker's judgement of it, "... is a gift to Putin")."""
+    stop = OWNED_ACT_END.search(low, pos, hi)
+    return stop.start() if stop else hi
 
 
 def _nearest_list(text: Folded, subjects: list[Mention]) -> list[Mention]:
@@ -121,7 +128,7 @@ def _nearest_list(text: Folded, subjects: list[Mention]) -> list[Mention]:
         return subjects
     kept = [subjects[-1]]
     for m in reversed(subjects[:-1]):
-        if not _LIST_JOIN.fullmatch(text.low, m.end, kept[-1].start):
+        if not LIST_JOIN.fullmatch(text.low, m.end, kept[-1].start):
             break
         kept.append(m)
     return kept[::-1]
@@ -377,19 +384,18 @@ class StanceEngine:
         if act is not None:
             # the act and its object, up to a verb or five words: what follows is the
             # speaker's judgement of it
-            stop = OWNED_ACT_END.search(low, act.end(), c_hi)
             words = _FIVE_WORDS.match(low, act.end(), c_hi)
-            end = min(stop.start() if stop else c_hi, words.end() if words else c_hi)
+            end = min(_phrase_end(low, act.end(), c_hi), words.end() if words else c_hi)
             v = classify(text, m.end + 3, end)
             if v is not None:
                 holders[m.actor.name] = _Holder(m.actor, v, "owns-act")
         elif owned is not None:
-            end = c_hi
-            if owned.group().endswith((" on", " for")):
-                # "Russia's demand for neutrality is unacceptable": the noun phrase ends at
-                # the verb; what follows is the speaker's judgement of it
-                stop = OWNED_ACT_END.search(low, owned.end(), c_hi)
-                end = stop.start() if stop else c_hi
+            # "Russia's demand for neutrality is unacceptable": a noun phrase ends at its verb
+            end = (
+                _phrase_end(low, owned.end(), c_hi)
+                if owned.group().endswith((" on", " for"))
+                else c_hi
+            )
             v = classify(text, owned.end(), end)
             judged = v is not None and v.cue.split("+")[0] in ("bad-eval", "good-eval")
             if (
@@ -448,7 +454,7 @@ class StanceEngine:
             actor = self.actors.get(side[0], actor) if side else actor
         content = text.low[c_lo:c_hi]
         reported = REPORTED.search(text.low[speaker.mention.end : c_hi])
-        colon = text.low.find(":", speaker.mention.end + reported.end() if reported else c_hi, c_hi)
+        colon = text.low.find(":", speaker.mention.end + reported.end(), c_hi) if reported else -1
         if reported is not None and colon >= 0:
             # "X reacted to Trump's words about NATO: Ukraine will decide" is X's own answer
             v = classify(text, colon + 1, c_hi)

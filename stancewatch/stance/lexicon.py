@@ -1282,6 +1282,10 @@ STAFF = ci(
     r"(foreign|defen[cs]e|prime|deputy prime) ministers?|president|ambassador|envoy|foreign ministry|"
     r"representative|delegation|mission|leaders?|chancellor)\b"
 )
+#: What joins names into one list ("US, Germany, Hungary and Slovakia"): the whole gap between
+#: two names (fullmatch), or the end of the words before a name (LIST_TAIL).
+LIST_JOIN = ci(r"(\s*,\s*(and\s+)?|\s+(and|or)\s+|\s*&\s*)(the\s+)?")
+LIST_TAIL = re.compile("(" + LIST_JOIN.pattern + ")$")
 #: "Trump's statement that Ukraine will not join": what follows is the owner's position.
 OWNED = ci(
     r"[’']s ([\w-]+ )?(statement|words|remarks?|claims?|comments?|assertion|promise|pledge|position|decision|view|"

@@ -115,13 +115,13 @@ class ActorMatcher:
         for i in starts:
             if i <= done:
                 continue
-            hit = self._match_at(text, words, tokens, i, when)
+            hit = self._match_at(text, words, tokens, i)
             if hit is None:
                 continue
             alias, last = hit
             a, b = tokens[i][0], tokens[last][1]
             if not _hyphenated(text, a, b):
-                actor = holder(list(alias.holders), when) if alias.holders else None
+                actor = holder(alias.holders, when) if alias.holders else None
                 found.append(Mention(a, b, actor or alias.actor, alias.metonym, alias.office))
             done = last
         return _named_offices(text, found)
@@ -132,7 +132,6 @@ class ActorMatcher:
         words: list[str],
         tokens: list[tuple[int, int]],
         i: int,
-        when: datetime | None = None,
     ) -> tuple[_Alias, int] | None:
         """The longest alias that starts at word ``i``. The groups are tried longest first
         (three-word keys, two-word keys, single words, prefixes; each sorted longest first),

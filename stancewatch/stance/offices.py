@@ -15,6 +15,7 @@ prime minister" with no Estonian prime minister in the file) stands for its coun
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from stancewatch.actors import INSTITUTIONS, Actor, Role
@@ -94,7 +95,7 @@ def _forms(country: Actor, words: tuple[str, ...]) -> list[str]:
     return forms
 
 
-def holder(candidates: list[tuple[Actor, Role]], when: datetime | None) -> Actor | None:
+def holder(candidates: Sequence[tuple[Actor, Role]], when: datetime | None) -> Actor | None:
     """The one person who held the office on ``when`` (None: now), or None if not one."""
     held = {
         person.name: person
