@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from stancewatch.canonical import canonical_url
-from stancewatch.dedup import NearDuplicateIndex, content_hash, minhash_of, shingles
-from stancewatch.dedup.text import to_bytes
+from stancewatch.crawl.canonical import canonical_url
+from stancewatch.crawl.dedup import content_hash, minhash_of, shingles, to_bytes
+from stancewatch.crawl.near_index import NearDuplicateIndex
 
 PERMS, SHINGLE, THRESHOLD, MIN_J = 128, 3, 0.5, 0.7
 BOILERPLATE = [

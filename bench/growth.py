@@ -22,11 +22,11 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import insert
 
-from stancewatch.canonical import canonical_url
+from stancewatch.crawl.canonical import canonical_url
+from stancewatch.crawl.dedup import content_hash, minhash_of, to_bytes
 from stancewatch.crawl.items import ArticleItem
 from stancewatch.crawl.store import ArticleStore, load_index
 from stancewatch.db import make_engine, session_factory
-from stancewatch.dedup.text import content_hash, minhash_of, to_bytes
 from stancewatch.migrations import upgrade
 from stancewatch.models import Article, ArticleSignature, Source, utcnow
 

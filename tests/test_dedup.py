@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from stancewatch.dedup import NearDuplicateIndex, content_hash, minhash_of
-from stancewatch.dedup.text import from_bytes, to_bytes
+from stancewatch.crawl.dedup import content_hash, from_bytes, minhash_of, to_bytes
+from stancewatch.crawl.near_index import NearDuplicateIndex
 
 WORDS = (
     "ukraine nato membership alliance summit kyiv president minister talks security guarantee "

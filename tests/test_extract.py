@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from stancewatch.canonical import canonical_url, choose_canonical
-from stancewatch.extract import NotAnArticle, extract
+from stancewatch.crawl.canonical import canonical_url, choose_canonical
+from stancewatch.crawl.extract import ExtractionRefused, extract
 
 PARAGRAPHS = [
     "Ukraine's president said on Monday that membership of the North Atlantic alliance "
@@ -73,7 +73,7 @@ def test_windows_1251_page_without_charset_is_decoded():
     ],
 )  # fmt: skip
 def test_pages_that_are_not_articles_say_why(html, reason):
-    with pytest.raises(NotAnArticle) as info:
+    with pytest.raises(ExtractionRefused) as info:
         extract(html.encode(), "http://127.0.0.1/tag/nato")
     assert info.value.reason == reason
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from stancewatch.crawl.entries import parse_feed, parse_sitemap
 from stancewatch.crawl.summary import summarise
-from stancewatch.spiders.entries import parse_feed, parse_sitemap
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>
 <item><title>A</title><link>https://x.org/2025/12/15/a.html</link>

@@ -9,7 +9,7 @@ import click
 
 from stancewatch.actors import load_actors
 from stancewatch.cli.common import App, emit_rows, one_line_errors, output_options, pass_app
-from stancewatch.extract import parse_date
+from stancewatch.crawl.extract import parse_date
 
 
 @click.command()

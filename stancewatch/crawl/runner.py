@@ -14,12 +14,12 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy.orm import Session, sessionmaker
 
+from stancewatch.crawl.pipelines import ITEM_PIPELINES
+from stancewatch.crawl.spider import NewsSpider
 from stancewatch.crawl.store import ArticleStore, load_index
 from stancewatch.crawl.summary import CrawlSummary, summarise
-from stancewatch.pipelines import ITEM_PIPELINES
 from stancewatch.settings import Settings
 from stancewatch.sources import SourceConfig
-from stancewatch.spiders.news import NewsSpider
 
 log = logging.getLogger(__name__)
 

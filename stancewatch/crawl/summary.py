@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from stancewatch.spiders.errors import BLOCKED
+from stancewatch.crawl.failures import BLOCKED
 
 P = "stancewatch/"
 

@@ -21,12 +21,12 @@ from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
-from stancewatch.canonical import canonical_url
+from stancewatch.crawl.canonical import canonical_url
+from stancewatch.crawl.entries import Entry, parse_feed, parse_sitemap
+from stancewatch.crawl.failures import failure_reason
 from stancewatch.crawl.items import ArticleItem
 from stancewatch.crawl.store import ArticleStore
 from stancewatch.sources import SourceConfig
-from stancewatch.spiders.entries import Entry, parse_feed, parse_sitemap
-from stancewatch.spiders.errors import failure_reason
 
 _PAGE_IN_PATH = re.compile(r"/page/\d+/?$|[?&]page=\d+")
 

@@ -1,15 +1,19 @@
 """Article extraction: main text with trafilatura, metadata from JSON-LD and OpenGraph first.
 
 A pure function of (body, url, declared encoding), so it can run in a worker process off the
-Scrapy reactor. Pages that are not articles raise :class:`NotAnArticle` with a short reason,
-which the crawl counts.
+Scrapy reactor. Pages that are not articles raise :class:`ExtractionRefused` with a short
+reason, which the crawl counts.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import re
 import time
+from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -19,6 +23,9 @@ import trafilatura
 from lxml import etree
 from trafilatura.settings import Document
 
+from stancewatch.crawl.items import ArticleItem
+from stancewatch.crawl.pipelines import NotAnArticle, Step
+
 #: Fewer words than this in the main text: not an article (tag page, gallery, error page).
 MIN_WORDS = 60
 _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle",
@@ -27,7 +34,7 @@ _LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "imagegalle
                   "mediagallery", "profilepage", "webpage"}  # fmt: skip
 
 
-class NotAnArticle(Exception):
+class ExtractionRefused(Exception):
     """The page is fetched fine but holds no article; ``reason`` is a short counter name."""
 
     def __init__(self, reason: str) -> None:
@@ -146,20 +153,20 @@ def _drop_leading_title(text: str, titles: list[str]) -> str:
 
 
 def extract(body: bytes, url: str, declared_encoding: str | None = None) -> Extracted:
-    """Extract one article, or raise NotAnArticle(reason)."""
+    """Extract one article, or raise ExtractionRefused(reason)."""
     started = time.process_time()
     html = decode_body(body, declared_encoding)
     if not html.strip():
-        raise NotAnArticle("empty_page")
+        raise ExtractionRefused("empty_page")
     try:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
-        raise NotAnArticle("unparsable_html") from None
+        raise ExtractionRefused("unparsable_html") from None
     objects = _json_ld(tree)
     article_ld = next((o for o in objects if _types(o) & _ARTICLE_TYPES), None)
     if article_ld is None and any(_types(o) & _LISTING_TYPES for o in objects):
         if _meta(tree, "og:type") != "article":
-            raise NotAnArticle("not_an_article_page")
+            raise ExtractionRefused("not_an_article_page")
     # Metadata first: trafilatura prunes the tree it is given.
     ld: dict = article_ld or {}
     meta_title = ld.get("headline") or _meta(tree, "og:title")
@@ -179,7 +186,7 @@ def extract(body: bytes, url: str, declared_encoding: str | None = None) -> Extr
     assert doc is None or isinstance(doc, Document)  # as_dict=False
     text = (doc.text if doc is not None else "") or ""
     if len(text.split()) < MIN_WORDS:
-        raise NotAnArticle("too_little_text")
+        raise ExtractionRefused("too_little_text")
     title = meta_title or (doc.title if doc is not None else None) or ""
     text = _drop_leading_title(text, [title, *tree.xpath("//h1//text()")[:1]])
     if published is None and doc is not None:
@@ -198,3 +205,51 @@ def extract(body: bytes, url: str, declared_encoding: str | None = None) -> Extr
         amp_url=amp,
         cpu_ms=(time.process_time() - started) * 1000,
     )
+
+
+# Step 1 of the item pipelines. trafilatura is the CPU-heavy part of the crawl. With
+# ``STANCEWATCH_EXTRACT_WORKERS`` > 0 it runs in a process pool, so the reactor keeps
+# downloading while pages are parsed on the other core.
+
+log = logging.getLogger(__name__)
+
+
+def _extract(body: bytes, url: str, encoding: str | None) -> Extracted | str:
+    """Runs in the worker: a reason string instead of an exception keeps pickling cheap."""
+    try:
+        return extract(body, url, encoding)
+    except ExtractionRefused as refused:
+        return refused.reason
+
+
+class ExtractPipeline(Step):
+    stage = "extract"
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        assert item.body is not None
+        pool: Executor | None = getattr(self.spider, "extract_pool", None)
+        result: Extracted | str | None = None
+        if pool is not None:
+            try:
+                future = pool.submit(_extract, item.body, item.url, item.declared_encoding)
+                result = await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): finish the crawl in this process.
+                log.warning("extraction worker pool broke; extracting in the crawl process")
+                self.count("extract/pool_broken")
+                self.spider.extract_pool = None
+        if result is None:
+            result = _extract(item.body, item.url, item.declared_encoding)
+        item.body = None  # the raw page is not needed past this point
+        if isinstance(result, str):
+            self.count(f"skipped/{result}")
+            raise NotAnArticle(result, item.url)
+        self.add_cpu(result.cpu_ms)
+        item.title = result.title
+        item.text = result.text
+        item.author = result.author
+        item.language = result.language
+        item.published_at = result.published_at or item.listed_published
+        item.modified_at = result.modified_at
+        item.declared_canonical = result.canonical_url
+        return item

@@ -12,6 +12,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
+from stancewatch.crawl.items import ArticleItem
+from stancewatch.crawl.pipelines import Step
+
 _TRACKING = re.compile(
     r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|yclid|mc_cid|mc_eid|ocid|cmpid|"
     r"__twitter_impression|sr_share|at_[a-z_]+|ref|ref_src|s_cid|"
@@ -57,3 +60,15 @@ def choose_canonical(fetched_url: str, declared: str | None) -> str:
             if _registrable(d.hostname) == _registrable(f.hostname):
                 return canonical_url(declared)
     return canonical_url(fetched_url)
+
+
+# Step 2 of the item pipelines.
+
+
+class CanonicalUrlPipeline(Step):
+    stage = "canonical"
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        with self.timed():
+            item.canonical_url = choose_canonical(item.url, item.declared_canonical)
+        return item

@@ -1,1 +1,0 @@
-"""Scrapy spiders: one config-driven spider for every source kind."""
