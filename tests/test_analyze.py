@@ -9,8 +9,9 @@ import pytest
 from fixtures.stored import add_article, invoke
 from sqlalchemy import func, select
 
-from stancewatch.analyze import analyze_pending, restance
+from stancewatch.analyze.runner import analyze_pending
 from stancewatch.db import session_scope
+from stancewatch.flow import restance  # with the withdrawal of retracted alerts
 from stancewatch.models import (
     ActorState,
     Article,

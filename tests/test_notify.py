@@ -24,11 +24,11 @@ from sqlalchemy import select
 
 from stancewatch.cli import cli
 from stancewatch.db import make_engine, session_factory, session_scope
+from stancewatch.deliver import deliver_pending, load_targets, outbox
+from stancewatch.deliver.runner import _batches, _load_rows
+from stancewatch.deliver.send import send
 from stancewatch.errors import NotifyTargetError
 from stancewatch.models import Article, OutboxMessage, Source, StanceChange, Statement
-from stancewatch.notify import deliver_pending, load_targets, outbox
-from stancewatch.notify.deliver import _batches, _load_rows
-from stancewatch.notify.send import send
 from stancewatch.settings import Settings
 
 SMTP_PASSWORD = "pw-Sm7pSecret"
@@ -381,7 +381,7 @@ def test_two_concurrent_deliver_runs_send_each_row_once(db_url, sessions, monkey
     monkeypatch.setattr(
         NotifySlack, "webhook_url", f"http://127.0.0.1:{hook.server.server_port}/services"
     )
-    monkeypatch.setattr("stancewatch.notify.deliver.CLAIM_LIMIT", 2)
+    monkeypatch.setattr("stancewatch.deliver.runner.CLAIM_LIMIT", 2)
     ids = [seed_change(sessions, n=n) for n in range(10)]
     settings = make_settings(db_url, SLACK_URL)
     results, barrier = [], threading.Barrier(2)

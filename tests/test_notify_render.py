@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from stancewatch.notify import logsafe
-from stancewatch.notify.render import Alert, Evidence, Renderer, RenderError, md_escape
-from stancewatch.notify.targets import load_target, split_tags
+from stancewatch.deliver import logsafe
+from stancewatch.deliver.render import Alert, Evidence, Renderer, RenderError, md_escape
+from stancewatch.deliver.targets import load_target, split_tags
 from stancewatch.redact import redact_url, secret_pieces
 
 

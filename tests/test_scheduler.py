@@ -528,7 +528,7 @@ def test_the_lock_is_exclusive_and_a_lost_lock_is_noticed(db_url):
 
 def test_health_alert_reaches_a_receiver_through_deliver(sqlite_url):
     """End to end once the delivery stage is installed: outbox row -> apprise -> receiver."""
-    notify = pytest.importorskip("stancewatch.notify.deliver")
+    notify = pytest.importorskip("stancewatch.deliver.runner")
     received: list[dict] = []
 
     class Receiver(BaseHTTPRequestHandler):

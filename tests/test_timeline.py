@@ -17,11 +17,11 @@ import pytest
 from fixtures.stored import add_article, invoke
 from sqlalchemy import select
 
-from stancewatch.analyze import analyze_pending, restance
+from stancewatch.analyze.runner import analyze_pending, restance
 from stancewatch.db import session_scope
+from stancewatch.history import queries
 from stancewatch.models import ActorState, Statement
 from stancewatch.stance import engine as engine_module  # noqa: E402
-from stancewatch.track import queries
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
@@ -102,7 +102,7 @@ def seed_timeline(sessions) -> dict[str, int]:
 
 
 def zelenskyy_changes(session, name):
-    return [c for c in queries.changes(session, actor=name)]
+    return queries.change_rows(session, actor=name)
 
 
 def test_zelenskyy_changes_once_support_to_oppose(sessions, settings, real_engine, actors):

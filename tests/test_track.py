@@ -6,7 +6,7 @@ import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
-from stancewatch.track.tracker import ChangeRule, Evidence, track
+from stancewatch.analyze.tracker import ChangeRule, Evidence, track
 
 RULE = ChangeRule(confidence=0.85, min_stories=2, window=timedelta(days=7))
 T0 = datetime(2025, 1, 1, 12, tzinfo=UTC)

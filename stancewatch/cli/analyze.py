@@ -7,10 +7,12 @@ from typing import Any
 
 import click
 
-from stancewatch.analyze import AnalyzeSummary, analyze_pending, make_stance_engine, restance
+from stancewatch import flow
+from stancewatch.actors import Actor, load_actors
+from stancewatch.analyze.runner import AnalyzeSummary
 from stancewatch.cli.common import App, emit_rows, one_line_errors, output_options, pass_app
 from stancewatch.db import session_scope
-from stancewatch.track import queries
+from stancewatch.history import queries
 
 EVIDENCE_WIDTH = 100
 
@@ -29,13 +31,9 @@ def _print_summary(summary: AnalyzeSummary, fmt: str) -> None:
     )
 
 
-def _load_actors(app: App) -> list[Any] | None:
-    """The configured actors, for alias lookup; None before the actors module exists."""
-    try:
-        from stancewatch.actors import load_actors
-    except ImportError:
-        return None
-    return list(load_actors(app.settings.actors))
+def _load_actors(app: App) -> list[Actor]:
+    """The configured actors, for alias lookup."""
+    return load_actors(app.settings.actors)
 
 
 def _short(rows: list[dict[str, Any]], fmt: str, *keys: str) -> list[dict[str, Any]]:
@@ -61,11 +59,6 @@ def workers_option(func: Any) -> Any:
     )(func)
 
 
-def _engine(app: App, workers: int) -> Any:
-    """The engine in this process, or None to let the stage start a worker pool."""
-    return None if workers > 1 else make_stance_engine(app.settings)
-
-
 @click.command("analyze")
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after this many articles.")
 @workers_option
@@ -77,8 +70,7 @@ def analyze_cmd(app: App, limit: int | None, workers: int, fmt: str) -> None:
 
     Example: stancewatch analyze --format json
     """
-    engine = _engine(app, workers)
-    summary = analyze_pending(app.settings, app.sessions(), engine, limit=limit, workers=workers)
+    summary = flow.analyze(app.settings, app.sessions(), limit=limit, workers=workers)
     _print_summary(summary, fmt)
 
 
@@ -95,7 +87,7 @@ def restance_cmd(app: App, workers: int, fmt: str) -> None:
 
     Example: stancewatch --actors my-actors.toml restance --workers 2
     """
-    summary = restance(app.settings, app.sessions(), _engine(app, workers), workers=workers)
+    summary = flow.restance(app.settings, app.sessions(), workers=workers)
     _print_summary(summary, fmt)
 
 
@@ -147,7 +139,7 @@ def changes_cmd(
     end = queries.parse_day("--until", until, end=True)
     with session_scope(app.sessions()) as session:
         name = queries.resolve_actor(session, actor, _load_actors(app)) if actor else None
-        rows = queries.changes(session, start, end, name, include_retracted)
+        rows = queries.change_rows(session, start, end, name, include_retracted)
     columns = ["id", "changed_at", "actor", "change", "stories", "evidence", "previous_evidence"]
     short = _short(rows, fmt, "evidence", "previous_evidence")
     if fmt == "table":

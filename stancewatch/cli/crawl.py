@@ -16,11 +16,12 @@ from stancewatch.cli.common import (
     output_options,
     pass_app,
 )
-from stancewatch.query import search as search_articles
+from stancewatch.history.queries import search as search_articles
 from stancewatch.sources import select_sources
 
 if TYPE_CHECKING:  # Scrapy is heavy: the scheduler process imports this module too
     from stancewatch.crawl.summary import CrawlSummary
+    from stancewatch.flow import FlowSummary
 
 
 def _reasons(s: CrawlSummary) -> str:
@@ -65,42 +66,37 @@ def crawl(app: App, names: tuple[str, ...], fmt: str, analyze: bool) -> None:
 
     Example: stancewatch crawl censor-nato-membership cnbc-world
     """
-    from stancewatch.crawl.runner import run_crawl  # Scrapy is heavy: import on use
+    from stancewatch import flow  # the stages are heavy: import on use
 
     chosen = select_sources(app.sources(), names)
     if not chosen:
         raise click.ClickException("no enabled source to crawl")
-    summaries = run_crawl(app.settings, app.sessions(), chosen)
+    summary = flow.run(app.settings, app.sessions(), chosen, analyze_after=analyze)
     if fmt == "json":
-        click.echo(json.dumps([s.as_dict() for s in summaries], ensure_ascii=False, default=str))
+        click.echo(
+            json.dumps([s.as_dict() for s in summary.crawl], ensure_ascii=False, default=str)
+        )
     else:
-        _print_summary(summaries)
-    if analyze:
-        _analyze_and_deliver(app, to_stderr=fmt == "json")
-    if all(s.status in {"down", "blocked", "failed"} for s in summaries):
+        _print_summary(summary.crawl)
+    _print_rest(summary, to_stderr=fmt == "json")
+    if all(s.status in {"down", "blocked", "failed"} for s in summary.crawl):
         raise SystemExit(1)
 
 
-def _analyze_and_deliver(app: App, to_stderr: bool) -> None:
-    """The rest of the flow: crawl, then analyze, then deliver (DESIGN.md)."""
-    from stancewatch.analyze import analyze_pending
-
-    result = analyze_pending(app.settings, app.sessions())
-    click.echo(
-        f"analysed {result.articles} articles: {result.statements_written} statements, "
-        f"{result.changes_new} new stance changes",
-        err=to_stderr,
-    )
-    if not app.settings.notify_urls:
-        return
-    from stancewatch.cli.deliver import actor_tags
-    from stancewatch.notify.deliver import deliver_pending
-
-    sent = deliver_pending(app.settings, app.sessions(), actor_tags=actor_tags(app))
-    click.echo(
-        f"delivered {sent.sent} alerts ({sent.failed} failed, {sent.pending} pending)",
-        err=to_stderr,
-    )
+def _print_rest(summary: FlowSummary, to_stderr: bool) -> None:
+    """What the analyze and deliver stages did after the crawl, when they ran."""
+    if summary.analyze is not None:
+        a = summary.analyze
+        click.echo(
+            f"analysed {a.articles} articles: {a.statements_written} statements, "
+            f"{a.changes_new} new stance changes",
+            err=to_stderr,
+        )
+    if summary.deliver is not None:
+        d = summary.deliver
+        click.echo(
+            f"delivered {d.sent} alerts ({d.failed} failed, {d.pending} pending)", err=to_stderr
+        )
 
 
 @click.command()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
 
 import click
 
+from stancewatch import flow
 from stancewatch.cli.common import (
     App,
     emit_rows,
@@ -15,15 +15,8 @@ from stancewatch.cli.common import (
     pass_app,
     setup_logging,
 )
+from stancewatch.deliver import load_targets, notify_test
 from stancewatch.errors import NoTargetsError
-from stancewatch.notify import deliver_pending, load_targets, notify_test
-
-
-def actor_tags(app: App) -> Mapping[str, Collection[str]]:
-    """Each actor's tags from actors.toml, to route alerts to the targets that follow them."""
-    from stancewatch.actors import load_actors
-
-    return {actor.name: actor.tags for actor in load_actors(app.settings.actors)}
 
 
 @click.command("deliver")
@@ -43,9 +36,7 @@ def deliver_cmd(app: App, retry_held: bool, fmt: str) -> None:
     if not targets:
         click.echo("No notification targets configured (STANCEWATCH_NOTIFY_URLS): nothing sent.")
         return
-    summary = deliver_pending(
-        app.settings, app.sessions(), targets, actor_tags(app), retry_held=retry_held
-    )
+    summary = flow.deliver(app.settings, app.sessions(), targets=targets, retry_held=retry_held)
     if fmt == "json":
         data = {k: v for k, v in vars(summary).items()}
         click.echo(json.dumps(data, indent=2))

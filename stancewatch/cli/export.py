@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from stancewatch.cli.common import App, one_line_errors, pass_app
-from stancewatch.export import (
+from stancewatch.history.export import (
     FORMATS,
     WHATS,
     ExportFilters,
@@ -24,7 +24,7 @@ from stancewatch.export import (
     stream_rows,
     write_rows,
 )
-from stancewatch.track.queries import parse_day
+from stancewatch.history.queries import parse_day
 
 
 @contextlib.contextmanager

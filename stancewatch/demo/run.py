@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from stancewatch.analyze import analyze_pending
+from stancewatch import flow
 from stancewatch.db import make_engine, session_factory
 from stancewatch.demo.site import DemoSite
 from stancewatch.errors import StancewatchError
@@ -137,7 +137,7 @@ def run_demo(
             exact = sum(s["duplicates_exact"] for s in summaries)
             say(f"crawled {len(summaries)} sources: {new} new articles ({near} linked as copies, "
                 f"{exact} exact duplicates dropped)")  # fmt: skip
-            analysis = analyze_pending(demo_settings, sessions)
+            analysis = flow.analyze(demo_settings, sessions)
             say(f"analysed {analysis.articles} articles: {analysis.statements_written} statements")
             with sessions() as s:
                 changes = s.scalars(

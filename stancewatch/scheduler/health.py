@@ -8,7 +8,6 @@ sent by ``deliver`` with the apprise tag ``health``), and one more when it recov
 
 from __future__ import annotations
 
-import hashlib
 import random
 import statistics
 from dataclasses import dataclass, field
@@ -17,8 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stancewatch.models import CrawlRun, OutboxMessage, Source, SourceHealth
-from stancewatch.redact import redact_url
+from stancewatch.deliver.outbox import enqueue_health
+from stancewatch.deliver.targets import Target, health_targets
+from stancewatch.models import CrawlRun, Source, SourceHealth
 from stancewatch.settings import Settings
 
 #: Statuses of a run that reached the site.
@@ -122,67 +122,6 @@ def backoff_delay(
     return delay
 
 
-#: Targets with this tag receive the health alerts; without any, every untagged target does.
-HEALTH_TAG = "health"
-
-
-@dataclass(frozen=True)
-class HealthTarget:
-    """Where a health alert goes: the target's key and redacted URL (never the URL itself)."""
-
-    key: str
-    redacted: str
-
-
-def target_key(url: str) -> str:
-    """Identifies a notification target without storing its secret."""
-    return hashlib.sha256(url.encode("utf-8")).hexdigest()
-
-
-def health_targets(settings: Settings) -> list[HealthTarget]:
-    """The targets that receive source-health alerts, validated (call it at start).
-
-    With the delivery stage installed its targets are used, so keys and tags agree with what
-    ``deliver`` sends: targets tagged ``health`` (``...?tag=health``) get the alerts, so a desk
-    can route them away from the stance alerts; when no target has that tag, every untagged
-    target gets them, so they are never dropped silently.
-    """
-    try:
-        from stancewatch.notify.targets import load_targets  # type: ignore[import-not-found]
-    except ImportError:  # no delivery stage: nothing will send them, but nothing is lost
-        urls = dict.fromkeys(u.strip() for u in settings.notify_urls if u.strip())
-        return [HealthTarget(target_key(u), redact_url(u)) for u in urls]
-    targets = load_targets(settings.notify_urls)
-    chosen = [t for t in targets if HEALTH_TAG in t.tags] or [t for t in targets if not t.tags]
-    return [HealthTarget(t.key, t.redacted) for t in chosen]
-
-
-def enqueue_health_alert(
-    session: Session, targets: list[HealthTarget], subject_key: str, title: str, body: str
-) -> int:
-    """One outbox row per target, in the caller's transaction. Returns the count added."""
-    count = 0
-    for target in targets:
-        exists = session.scalar(
-            select(OutboxMessage.id).where(
-                OutboxMessage.subject_key == subject_key, OutboxMessage.target_key == target.key
-            )
-        )
-        if exists is None:
-            session.add(
-                OutboxMessage(
-                    kind="health",
-                    subject_key=subject_key,
-                    target_key=target.key,
-                    target_redacted=target.redacted,
-                    title=title,
-                    body=body,
-                )
-            )
-            count += 1
-    return count
-
-
 def _describe(name: str, a: Assessment) -> tuple[str, str]:
     last = a.last
     if a.state == "silent":
@@ -208,14 +147,14 @@ def update_health(
     source_name: str,
     interval: float,
     now: datetime,
-    targets: list[HealthTarget] | None = None,
+    targets: list[Target] | None = None,
 ) -> tuple[Assessment, int]:
     """Recompute one source's health record; enqueue an alert when it breaks or recovers.
 
     Runs in the caller's transaction, so the record and its alert rows commit together.
     Returns the assessment and the number of outbox rows added.
     """
-    targets = health_targets(settings) if targets is None else targets
+    targets = health_targets(settings.notify_urls) if targets is None else targets
     source = session.scalar(select(Source).where(Source.name == source_name))
     if source is None:
         raise LookupError(source_name)
@@ -238,7 +177,7 @@ def update_health(
     if a.state in ("broken", "silent") and record.alert_kind is None:
         title, body = _describe(source_name, a)
         subject = f"health:{source_name}:{a.state}:{now.isoformat(timespec='seconds')}"
-        added = enqueue_health_alert(session, targets, subject, title, body)
+        added = enqueue_health(session, targets, subject, title, body)
         record.alert_kind, record.alerted_at = a.state, now
     elif a.state == "ok" and record.alert_kind is not None:
         onset = record.alerted_at.isoformat(timespec="seconds") if record.alerted_at else "?"
@@ -247,7 +186,7 @@ def update_health(
         body = (
             f"{source_name} is crawled normally again (it was {record.alert_kind} since {onset})."
         )
-        added = enqueue_health_alert(session, targets, subject, title, body)
+        added = enqueue_health(session, targets, subject, title, body)
         record.alert_kind, record.alerted_at = None, None
     record.state = a.state
     record.score = a.score

@@ -20,16 +20,17 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from stancewatch.deliver.targets import Target
 from stancewatch.models import Article, CrawlRun, Source, utcnow
 from stancewatch.redact import redact_text
 from stancewatch.scheduler.adaptive import adaptive_delay, adaptive_enabled
 from stancewatch.scheduler.child import Children, ChildResult, run_command
-from stancewatch.scheduler.health import STOPPED, SUCCESS, Assessment, HealthTarget, update_health
+from stancewatch.scheduler.health import STOPPED, SUCCESS, Assessment, update_health
 from stancewatch.settings import Settings
 from stancewatch.sources import SourceConfig
 
 if TYPE_CHECKING:
-    from stancewatch.notify.deliver import DeliverSummary
+    from stancewatch.deliver.runner import DeliverSummary
 
 log = logging.getLogger("stancewatch.scheduler")
 
@@ -51,7 +52,7 @@ class Runtime:
     children: Children = field(default_factory=Children)
     stopping: threading.Event = field(default_factory=threading.Event)
     #: Where source-health alerts go (validated once, at start); None: work it out per run.
-    health_targets: list[HealthTarget] | None = None
+    health_targets: list[Target] | None = None
 
 
 _runtime: Runtime | None = None
@@ -214,11 +215,9 @@ def _finish_cut_crawl(rt: Runtime, source: SourceConfig) -> str | None:
 
 
 def _deliver(rt: Runtime) -> DeliverSummary:
-    from stancewatch.actors import load_actors
-    from stancewatch.notify.deliver import deliver_pending
+    from stancewatch import flow
 
-    tags = {a.name: a.tags for a in load_actors(rt.settings.actors)}
-    return deliver_pending(rt.settings, rt.sessions, actor_tags=tags)
+    return flow.deliver(rt.settings, rt.sessions)
 
 
 def _summary(result: ChildResult, name: str) -> dict[str, Any]:

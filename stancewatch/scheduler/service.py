@@ -25,8 +25,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
 from stancewatch.db import session_factory
+from stancewatch.deliver.targets import health_targets
 from stancewatch.errors import SchedulerLockLostError
-from stancewatch.scheduler.health import health_targets
 from stancewatch.scheduler.jobs import (
     DELIVER_JOB,
     Runtime,
@@ -157,7 +157,7 @@ def run_service(
 ) -> None:
     """Schedule crawls until SIGTERM / SIGINT (or ``stop``). Blocks."""
     stop = stop or threading.Event()
-    targets = health_targets(settings)  # a bad notification URL fails now, in one line
+    targets = health_targets(settings.notify_urls)  # a bad notification URL fails now, in one line
     _on_signals(stop)
     # Our own line per job run says more; APScheduler's "Running job" pairs are noise.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from stancewatch import query
-from stancewatch.query import ActorSummary, ArticleHit, ArticleView, Change, Evidence
+from stancewatch.history import queries as query
+from stancewatch.history.queries import ActorSummary, ArticleHit, ArticleView, Change, Evidence
 from stancewatch.web.deps import DB
 
 router = APIRouter(prefix="/api", tags=["api"])

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from stancewatch import query
+from stancewatch.history import queries as query
 from stancewatch.web.deps import DB, TEMPLATES
 from stancewatch.web.render import highlight, timeline_svg
 

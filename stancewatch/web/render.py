@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from markupsafe import Markup, escape
 
-from stancewatch.query import Change, Evidence
+from stancewatch.history.queries import Change, Evidence
 
 WIDTH, HEIGHT, LEFT, RIGHT = 900, 230, 70, 20
 #: Support above the line, oppose below, neutral on it.

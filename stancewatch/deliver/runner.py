@@ -17,12 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from stancewatch.db import session_scope
+from stancewatch.deliver import outbox
+from stancewatch.deliver.render import Alert, Message, Renderer, RenderError, alert_from_change
+from stancewatch.deliver.send import SendResult, send
+from stancewatch.deliver.targets import Target, load_targets
 from stancewatch.models import OutboxMessage, StanceChange, Statement, utcnow
 from stancewatch.models.crawl import Article
-from stancewatch.notify import outbox
-from stancewatch.notify.render import Alert, Message, Renderer, RenderError, alert_from_change
-from stancewatch.notify.send import SendResult, send
-from stancewatch.notify.targets import Target, load_targets
 from stancewatch.settings import Settings
 
 log = logging.getLogger(__name__)

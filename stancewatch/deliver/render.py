@@ -126,7 +126,7 @@ class Renderer:
         loaders: list[jinja2.BaseLoader] = []
         if templates_dir:
             loaders.append(jinja2.FileSystemLoader(templates_dir))
-        loaders.append(jinja2.PackageLoader("stancewatch.notify", "templates"))
+        loaders.append(jinja2.PackageLoader("stancewatch.deliver", "templates"))
         self.env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=jinja2.select_autoescape(["html"], default_for_string=False),

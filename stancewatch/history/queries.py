@@ -1,4 +1,4 @@
-"""Read what stancewatch stored, for people: the web page and the export share these queries.
+"""Read what stancewatch stored, for people: the CLI, the web page and the export share these.
 
 Every function takes a session and returns plain dataclasses (FastAPI serialises them and
 documents them in the OpenAPI description; templates read their attributes). Nothing here
@@ -8,11 +8,13 @@ writes. Queries are portable SQL: they run on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from stancewatch.errors import BadDateError, UnknownActorError
 from stancewatch.models import ActorState, Article, Source, StanceChange, Statement
 
 
@@ -59,6 +61,25 @@ class Change:
     article_id: int | None
     url: str | None
     outlet: str | None
+    previous_url: str | None = None
+    retracted_at: datetime | None = None
+
+    def as_row(self) -> dict[str, Any]:
+        """The plain row the CLI prints and ``changes --format json`` emits."""
+        return {
+            "id": self.id,
+            "changed_at": self.changed_at.isoformat(),
+            "actor": self.actor,
+            "old_stance": self.old_stance,
+            "new_stance": self.new_stance,
+            "stories": self.stories,
+            "outlet": self.outlet,
+            "evidence": self.evidence,
+            "url": self.url,
+            "previous_evidence": self.previous_evidence,
+            "previous_url": self.previous_url,
+            "retracted_at": self.retracted_at.isoformat() if self.retracted_at else None,
+        }
 
 
 @dataclass
@@ -183,22 +204,33 @@ def changes(
     session: Session,
     actor: str | None = None,
     since: datetime | None = None,
+    until: datetime | None = None,
     limit: int | None = 50,
+    *,
+    oldest_first: bool = False,
+    include_retracted: bool = False,
 ) -> list[Change]:
-    """Recorded (not retracted) stance changes, newest first."""
-    st, art = aliased(Statement), aliased(Article)
+    """Recorded stance changes (not retracted ones unless asked), newest first unless
+    ``oldest_first``, with the deciding and the replaced evidence."""
+    new_st, old_st = aliased(Statement), aliased(Statement)
+    new_art, old_art = aliased(Article), aliased(Article)
     query = (
-        select(StanceChange, art.id, art.canonical_url, Source.name)
-        .outerjoin(st, st.id == StanceChange.statement_id)
-        .outerjoin(art, art.id == st.article_id)
-        .outerjoin(Source, Source.id == art.source_id)
-        .where(StanceChange.retracted_at.is_(None))
-        .order_by(StanceChange.changed_at.desc(), StanceChange.id.desc())
+        select(StanceChange, new_art.id, new_art.canonical_url, old_art.canonical_url, Source.name)
+        .outerjoin(new_st, new_st.id == StanceChange.statement_id)
+        .outerjoin(new_art, new_art.id == new_st.article_id)
+        .outerjoin(Source, Source.id == new_art.source_id)
+        .outerjoin(old_st, old_st.id == StanceChange.previous_statement_id)
+        .outerjoin(old_art, old_art.id == old_st.article_id)
     )
+    if oldest_first:
+        query = query.order_by(StanceChange.changed_at, StanceChange.id)
+    else:
+        query = query.order_by(StanceChange.changed_at.desc(), StanceChange.id.desc())
+    query = between(query, StanceChange.changed_at, since, until)
     if actor is not None:
         query = query.where(StanceChange.actor == actor)
-    if since is not None:
-        query = query.where(StanceChange.changed_at >= since)
+    if not include_retracted:
+        query = query.where(StanceChange.retracted_at.is_(None))
     if limit is not None:
         query = query.limit(limit)
     return [
@@ -214,9 +246,25 @@ def changes(
             article_id=article_id,
             url=url,
             outlet=outlet,
+            previous_url=previous_url,
+            retracted_at=ch.retracted_at,
         )
-        for ch, article_id, url, outlet in session.execute(query)
+        for ch, article_id, url, previous_url, outlet in session.execute(query)
     ]
+
+
+def change_rows(
+    session: Session,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    actor: str | None = None,
+    include_retracted: bool = False,
+) -> list[dict[str, Any]]:
+    """Every recorded change in time order as plain rows (the CLI's ``changes``)."""
+    found = changes(
+        session, actor, since, until, None, oldest_first=True, include_retracted=include_retracted
+    )
+    return [c.as_row() for c in found]
 
 
 def article(session: Session, article_id: int) -> ArticleView | None:
@@ -278,3 +326,84 @@ def search(session: Session, query: str, limit: int = 20) -> list[ArticleHit]:
         )
         for a, outlet in session.execute(stmt)
     ]
+
+
+# The command line's timeline: dates as typed, actors by any of their names.
+
+
+def parse_day(option: str, value: str | None, end: bool = False) -> datetime | None:
+    """``YYYY-MM-DD`` (or an ISO timestamp) as UTC; an ``end`` date includes its whole day."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise BadDateError(option, value) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    if end and len(value.strip()) <= 10:
+        parsed += timedelta(days=1)
+    return parsed
+
+
+def resolve_actor(session: Session, name: str, actors: list[Any] | None) -> str:
+    """The canonical name for ``name``: a canonical name, alias or metonym ("Kremlin"), any
+    case; else a name found in the statements; else an error."""
+    wanted = name.strip().casefold()
+    for actor in actors or []:
+        if str(actor.name).casefold() == wanted:
+            return str(actor.name)
+    stored = session.scalars(
+        select(Statement.actor).where(func.lower(Statement.actor) == wanted).limit(1)
+    ).first()
+    if stored is None:
+        stored = session.scalars(
+            select(StanceChange.actor).where(func.lower(StanceChange.actor) == wanted).limit(1)
+        ).first()
+    if stored is not None:
+        return stored
+    for actor in actors or []:
+        names = [*getattr(actor, "aliases", ()), *getattr(actor, "metonyms", ())]
+        if any(str(n).rstrip("*").casefold() == wanted for n in names):
+            return str(actor.name)
+    raise UnknownActorError(name)
+
+
+def between(query: Select, column: Any, since: datetime | None, until: datetime | None) -> Select:
+    """``query`` limited to ``since <= column < until`` (either end open)."""
+    if since is not None:
+        query = query.where(column >= since)
+    if until is not None:
+        query = query.where(column < until)
+    return query
+
+
+def history(
+    session: Session, actor: str, since: datetime | None = None, until: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Every statement of ``actor`` in publication order, with its outlet and link."""
+    query = (
+        select(Statement, Article, Source.name)
+        .join(Article, Article.id == Statement.article_id)
+        .join(Source, Source.id == Article.source_id)
+        .where(Statement.actor == actor)
+        .order_by(published(), Article.id, Statement.span_start)
+    )
+    query = between(query, published(), since, until)
+    rows = []
+    for st, art, outlet in session.execute(query):
+        rows.append(
+            {
+                "date": (art.published_at or art.fetched_at).isoformat(),
+                "actor": st.actor,
+                "stance": st.stance,
+                "confidence": round(st.confidence, 3),
+                "outlet": outlet,
+                "evidence": st.evidence,
+                "url": art.canonical_url or art.url,
+                "cue": st.cue,
+                "statement_id": st.id,
+                "article_id": art.id,
+            }
+        )
+    return rows

@@ -17,8 +17,8 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from stancewatch.errors import BadFilterError, UnknownSourceError
+from stancewatch.history.queries import between, published
 from stancewatch.models import Article, Source, StanceChange, Statement
-from stancewatch.query import published
 
 WHATS = ("articles", "statements", "changes")
 FORMATS = ("csv", "json", "jsonl")
@@ -47,14 +47,6 @@ class ExportFilters:
                 raise UnknownSourceError([self.source], known)
 
 
-def _between(query: Select, column: Any, f: ExportFilters) -> Select:
-    if f.since is not None:
-        query = query.where(column >= f.since)
-    if f.until is not None:
-        query = query.where(column < f.until)
-    return query
-
-
 def statements_query(f: ExportFilters) -> Select:
     query = (
         select(
@@ -81,7 +73,7 @@ def statements_query(f: ExportFilters) -> Select:
         query = query.where(Statement.stance == f.stance)
     if f.source is not None:
         query = query.where(Source.name == f.source)
-    return _between(query, published(), f)
+    return between(query, published(), f.since, f.until)
 
 
 def articles_query(f: ExportFilters) -> Select:
@@ -111,7 +103,7 @@ def articles_query(f: ExportFilters) -> Select:
         query = query.where(exists(said))
     if f.source is not None:
         query = query.where(Source.name == f.source)
-    return _between(query, published(), f)
+    return between(query, published(), f.since, f.until)
 
 
 def changes_query(f: ExportFilters) -> Select:
@@ -142,7 +134,7 @@ def changes_query(f: ExportFilters) -> Select:
         query = query.where(StanceChange.new_stance == f.stance)
     if f.source is not None:
         query = query.where(Source.name == f.source)
-    return _between(query, StanceChange.changed_at, f)
+    return between(query, StanceChange.changed_at, f.since, f.until)
 
 
 QUERIES: dict[str, Callable[[ExportFilters], Select]] = {

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import apprise
 from apprise import NotifyFormat
 
-from stancewatch.notify import logsafe
-from stancewatch.notify.render import Message
-from stancewatch.notify.targets import Target, _asset
+from stancewatch.deliver import logsafe
+from stancewatch.deliver.render import Message
+from stancewatch.deliver.targets import Target, _asset
 from stancewatch.redact import redact_text, scrub
 
 FORMATS = {"html": NotifyFormat.HTML, "markdown": NotifyFormat.MARKDOWN, "text": NotifyFormat.TEXT}

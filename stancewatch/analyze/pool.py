@@ -23,7 +23,7 @@ FIELDS = ("actor", "actor_kind", "stance", "confidence", "evidence", "start", "e
 
 def _init(settings: Settings) -> None:
     global _ENGINE
-    from stancewatch.analyze import make_stance_engine
+    from stancewatch.analyze.runner import make_stance_engine
 
     _ENGINE = make_stance_engine(settings)
 

@@ -24,16 +24,18 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, and_, func, select, update
+from sqlalchemy import Engine, and_, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from stancewatch.db import session_scope
+from stancewatch.deliver.targets import Target
 from stancewatch.models import OutboxMessage, StanceChange
-from stancewatch.notify.targets import Target
 
 PENDING, SENDING, SENT, FAILED, HELD = "pending", "sending", "sent", "failed", "held"
 STATUSES = (PENDING, SENDING, SENT, FAILED, HELD)
+#: Rows of a retracted change that were never sent and are withdrawn with it.
+UNSENT = (PENDING, FAILED, HELD)
 
 _thread_guard = threading.Lock()
 
@@ -49,10 +51,50 @@ def digest_due(recorded_at: datetime) -> datetime:
 
 
 def _live_changes():  # type: ignore[no-untyped-def]
-    """Changes still standing: a ``restance`` may retract one (column added by the track stage)."""
+    """Changes still standing: a ``restance`` may retract one."""
     query = select(StanceChange.id, StanceChange.actor, StanceChange.recorded_at)
-    retracted = getattr(StanceChange, "retracted_at", None)
-    return query.where(retracted.is_(None)) if retracted is not None else query
+    return query.where(StanceChange.retracted_at.is_(None))
+
+
+def withdraw_retracted(session: Session) -> int:
+    """Delete the unsent rows of changes a replay retracted (sent ones stay as history).
+
+    Analysis only marks a change retracted; the outbox is this stage's, so the rows go here,
+    both after every analysis (``stancewatch.flow``) and before every enqueue.
+    """
+    retracted = select(StanceChange.id).where(StanceChange.retracted_at.is_not(None))
+    result = session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.change_id.in_(retracted), OutboxMessage.status.in_(UNSENT)
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def enqueue_health(
+    session: Session, targets: Sequence[Target], subject_key: str, title: str, body: str
+) -> int:
+    """One source-health row per target, in the caller's transaction. Returns the count added."""
+    count = 0
+    for target in targets:
+        exists = session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.subject_key == subject_key, OutboxMessage.target_key == target.key
+            )
+        )
+        if exists is None:
+            session.add(
+                OutboxMessage(
+                    kind="health",
+                    subject_key=subject_key,
+                    target_key=target.key,
+                    target_redacted=target.redacted,
+                    title=title,
+                    body=body,
+                )
+            )
+            count += 1
+    return count
 
 
 def enqueue(
@@ -67,6 +109,7 @@ def enqueue(
     Idempotent and safe against a concurrent run: the (subject, target) pair is unique and
     the insert skips existing pairs. Returns the number of rows added.
     """
+    withdraw_retracted(session)
     added = 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

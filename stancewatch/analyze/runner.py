@@ -15,13 +15,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from stancewatch.actors import Actor, load_actors
+from stancewatch.analyze.pool import PooledAnalyzer
+from stancewatch.analyze.replay import replay
+from stancewatch.analyze.statements import Analyzer, analyze_batch, queue_actors
+from stancewatch.analyze.tracker import ChangeRule
 from stancewatch.db import session_scope
 from stancewatch.models import ActorState, Article, StanceChange, Statement
 from stancewatch.settings import Settings
-from stancewatch.track.pool import PooledAnalyzer
-from stancewatch.track.replay import replay
-from stancewatch.track.statements import Analyzer, analyze_batch, queue_actors
-from stancewatch.track.tracker import ChangeRule
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +49,12 @@ class AnalyzeSummary:
         return asdict(self)
 
 
-def make_stance_engine(settings: Settings) -> Analyzer:
-    """The stance engine over the configured actors (packaged, or ``settings.actors``)."""
-    from stancewatch.actors import load_actors
+def make_stance_engine(settings: Settings, actors: list[Actor] | None = None) -> Analyzer:
+    """The stance engine over ``actors``, else the configured ones (packaged, or
+    ``settings.actors``)."""
     from stancewatch.stance.engine import StanceEngine
 
-    return StanceEngine(load_actors(settings.actors))
+    return StanceEngine(load_actors(settings.actors) if actors is None else actors)
 
 
 def analyze_pending(

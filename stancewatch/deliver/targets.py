@@ -11,7 +11,7 @@ changes of actors whose ``tags`` in actors.toml share at least one of them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl, urlencode
 import apprise
 from apprise import NotifyFormat
 
+from stancewatch.deliver import logsafe
 from stancewatch.errors import NotifyTargetError
-from stancewatch.notify import logsafe
 from stancewatch.redact import redact_url, secret_pieces
 
 
@@ -119,3 +119,18 @@ def load_targets(urls: Iterable[str]) -> list[Target]:
             target = load_target(raw)
             targets.setdefault(target.key, target)
     return list(targets.values())
+
+
+#: The apprise tag of targets that want source-health alerts.
+HEALTH_TAG = "health"
+
+
+def health_targets(urls: Sequence[str]) -> list[Target]:
+    """The targets that receive source-health alerts, validated (call it at start).
+
+    Targets tagged ``health`` (``...?tag=health``) get the alerts, so a desk can route them
+    away from the stance alerts; when no target has that tag, every untagged target gets them,
+    so they are never dropped silently.
+    """
+    targets = load_targets(urls)
+    return [t for t in targets if HEALTH_TAG in t.tags] or [t for t in targets if not t.tags]

@@ -10,7 +10,8 @@ Stored changes are reconciled, never blindly rewritten, so no alert is sent twic
   same change seen with earlier evidence (out-of-order arrival): it is moved, not re-alerted;
 * a computed change matching nothing is new (the delivery stage alerts it);
 * a stored change that is no longer computed is *retracted* (``retracted_at`` set, its unsent
-  outbox rows deleted; sent ones stay as history); it comes back if a later replay finds it.
+  unsent outbox rows are withdrawn by the delivery stage, ``deliver.outbox.withdraw_retracted``;
+  sent ones stay as history); it comes back if a later replay finds it.
 """
 
 from __future__ import annotations
@@ -22,22 +23,18 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from stancewatch.analyze.statements import chunks
+from stancewatch.analyze.tracker import POSITIONS, ActorTrack, Change, ChangeRule, Evidence, track
 from stancewatch.models import (
     ActorQueue,
     ActorState,
     Article,
     ArticleVersion,
-    OutboxMessage,
     StanceChange,
     Statement,
     stance_change_statements,
     utcnow,
 )
-from stancewatch.track.statements import chunks
-from stancewatch.track.tracker import POSITIONS, ActorTrack, Change, ChangeRule, Evidence, track
-
-#: Outbox rows of a retracted change that were never sent and are dropped with it.
-UNSENT = ("pending", "failed", "held")
 
 
 @dataclass
@@ -240,13 +237,6 @@ def _reconcile(
     for row in leftovers:
         row.retracted_at = now
         summary.changes_retracted += 1
-    if leftovers:
-        session.execute(
-            delete(OutboxMessage).where(
-                OutboxMessage.change_id.in_([r.id for r in leftovers]),
-                OutboxMessage.status.in_(UNSENT),
-            )
-        )
     session.flush()
 
 

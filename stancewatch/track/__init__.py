@@ -1,1 +1,0 @@
-"""The analyze stage after the engine: statements in the database, the tracker, queries."""
