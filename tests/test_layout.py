@@ -1,0 +1,97 @@
+"""The package layout shows the flow: a stage never imports a later one.
+
+crawl -> analyze (with the engine in ``stance/``) -> deliver. The read side (``history/``), the
+scheduler, the web page, the CLI, the demo and ``flow.py`` sit above the stages and may use any;
+the shared modules at the top (settings, errors, db, actors, sources, redact, migrations) use no
+stage, and ``models/`` imports nothing of ours but itself. Imports inside functions and under
+``TYPE_CHECKING`` count too: a lazy import is still a dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "stancewatch"
+
+#: Stage of each top-level part; a part may import parts of its own or an earlier rank.
+RANK = {"crawl": 1, "stance": 2, "analyze": 2, "deliver": 3}
+SHARED = {"settings", "errors", "db", "actors", "sources", "redact", "migrations", "data"}
+
+
+def part_of(module: str) -> str:
+    """``stancewatch.crawl.spider`` -> ``crawl``; ``stancewatch`` itself -> ``""``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every ``stancewatch...`` module a file imports, wherever the import statement is."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("stancewatch")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "stancewatch":
+                found |= {f"stancewatch.{a.name}" for a in node.names}
+            elif node.module.startswith("stancewatch."):
+                found.add(node.module)
+    return found
+
+
+def modules() -> list[tuple[str, Path]]:
+    out = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).with_suffix("")
+        out.append((".".join(rel.parts), path))
+    return out
+
+
+def violations(found: list[tuple[str, Path]] | None = None) -> list[str]:
+    bad = []
+    for name, path in modules() if found is None else found:
+        here = part_of(name)
+        for target in sorted(imports_of(path)):
+            there = part_of(target)
+            if there in {"", here} or there.startswith("__"):
+                continue
+            if here == "models":
+                bad.append(f"{name} imports {target}: models import nothing of ours")
+            elif here in SHARED and there not in SHARED and there != "models":
+                bad.append(f"{name} imports {target}: a shared module uses no stage")
+            elif here in RANK and there in RANK and RANK[there] > RANK[here]:
+                bad.append(f"{name} imports {target}: {here} comes before {there}")
+            elif here in RANK and there not in RANK and there not in SHARED and there != "models":
+                bad.append(f"{name} imports {target}: a stage never imports {there}")
+    return bad
+
+
+def test_no_stage_imports_a_later_stage():
+    assert violations() == []
+
+
+@pytest.mark.parametrize(
+    ("module", "target", "allowed"),
+    [
+        ("stancewatch.crawl.spider", "stancewatch.deliver.outbox", False),
+        ("stancewatch.analyze.replay", "stancewatch.deliver.outbox", False),
+        ("stancewatch.models.outbox", "stancewatch.settings", False),
+        ("stancewatch.deliver.runner", "stancewatch.analyze.tracker", True),
+        ("stancewatch.flow", "stancewatch.deliver.runner", True),
+    ],
+)
+def test_the_rule_tells_forward_from_backward(module, target, allowed, tmp_path):
+    """The checker is not vacuous: a forward import is caught, a backward one passes."""
+    fake = tmp_path / "fake.py"
+    fake.write_text(f"def later():\n    import {target}\n", encoding="utf-8")
+    assert (violations([(module, fake)]) == []) is allowed
+
+
+def test_every_stage_is_one_folder():
+    for stage in ("crawl", "analyze", "deliver", "history", "scheduler", "models", "web", "cli"):
+        assert (PACKAGE / stage / "__init__.py").is_file(), stage
+    for gone in ("spiders", "pipelines", "dedup", "track", "notify", "query.py", "analyze.py"):
+        assert not (PACKAGE / gone).exists(), f"{gone} should have moved into its stage"
