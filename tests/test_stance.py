@@ -13,6 +13,9 @@ from stancewatch.cli import cli
 from stancewatch.stance import StanceEngine
 from stancewatch.stance.lexicon import CUES, Scan, fold
 
+#: The sentences written for stancewatch (bench/corpus/README.md).
+WRITTEN = Path(__file__).resolve().parent.parent / "bench" / "corpus" / "stance_written.jsonl"
+
 
 @pytest.fixture(scope="module")
 def engine() -> StanceEngine:
@@ -463,7 +466,7 @@ def test_stance_command_bad_line_is_reported_and_others_go_on(runner):
 def test_relaxed_scan_finds_exactly_what_the_pattern_finds():
     """Scan drops leading assertions to scan faster and re-checks the exact pattern: the
     matches must be the same, for every cue, relaxed or not."""
-    sentences = Path(__file__).resolve().parent.parent / "bench" / "stance_more.jsonl"
+    sentences = WRITTEN
     rows = [json.loads(line) for line in sentences.read_text(encoding="utf-8").splitlines()]
     texts = [fold(r["text"]) for r in rows] + [
         "goodwill would join; cannot be admitted, notable neverland; nato-ization, un-blocking it",
@@ -482,7 +485,7 @@ def test_relaxed_scan_finds_exactly_what_the_pattern_finds():
 def test_every_match_of_a_cue_holds_one_of_its_triggers():
     """Triggers gate the cues (a cue's pattern runs only on clauses holding one of its
     trigger words): a match without one would be missed."""
-    sentences = Path(__file__).resolve().parent.parent / "bench" / "stance_more.jsonl"
+    sentences = WRITTEN
     texts = [
         fold(json.loads(line)["text"])
         for line in sentences.read_text(encoding="utf-8").splitlines()
