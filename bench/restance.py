@@ -30,8 +30,9 @@ from sqlalchemy import func, insert, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stancewatch.analyze.runner import analyze_pending, make_stance_engine, restance  # noqa: E402
+from stancewatch.analyze.runner import analyze_pending, make_stance_engine  # noqa: E402
 from stancewatch.db import make_engine, session_factory, session_scope  # noqa: E402
+from stancewatch.flow import restance  # noqa: E402
 from stancewatch.migrations import upgrade  # noqa: E402
 from stancewatch.models import Article, Source, StanceChange, Statement  # noqa: E402
 from stancewatch.settings import Settings  # noqa: E402

@@ -84,7 +84,7 @@ class Actor:
         }
 
 
-def _date(value: Any, label: str) -> date | None:
+def _iso_date(value: Any, label: str) -> date | None:
     if value is None:
         return None
     if isinstance(value, date):
@@ -114,8 +114,8 @@ def _actor(raw: dict[str, Any], index: int, origin: str) -> Actor:
     for r in raw.get("roles", []):
         if not isinstance(r, dict) or not r.get("title"):
             raise ConfigError(f"{label}: every role needs a title")
-        roles.append(Role(str(r["title"]), r.get("speaks_for"), _date(r.get("from"), label),
-                          _date(r.get("until"), label)))  # fmt: skip
+        roles.append(Role(str(r["title"]), r.get("speaks_for"), _iso_date(r.get("from"), label),
+                          _iso_date(r.get("until"), label)))  # fmt: skip
     return Actor(
         name=name.strip(),
         kind=kind,

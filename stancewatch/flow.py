@@ -66,7 +66,7 @@ def restance(
     """Recompute everything from the stored articles; unsent alerts of retracted changes go."""
     if engine is None and workers <= 1:
         engine = analysis.make_stance_engine(settings)
-    summary = analysis.restance(settings, sessions, engine, workers=workers)
+    summary = analysis.reanalyze_all(settings, sessions, engine, workers=workers)
     _withdraw(sessions)
     return summary
 
@@ -84,7 +84,7 @@ def deliver(
     return deliver_pending(settings, sessions, targets, actor_tags(actors), retry_held=retry_held)
 
 
-def run(
+def crawl_analyze_deliver(
     settings: Settings,
     sessions: sessionmaker[Session],
     sources: list[SourceConfig],

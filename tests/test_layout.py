@@ -95,3 +95,33 @@ def test_every_stage_is_one_folder():
         assert (PACKAGE / stage / "__init__.py").is_file(), stage
     for gone in ("spiders", "pipelines", "dedup", "track", "notify", "query.py", "analyze.py"):
         assert not (PACKAGE / gone).exists(), f"{gone} should have moved into its stage"
+
+
+def test_jobs_stored_by_the_previous_layout_still_schedule(tmp_path):
+    """APScheduler keeps ``module:function`` references in ``apscheduler_jobs``: the layout
+    moves left the job functions where they were, so a database written before still loads."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from stancewatch.scheduler.jobs import crawl_job, deliver_job
+
+    url = f"sqlite:///{tmp_path / 'before.db'}"
+
+    def scheduler() -> BackgroundScheduler:
+        return BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(url=url)})
+
+    before = scheduler()
+    before.start(paused=True)
+    before.add_job("stancewatch.scheduler.jobs:crawl_job", "interval", minutes=10, id="alpha",
+                   args=["alpha"])  # fmt: skip
+    before.add_job("stancewatch.scheduler.jobs:deliver_job", "interval", minutes=1, id="deliver")
+    before.shutdown(wait=False)
+    after = scheduler()
+    after.start(paused=True)
+    try:
+        jobs = {job.id: job for job in after.get_jobs()}
+        assert jobs["alpha"].func is crawl_job and jobs["alpha"].args == ("alpha",)
+        assert jobs["deliver"].func is deliver_job
+        assert all(job.next_run_time is not None for job in jobs.values())
+    finally:
+        after.shutdown(wait=False)

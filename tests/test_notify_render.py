@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from stancewatch.deliver import logsafe
-from stancewatch.deliver.render import Alert, Evidence, Renderer, RenderError, md_escape
+from stancewatch.deliver.render import Alert, Quote, Renderer, RenderError, md_escape
 from stancewatch.deliver.targets import load_target, split_tags
 from stancewatch.redact import redact_url, secret_pieces
 
@@ -75,8 +75,8 @@ def test_log_records_of_any_logger_lose_loaded_secrets(caplog):
 
 
 def _alert(actor: str, n: int) -> Alert:
-    def ev(which: str, quote: str) -> Evidence:
-        return Evidence(
+    def ev(which: str, quote: str) -> Quote:
+        return Quote(
             quote,
             f"https://news.example.org/{actor}-{which}?a=1&b=2",
             "news.example.org",

@@ -17,8 +17,9 @@ import pytest
 from fixtures.stored import add_article, invoke
 from sqlalchemy import select
 
-from stancewatch.analyze.runner import analyze_pending, restance
+from stancewatch.analyze.runner import analyze_pending
 from stancewatch.db import session_scope
+from stancewatch.flow import restance
 from stancewatch.history import queries
 from stancewatch.models import ActorState, Statement
 from stancewatch.stance import engine as engine_module  # noqa: E402

@@ -232,7 +232,7 @@ def _reconcile(
             summary.changes_kept += not moved
         _fill(row, change, texts)
         session.flush()
-        _link(session, row.id, change.statements)
+        _link_statements(session, row.id, change.statements)
     leftovers = [row for rows in by_actor.values() for row in rows if row.retracted_at is None]
     for row in leftovers:
         row.retracted_at = now
@@ -258,7 +258,7 @@ def _fill(row: StanceChange, change: Change, texts: dict[int, str]) -> None:
             setattr(row, name, value)
 
 
-def _link(session: Session, change_id: int, statement_ids: tuple) -> None:
+def _link_statements(session: Session, change_id: int, statement_ids: tuple) -> None:
     table = stance_change_statements
     have = set(session.scalars(select(table.c.statement_id).where(table.c.change_id == change_id)))
     want = set(statement_ids)

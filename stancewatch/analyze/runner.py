@@ -1,8 +1,8 @@
 """The analyze stage: stored articles -> statements -> actor states and stance changes.
 
 ``analyze_pending`` is what ``stancewatch analyze``, ``crawl`` and the scheduler call;
-``restance`` recomputes everything after the actors or the rules changed. Both end with the
-same replay of the touched actors, so they agree on states and changes.
+``reanalyze_all`` (``stancewatch restance``) recomputes everything after the actors or the rules
+changed. Both end with the same replay of the touched actors, so they agree on states and changes.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def _replay_queue(
     summary.changes_retracted = result.changes_retracted
 
 
-def restance(
+def reanalyze_all(
     settings: Settings,
     session_factory: sessionmaker[Session],
     engine: Analyzer | None = None,
@@ -130,7 +130,7 @@ def restance(
     """Recompute statements, states and changes from every stored article.
 
     Every article is marked pending and every known actor queued in one transaction, then the
-    normal analysis runs; a crash midway is finished by ``analyze`` or another ``restance``.
+    normal analysis runs; a crash midway is finished by ``analyze`` or another ``reanalyze_all``.
     Articles whose statements come out the same keep their rows (and ids).
     """
     with session_scope(session_factory) as session:

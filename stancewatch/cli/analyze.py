@@ -17,7 +17,7 @@ from stancewatch.history import queries
 EVIDENCE_WIDTH = 100
 
 
-def _print_summary(summary: AnalyzeSummary, fmt: str) -> None:
+def _print_analysis(summary: AnalyzeSummary, fmt: str) -> None:
     if fmt != "table":
         click.echo(json.dumps(summary.to_dict()))
         return
@@ -71,7 +71,7 @@ def analyze_cmd(app: App, limit: int | None, workers: int, fmt: str) -> None:
     Example: stancewatch analyze --format json
     """
     summary = flow.analyze(app.settings, app.sessions(), limit=limit, workers=workers)
-    _print_summary(summary, fmt)
+    _print_analysis(summary, fmt)
 
 
 @click.command("restance")
@@ -88,7 +88,7 @@ def restance_cmd(app: App, workers: int, fmt: str) -> None:
     Example: stancewatch --actors my-actors.toml restance --workers 2
     """
     summary = flow.restance(app.settings, app.sessions(), workers=workers)
-    _print_summary(summary, fmt)
+    _print_analysis(summary, fmt)
 
 
 @click.command("history")

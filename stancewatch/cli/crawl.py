@@ -17,6 +17,7 @@ from stancewatch.cli.common import (
     pass_app,
 )
 from stancewatch.history.queries import search as search_articles
+from stancewatch.models.status import RUN_FAILURE
 from stancewatch.sources import select_sources
 
 if TYPE_CHECKING:  # Scrapy is heavy: the scheduler process imports this module too
@@ -32,7 +33,7 @@ def _reasons(s: CrawlSummary) -> str:
     return ", ".join(f"{k} x{v}" for k, v in sorted(counts.items()))
 
 
-def _print_summary(summaries: list[CrawlSummary]) -> None:
+def _print_crawl(summaries: list[CrawlSummary]) -> None:
     """A table of counts, then one line per source saying why (skips, errors, empty runs)."""
     table = Table(title="Crawl summary")
     for col in ("source", "status", "pages", "new", "upd", "exact", "near", "skip", "err"):
@@ -62,7 +63,7 @@ def crawl(app: App, names: tuple[str, ...], fmt: str, analyze: bool) -> None:
     """Crawl the named sources (default: every enabled one) and print a summary, then analyse
     what is new and deliver the alerts it raises.
 
-    Each source gets a crawl run record; a run that finds nothing says why.
+    Each source gets a crawl crawl_analyze_deliver record; a crawl_analyze_deliver that finds nothing says why.
 
     Example: stancewatch crawl censor-nato-membership cnbc-world
     """
@@ -71,15 +72,17 @@ def crawl(app: App, names: tuple[str, ...], fmt: str, analyze: bool) -> None:
     chosen = select_sources(app.sources(), names)
     if not chosen:
         raise click.ClickException("no enabled source to crawl")
-    summary = flow.run(app.settings, app.sessions(), chosen, analyze_after=analyze)
+    summary = flow.crawl_analyze_deliver(
+        app.settings, app.sessions(), chosen, analyze_after=analyze
+    )
     if fmt == "json":
         click.echo(
             json.dumps([s.as_dict() for s in summary.crawl], ensure_ascii=False, default=str)
         )
     else:
-        _print_summary(summary.crawl)
+        _print_crawl(summary.crawl)
     _print_rest(summary, to_stderr=fmt == "json")
-    if all(s.status in {"down", "blocked", "failed"} for s in summary.crawl):
+    if all(s.status in RUN_FAILURE for s in summary.crawl):
         raise SystemExit(1)
 
 

@@ -25,7 +25,7 @@ class Entry:
     modified: datetime | None = None
 
 
-def _date(text: str | None) -> datetime | None:
+def _entry_date(text: str | None) -> datetime | None:
     if not text or not text.strip():
         return None
     parsed = parse_date(text)
@@ -79,8 +79,8 @@ def parse_feed(body: bytes, base_url: str) -> list[Entry] | None:
         link = link or _first(node, "guid", "id")
         if not link or not link.startswith(("http", "/")):
             continue
-        published = _date(_first(node, "pubDate", "published", "date", "issued"))
-        modified = _date(_first(node, "updated", "modified", "lastmod"))
+        published = _entry_date(_first(node, "pubDate", "published", "date", "issued"))
+        modified = _entry_date(_first(node, "updated", "modified", "lastmod"))
         entries.append(Entry(urljoin(base_url, link), published, modified))
     return entries
 
@@ -105,7 +105,7 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Entry], list[str]] |
         if not loc:
             continue
         news = node.xpath(".//*[local-name()='publication_date']/text()")
-        published = _date(news[0]) if news else None
-        modified = _date(_first(node, "lastmod"))
+        published = _entry_date(news[0]) if news else None
+        modified = _entry_date(_first(node, "lastmod"))
         entries.append(Entry(urljoin(base_url, loc), published, modified))
     return entries, []

@@ -133,7 +133,7 @@ def _meta(tree: lxml.html.HtmlElement, *names: str) -> str | None:
     return None
 
 
-def _link(tree: lxml.html.HtmlElement, rel: str) -> str | None:
+def _link_rel(tree: lxml.html.HtmlElement, rel: str) -> str | None:
     values = tree.xpath(f'//link[@rel="{rel}"]/@href')
     return values[0].strip() if values and values[0].strip() else None
 
@@ -178,8 +178,8 @@ def extract(body: bytes, url: str, declared_encoding: str | None = None) -> Extr
         _meta(tree, "article:modified_time", "dateModified", "og:updated_time")
     )
     lang = tree.get("lang") or _meta(tree, "og:locale", "language", "content-language")
-    canonical = _link(tree, "canonical") or _meta(tree, "og:url")
-    amp = _link(tree, "amphtml")
+    canonical = _link_rel(tree, "canonical") or _meta(tree, "og:url")
+    amp = _link_rel(tree, "amphtml")
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )

@@ -28,6 +28,7 @@ from stancewatch.models import (
     Source,
     utcnow,
 )
+from stancewatch.models.status import RunStatus
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class ArticleStore:
 
     def start_run(self, source_id: int) -> int:
         with self.sessions.begin() as s:
-            run = CrawlRun(source_id=source_id, status="running")
+            run = CrawlRun(source_id=source_id, status=RunStatus.RUNNING)
             s.add(run)
             s.flush()
             return run.id

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from stancewatch.crawl.failures import BLOCKED
+from stancewatch.models.status import RunStatus
 
 P = "stancewatch/"
 
@@ -23,7 +24,7 @@ def _prefixed(stats: dict[str, Any], prefix: str) -> dict[str, int]:
 @dataclass
 class CrawlSummary:
     source: str
-    status: str = "failed"
+    status: str = RunStatus.FAILED
     reason: str | None = None
     pages_fetched: int = 0
     articles_new: int = 0
@@ -82,36 +83,39 @@ def _verdict(s: CrawlSummary, stats: dict[str, Any]) -> tuple[str, str | None]:
     get = lambda key: int(stats.get(P + key, 0))  # noqa: E731
     d = s.details
     if s.articles_new or s.articles_updated:
-        return "ok", None
+        return RunStatus.OK, None
     index_ok = get("index/fetched")
     if index_ok == 0 and get("index/not_modified") == 0:
         errors = d["index_errors"]
         if not errors:
-            return "failed", "no index page was fetched"
+            return RunStatus.FAILED, "no index page was fetched"
         if set(errors) & BLOCKED:
-            return "blocked", f"blocked: {_top(errors)}"
-        return "down", f"site down or unreachable: {_top(errors)}"
+            return RunStatus.BLOCKED, f"blocked: {_top(errors)}"
+        return RunStatus.DOWN, f"site down or unreachable: {_top(errors)}"
     if get("index/not_modified") and not index_ok:
-        return "empty", "nothing new: index pages not modified since the last crawl"
+        return RunStatus.EMPTY, "nothing new: index pages not modified since the last crawl"
     if get("index/not_a_feed") or get("index/not_a_sitemap"):
-        return "empty", "the start URL is not a feed/sitemap (wrong URL or a block page?)"
+        return RunStatus.EMPTY, "the start URL is not a feed/sitemap (wrong URL or a block page?)"
     if get("index/feed_empty") and not get("links/seen"):
-        return "empty", "feed empty: no entries"
+        return RunStatus.EMPTY, "feed empty: no entries"
     if get("index/no_matching_links") and not get("links/seen"):
-        return "empty", "no article links matched the pattern"
+        return RunStatus.EMPTY, "no article links matched the pattern"
     fetched = get("article/fetched")
     if get("links/seen") and not fetched:
         if d["article_errors"]:
             errors = d["article_errors"]
-            kind = "blocked" if set(errors) & BLOCKED else "down"
+            kind = RunStatus.BLOCKED if set(errors) & BLOCKED else RunStatus.DOWN
             return kind, f"article pages failed: {_top(errors)}"
-        return "empty", f"nothing new: all {get('links/known')} linked articles already stored"
+        return (
+            RunStatus.EMPTY,
+            f"nothing new: all {get('links/known')} linked articles already stored",
+        )
     if fetched and s.skipped == fetched:
-        return "empty", f"every page skipped: {_top(d['skipped'])}"
+        return RunStatus.EMPTY, f"every page skipped: {_top(d['skipped'])}"
     if s.duplicates_exact or get("article/unchanged"):
-        return "empty", "nothing new: only duplicates of stored articles"
+        return RunStatus.EMPTY, "nothing new: only duplicates of stored articles"
     if d["article_errors"]:
-        return "empty", f"article pages failed: {_top(d['article_errors'])}"
+        return RunStatus.EMPTY, f"article pages failed: {_top(d['article_errors'])}"
     if not get("links/seen"):
-        return "empty", "no article links found on the index pages"
-    return "empty", "nothing new"
+        return RunStatus.EMPTY, "no article links found on the index pages"
+    return RunStatus.EMPTY, "nothing new"

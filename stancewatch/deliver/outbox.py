@@ -31,9 +31,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from stancewatch.db import session_scope
 from stancewatch.deliver.targets import Target
 from stancewatch.models import OutboxMessage, StanceChange
+from stancewatch.models.status import OutboxStatus
 
-PENDING, SENDING, SENT, FAILED, HELD = "pending", "sending", "sent", "failed", "held"
-STATUSES = (PENDING, SENDING, SENT, FAILED, HELD)
+PENDING, SENDING, SENT, FAILED, HELD = (
+    OutboxStatus.PENDING,
+    OutboxStatus.SENDING,
+    OutboxStatus.SENT,
+    OutboxStatus.FAILED,
+    OutboxStatus.HELD,
+)
+STATUSES = tuple(OutboxStatus)
 #: Rows of a retracted change that were never sent and are withdrawn with it.
 UNSENT = (PENDING, FAILED, HELD)
 
@@ -250,7 +257,7 @@ def release_held(session: Session, target_keys: Collection[str], now: datetime) 
 
 def counts(session: Session, target_keys: Collection[str]) -> dict[str, int]:
     """Rows per status for the configured targets."""
-    found = dict.fromkeys(STATUSES, 0)
+    found: dict[str, int] = dict.fromkeys(STATUSES, 0)
     query = (
         select(OutboxMessage.status, func.count())
         .where(and_(OutboxMessage.target_key.in_(list(target_keys))))

@@ -35,7 +35,7 @@ class RenderError(Exception):
 
 
 @dataclass(frozen=True)
-class Evidence:
+class Quote:
     quote: str
     url: str
     outlet: str
@@ -52,8 +52,8 @@ class Alert:
     changed_at: datetime
     recorded_at: datetime
     stories: int
-    new: Evidence
-    old: Evidence
+    new: Quote
+    old: Quote
     history_url: str
 
 
@@ -74,7 +74,7 @@ def _outlet(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def evidence(statement: Statement | None, fallback_quote: str, which: str) -> Evidence:
+def evidence(statement: Statement | None, fallback_quote: str, which: str) -> Quote:
     """The quote, outlet, date and link of one statement, or RenderError saying what lacks."""
     quote_text = _quote(statement.evidence if statement is not None else fallback_quote or "")
     if statement is None or statement.article is None:
@@ -86,7 +86,7 @@ def evidence(statement: Statement | None, fallback_quote: str, which: str) -> Ev
     if not url:
         raise RenderError(f"the {which} evidence has no link")
     published = article.published_at
-    return Evidence(
+    return Quote(
         quote=quote_text,
         url=url,
         outlet=_outlet(url) or (article.source.name if article.source else ""),

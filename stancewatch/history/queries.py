@@ -19,7 +19,7 @@ from stancewatch.models import ActorState, Article, Source, StanceChange, Statem
 
 
 @dataclass
-class Evidence:
+class TimelineEntry:
     """One statement with where it was published: the unit of every timeline."""
 
     statement_id: int
@@ -43,11 +43,11 @@ class ActorSummary:
     stance: str | None
     since: datetime | None
     statements: int
-    last: Evidence | None
+    last: TimelineEntry | None
 
 
 @dataclass
-class Change:
+class RecordedChange:
     """A recorded stance change, with the deciding and the replaced evidence."""
 
     id: int
@@ -103,7 +103,7 @@ class ArticleView:
     outlet: str
     published_at: datetime | None
     duplicate_of_id: int | None
-    statements: list[Evidence] = field(default_factory=list)
+    statements: list[TimelineEntry] = field(default_factory=list)
     spans: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
@@ -125,9 +125,9 @@ def _evidence_query():  # type: ignore[no-untyped-def]
     )
 
 
-def _evidence(row) -> Evidence:  # type: ignore[no-untyped-def]
+def _evidence(row) -> TimelineEntry:  # type: ignore[no-untyped-def]
     st, title, url, outlet, when = row
-    return Evidence(
+    return TimelineEntry(
         statement_id=st.id,
         actor=st.actor,
         stance=st.stance,
@@ -188,7 +188,7 @@ def actors(session: Session) -> list[ActorSummary]:
     return result
 
 
-def statements(session: Session, actor: str, limit: int | None = None) -> list[Evidence]:
+def statements(session: Session, actor: str, limit: int | None = None) -> list[TimelineEntry]:
     """Every statement of ``actor`` in publication order, with article, outlet and link."""
     query = (
         _evidence_query()
@@ -209,7 +209,7 @@ def changes(
     *,
     oldest_first: bool = False,
     include_retracted: bool = False,
-) -> list[Change]:
+) -> list[RecordedChange]:
     """Recorded stance changes (not retracted ones unless asked), newest first unless
     ``oldest_first``, with the deciding and the replaced evidence."""
     new_st, old_st = aliased(Statement), aliased(Statement)
@@ -234,7 +234,7 @@ def changes(
     if limit is not None:
         query = query.limit(limit)
     return [
-        Change(
+        RecordedChange(
             id=ch.id,
             actor=ch.actor,
             old_stance=ch.old_stance,

@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from stancewatch.models.base import Base, UTCDateTime, utcnow
+from stancewatch.models.status import RunStatus
 
 
 class Source(Base):
@@ -39,7 +40,7 @@ class CrawlRun(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: running | ok | empty | blocked | down | failed
-    status: Mapped[str] = mapped_column(String(20), default="running")
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.RUNNING)
     #: Why a run ended with nothing (robots.txt, 403, feed empty, ...); NULL when it found news.
     reason: Mapped[str | None] = mapped_column(Text)
     pages_fetched: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,6 +8,7 @@ from sqlalchemy import Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stancewatch.models.base import Base, UTCDateTime, utcnow
+from stancewatch.models.status import HealthState
 
 
 class SourceHealth(Base):
@@ -24,7 +25,7 @@ class SourceHealth(Base):
         ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
     )
     #: ok | failing (some failures, under the threshold) | broken | silent
-    state: Mapped[str] = mapped_column(String(10), default="ok")
+    state: Mapped[str] = mapped_column(String(10), default=HealthState.OK)
     #: Consecutive failures weighted by kind (see ``stancewatch.scheduler.health``).
     score: Mapped[float] = mapped_column(Float, default=0.0)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)

@@ -19,12 +19,11 @@ from sqlalchemy.orm import Session
 from stancewatch.deliver.outbox import enqueue_health
 from stancewatch.deliver.targets import Target, health_targets
 from stancewatch.models import CrawlRun, Source, SourceHealth
+from stancewatch.models.status import RUN_FAILURE, RUN_SUCCESS, HealthState, RunStatus
 from stancewatch.settings import Settings
 
-#: Statuses of a run that reached the site.
-SUCCESS = frozenset({"ok", "empty"})
-#: Statuses that count against a source.
-FAILURE = frozenset({"failed", "down", "blocked"})
+#: Statuses of a run that reached the site, and statuses that count against a source.
+SUCCESS, FAILURE = RUN_SUCCESS, RUN_FAILURE
 #: Reason prefix of a crawl stopped because the service shut down: neither success nor failure.
 STOPPED = "stopped:"
 #: Runs read to judge a source (consecutive failures and its publishing rhythm).
@@ -42,7 +41,7 @@ def failure_weight(status: str, reason: str | None) -> float:
     why = reason or ""
     if "http_429" in why:
         return 0.5
-    if status == "blocked":
+    if status == RunStatus.BLOCKED:
         return 2.0
     return 1.0
 
@@ -66,7 +65,11 @@ class Assessment:
 
 def assess(runs: list[CrawlRun], interval: float, settings: Settings, now: datetime) -> Assessment:
     """Judge a source from its finished runs, newest first."""
-    runs = [r for r in runs if r.status != "running" and not (r.reason or "").startswith(STOPPED)]
+    runs = [
+        r
+        for r in runs
+        if r.status != RunStatus.RUNNING and not (r.reason or "").startswith(STOPPED)
+    ]
     score, consecutive, rate_limited = 0.0, 0, False
     for run in runs:
         if run.status not in FAILURE:
@@ -78,15 +81,15 @@ def assess(runs: list[CrawlRun], interval: float, settings: Settings, now: datet
     gaps = [(a - b).total_seconds() for a, b in zip(news, news[1:], strict=False)]
     rhythm = statistics.median(gaps) if len(gaps) >= 2 else None
     last_new = news[0] if news else None
-    state = "ok"
+    state = HealthState.OK
     if score >= settings.health_failure_threshold:
-        state = "broken"
+        state = HealthState.BROKEN
     elif score > 0:
-        state = "failing"
+        state = HealthState.FAILING
     elif last_new is not None and rhythm is not None:
         allowed = settings.health_silence_factor * max(rhythm, interval)
         if (now - last_new).total_seconds() > allowed:
-            state = "silent"
+            state = HealthState.SILENT
     return Assessment(
         state=state,
         score=score,
@@ -124,7 +127,7 @@ def backoff_delay(
 
 def _describe(name: str, a: Assessment) -> tuple[str, str]:
     last = a.last
-    if a.state == "silent":
+    if a.state == HealthState.SILENT:
         title = f"stancewatch: source {name} is silent"
         body = (
             f"No new article from {name} since {a.last_new_at:%Y-%m-%d %H:%M} UTC, while it "
@@ -174,12 +177,12 @@ def update_health(
     record = session.get(SourceHealth, source.id) or SourceHealth(source_id=source.id)
     session.add(record)
     added = 0
-    if a.state in ("broken", "silent") and record.alert_kind is None:
+    if a.state in (HealthState.BROKEN, HealthState.SILENT) and record.alert_kind is None:
         title, body = _describe(source_name, a)
         subject = f"health:{source_name}:{a.state}:{now.isoformat(timespec='seconds')}"
         added = enqueue_health(session, targets, subject, title, body)
         record.alert_kind, record.alerted_at = a.state, now
-    elif a.state == "ok" and record.alert_kind is not None:
+    elif a.state == HealthState.OK and record.alert_kind is not None:
         onset = record.alerted_at.isoformat(timespec="seconds") if record.alerted_at else "?"
         subject = f"health:{source_name}:recovered:{onset}"
         title = f"stancewatch: source {source_name} has recovered"

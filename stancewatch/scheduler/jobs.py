@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stancewatch.deliver.targets import Target
 from stancewatch.models import Article, CrawlRun, Source, utcnow
+from stancewatch.models.status import RunStatus
 from stancewatch.redact import redact_text
 from stancewatch.scheduler.adaptive import adaptive_delay, adaptive_enabled
 from stancewatch.scheduler.child import Children, ChildResult, run_command
@@ -105,25 +106,25 @@ def crawl_job(name: str) -> None:
         return
     started = time.monotonic()
     try:
-        _crawl(rt, source)
+        _crawl_child(rt, source)
     except Exception as exc:  # noqa: BLE001 - one line, and the next run goes ahead
         _log_failure("crawl", started, exc, source=name)
 
 
-def _crawl(rt: Runtime, source: SourceConfig) -> None:
+def _crawl_child(rt: Runtime, source: SourceConfig) -> None:
     name = source.name
     started_at = utcnow()
     result = run_command(
         rt.settings, ["crawl", name, "--format", "json"], source.timeout, rt.children
     )
     summary = _summary(result, name)
-    status = summary.get("status", "failed")
+    status = summary.get("status", RunStatus.FAILED)
     reason = summary.get("reason")
     if result.timed_out:
-        status, reason = "failed", f"timed out after {source.timeout:g}s"
+        status, reason = RunStatus.FAILED, f"timed out after {source.timeout:g}s"
         close_run(rt.sessions, source, started_at, reason)
     elif not summary:  # crashed, or stopped at shutdown before it could say anything
-        status = "failed"
+        status = RunStatus.FAILED
         if result.stopped:
             reason = f"{STOPPED} the service shut down during the crawl"
         else:
@@ -271,10 +272,10 @@ def close_run(
             update(CrawlRun)
             .where(
                 CrawlRun.source_id == source_id,
-                CrawlRun.status == "running",
+                CrawlRun.status == RunStatus.RUNNING,
                 CrawlRun.started_at >= since,
             )
-            .values(status="failed", reason=reason, finished_at=now)
+            .values(status=RunStatus.FAILED, reason=reason, finished_at=now)
         ).rowcount  # type: ignore[attr-defined]
         if not closed and add_missing:
             s.add(
@@ -282,7 +283,7 @@ def close_run(
                     source_id=source_id,
                     started_at=since,
                     finished_at=now,
-                    status="failed",
+                    status=RunStatus.FAILED,
                     reason=reason,
                 )
             )
@@ -296,12 +297,12 @@ def close_stale_runs(sessions: sessionmaker[Session], sources: dict[str, SourceC
         rows = s.execute(
             select(CrawlRun, Source.name)
             .join(Source, Source.id == CrawlRun.source_id)
-            .where(CrawlRun.status == "running")
+            .where(CrawlRun.status == RunStatus.RUNNING)
         ).all()
         for run, name in rows:
             timeout = sources[name].timeout if name in sources else 900.0
             if (now - run.started_at).total_seconds() > timeout:
-                run.status, run.finished_at = "failed", now
+                run.status, run.finished_at = RunStatus.FAILED, now
                 run.reason = "interrupted: the crawl process ended without recording a result"
                 count += 1
     return count
@@ -324,7 +325,7 @@ def deliver_job() -> None:
     log.info(
         kv(
             job="deliver",
-            status="ok" if not result.failed else "failed",
+            status=RunStatus.OK if not result.failed else RunStatus.FAILED,
             duration_s=time.monotonic() - started,
             queued=result.enqueued,
             sent=result.sent,

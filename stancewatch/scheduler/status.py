@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from stancewatch.models import CrawlRun, OutboxMessage, Source, SourceHealth
+from stancewatch.models.status import OutboxStatus
 from stancewatch.scheduler.health import FAILURE
 from stancewatch.scheduler.jobs import crawl_job_id
 from stancewatch.scheduler.service import JOBS_TABLE
@@ -22,6 +23,9 @@ from stancewatch.sources import SourceConfig
 
 #: A source whose last this-many runs all failed makes the health check fail.
 FAILED_RUNS_UNHEALTHY = 3
+#: The outbox counts shown, in this order.
+_SHOWN = [str(s) for s in (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.HELD,
+                           OutboxStatus.FAILED, OutboxStatus.SENT)]  # fmt: skip
 
 
 @dataclass
@@ -107,7 +111,7 @@ def collect_status(engine: Engine, sources: list[SourceConfig]) -> Status:
             .tuples()
             .all()
         )
-    outbox = {k: int(counts.get(k, 0)) for k in ("pending", "sending", "held", "failed", "sent")}
-    if outbox["failed"]:
+    outbox = {k: int(counts.get(k, 0)) for k in _SHOWN}
+    if outbox[str(OutboxStatus.FAILED)]:
         problems.append(f"{outbox['failed']} outbox message(s) failed after their last attempt")
     return Status(sources=rows, outbox=outbox, problems=problems)

@@ -8,7 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from stancewatch.history import queries as query
-from stancewatch.history.queries import ActorSummary, ArticleHit, ArticleView, Change, Evidence
+from stancewatch.history.queries import (
+    ActorSummary,
+    ArticleHit,
+    ArticleView,
+    RecordedChange,
+    TimelineEntry,
+)
 from stancewatch.web.deps import DB
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -20,8 +26,8 @@ def list_actors(session: DB) -> list[ActorSummary]:
     return query.actors(session)
 
 
-@router.get("/actors/{name}/statements", response_model=list[Evidence])
-def actor_statements(name: str, session: DB) -> list[Evidence]:
+@router.get("/actors/{name}/statements", response_model=list[TimelineEntry])
+def actor_statements(name: str, session: DB) -> list[TimelineEntry]:
     """Every statement of one actor (any spelling case), oldest first; 404 if unknown."""
     actor = query.find_actor(session, name)
     if actor is None:
@@ -29,13 +35,13 @@ def actor_statements(name: str, session: DB) -> list[Evidence]:
     return query.statements(session, actor)
 
 
-@router.get("/changes", response_model=list[Change])
+@router.get("/changes", response_model=list[RecordedChange])
 def list_changes(
     session: DB,
     actor: str | None = None,
     since: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-) -> list[Change]:
+) -> list[RecordedChange]:
     """Recorded stance changes, newest first."""
     return query.changes(session, actor=actor, since=since, limit=limit)
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from markupsafe import Markup, escape
 
-from stancewatch.history.queries import Change, Evidence
+from stancewatch.history.queries import RecordedChange, TimelineEntry
 
 WIDTH, HEIGHT, LEFT, RIGHT = 900, 230, 70, 20
 #: Support above the line, oppose below, neutral on it.
@@ -46,7 +46,7 @@ def _axes(first: datetime, last: datetime) -> list[str]:
     return parts
 
 
-def timeline_svg(statements: list[Evidence], changes: list[Change]) -> Markup:
+def timeline_svg(statements: list[TimelineEntry], changes: list[RecordedChange]) -> Markup:
     """An actor's statements over time; changes as dashed vertical lines."""
     if not statements:
         return Markup('<p class="empty">No statements stored.</p>')
