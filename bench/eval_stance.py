@@ -23,6 +23,11 @@ surname as an alias for a person) for every labelled holder the actors file lack
 coverage (who is known) and reading (what is understood) are told apart.
 
     python bench/eval_stance.py [FILE ...] [--actors FILE] [--full-actors] [--json] [--quiet]
+    python bench/eval_stance.py bench/corpus/stance_real.jsonl --cv 5 [--baseline] [--no-written]
+
+``--cv K``: K-fold cross-validation grouped by page of what is fitted (``bench/stance_cv.py``);
+``--baseline`` the same folds for a TF-IDF + logistic regression baseline; ``--model`` scores
+the engine with the packaged stance model switched on.
 
 With no FILE, every ``*.jsonl`` in bench/corpus/.
 """
@@ -281,14 +286,23 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--json", action="store_true", help="the figures as JSON")
     ap.add_argument("--quiet", action="store_true", help="figures only, no misses")
     ap.add_argument("--examples", type=int, default=3, help="misses shown per family")
+    ap.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold CV grouped by page")
+    ap.add_argument("--no-written", action="store_true", help="CV: train on real folds only")
+    ap.add_argument("--baseline", action="store_true", help="CV: TF-IDF + LR baseline")
+    ap.add_argument("--model", action="store_true", help="the engine with the packaged model")
     args = ap.parse_args(argv)
     paths = args.paths or sorted(CORPUS.glob("*.jsonl"))
     sets = {p.stem: load(p) for p in paths}
+    if args.cv:
+        _cross_validate(sets, args)
+        return
     actors = load_actors(args.actors)
-    engines = {"packaged" if args.actors is None else "actors": StanceEngine(actors)}
+    engines = {
+        "packaged" if args.actors is None else "actors": StanceEngine(actors, use_model=args.model)
+    }
     if args.full_actors:
         extended = full_actors(actors, [r for rows in sets.values() for r in rows])
-        engines["full"] = StanceEngine(extended)
+        engines["full"] = StanceEngine(extended, use_model=args.model)
         added = len(extended) - len(actors)
     report: dict[str, Any] = {}
     for name, rows in sets.items():
@@ -309,6 +323,18 @@ def main(argv: list[str] | None = None) -> None:
                 f"{t} {f['accuracy']:.3f} / {f['macro_f1']:.3f}" for t, f in titles.items()
             )
             print(f"  {name:<16} accuracy / macro-F1: {line}")
+
+
+def _cross_validate(sets: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> None:
+    from stance_cv import cross_validate, report  # bench/stance_cv.py, beside this script
+
+    actors = load_actors(args.actors)
+    if args.full_actors:
+        actors = full_actors(actors, [r for rows in sets.values() for r in rows])
+    for name, rows in sets.items():
+        pairs = cross_validate(rows, args.cv, actors, not args.no_written, args.baseline)
+        what = "baseline TF-IDF+LR" if args.baseline else "engine + model"
+        report(pairs, f"{len(pairs)} pairs from {name}, {what}, grouped {args.cv}-fold CV")
 
 
 if __name__ == "__main__":

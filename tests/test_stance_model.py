@@ -1,0 +1,100 @@
+"""The learned stance model: features, pure-Python inference, cues, and the shipped file."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from stancewatch.actors import Actor, load_actors
+from stancewatch.stance import StanceEngine
+from stancewatch.stance.features import SentenceTokens
+from stancewatch.stance.model import StanceModel
+
+ROOT = Path(__file__).resolve().parent.parent
+UA = Actor("Ukraine", "country")
+SCHOLZ = Actor("Olaf Scholz", "person")
+GERMANY = Actor("Germany", "country")
+
+
+def _tokens(text: str, mentions: list[tuple[str, Actor]]) -> SentenceTokens:
+    low = text.lower()
+    spans = sorted((low.index(s.lower()), low.index(s.lower()) + len(s), a) for s, a in mentions)
+    return SentenceTokens(low, 0, len(low), spans, {"german": GERMANY})
+
+
+def test_the_holder_and_others_become_placeholders():
+    t = _tokens("Scholz says Ukraine is not ready", [("Scholz", SCHOLZ), ("Ukraine", UA)])
+    f = t.features(SCHOLZ, "named", None)
+    assert {"u:_h_", "u:_ua_", "b:_h_ says", "R1:says", "L1:<s>", "rule:none", "flag:neg"} <= set(f)
+    g = t.features(UA, "named", ("oppose", "subject:not-ready"))
+    assert {"u:_per_", "b:_per_ says", "rule:oppose", "rulecue:not-ready", "is:_ua_"} <= set(g)
+
+
+def test_a_demonym_names_its_country():
+    t = _tokens("The German chancellor backs the bid", [])
+    assert [a.name for a in t.actors()] == ["Germany"]
+    assert "L1:the" in t.features(GERMANY, "demonym", None)
+
+
+def test_inference_sums_weights_and_explains():
+    model = StanceModel({"version": "t1", "labels": ["support", "oppose", "neutral"],
+                         "weights": {"bias": [0, 0, 1], "u:ready": [2, 0, 0],
+                                     "flag:neg": [-1, 3, 0]}})  # fmt: skip
+    assert model.scores(["bias", "u:ready", "unknown"]) == [2.0, 0.0, 1.0]
+    p = model.predict(["bias", "u:ready", "flag:neg"])
+    assert p.stance == "oppose" and p.top == ("flag:neg",)
+    assert 0.5 < p.confidence < 1
+    assert model.cue(p) == "model:t1[flag:neg]"
+
+
+def test_the_packaged_model_is_plain_json_and_small():
+    path = ROOT / "stancewatch" / "data" / "stance_model.json"
+    assert path.stat().st_size < 2_000_000
+    model = StanceModel.load()
+    assert model.labels == ("support", "oppose", "neutral")
+    assert all(len(w) == 3 for w in model.weights.values())
+
+
+def test_the_engine_with_the_model_keeps_the_rules_statements():
+    actors = load_actors()
+    rules, modelled = StanceEngine(actors), StanceEngine(actors, use_model=True)
+    text = "Scholz said Germany does not support an invitation for Ukraine to join NATO now."
+    by_rules = {s.actor: s for s in rules.analyze(text)}
+    by_model = {s.actor: s for s in modelled.analyze(text)}
+    for name, s in by_rules.items():
+        assert by_model[name] == s
+    for s in by_model.values():  # every statement names a rule or the model
+        assert s.cue and (s.actor in by_rules or s.cue.startswith("model:"))
+
+
+def test_inference_imports_no_numeric_library():
+    code = (
+        "import sys; from stancewatch.actors import load_actors; "
+        "from stancewatch.stance import StanceEngine; "
+        "StanceEngine(load_actors(), use_model=True).analyze('Scholz backs Ukraine in NATO'); "
+        "assert not {'numpy', 'scipy', 'sklearn'} & set(sys.modules)"
+    )
+    import subprocess
+
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+REAL = ROOT.parent / "shared" / "eval" / "stance_real.jsonl"
+
+
+@pytest.mark.skipif(
+    not REAL.exists() or importlib.util.find_spec("scipy") is None,
+    reason="needs the real labelled set and numpy/scipy",
+)
+def test_retraining_reproduces_the_shipped_file():
+    """About 5 s: the training script, from the labelled files, writes the shipped bytes."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import train_stance as ts
+
+    model = ts.train(ts.read_rows(ts.REAL), ts.read_rows(ts.WRITTEN))
+    assert ts.dumps(model) == (ROOT / "stancewatch" / "data" / "stance_model.json").read_text(
+        encoding="utf-8"
+    )
