@@ -128,6 +128,18 @@ def _actor(raw: dict[str, Any], index: int, origin: str) -> Actor:
     )
 
 
+def institution_aliases(actors: list[Actor]) -> dict[str, list[str]]:
+    """Each actor's demonym-and-institution aliases, less those another actor names itself by
+    ("Russian Foreign Ministry" is the ministry's own name, not one of Russia's aliases)."""
+    claimed = {
+        alias.casefold(): a.name for a in actors for alias in (a.name, *a.aliases, *a.metonyms)
+    }
+    return {
+        a.name: [x for x in a.institution_aliases() if claimed.get(x.casefold(), a.name) == a.name]
+        for a in actors
+    }
+
+
 def parse_actors(text: str, origin: str) -> list[Actor]:
     try:
         data = tomllib.loads(text)
@@ -144,13 +156,21 @@ def parse_actors(text: str, origin: str) -> list[Actor]:
         names[a.name.casefold()] = a.name
     owner: dict[str, str] = {}
     for a in actors:
-        for alias in (a.name, *a.aliases, *a.metonyms, *a.institution_aliases()):
+        for alias in (a.name, *a.aliases, *a.metonyms):
             key = alias.casefold()
             if owner.get(key, a.name) != a.name:
                 raise ConfigError(
                     f"{origin}: alias {alias!r} belongs to both {owner[key]!r} and {a.name!r}"
                 )
             owner[key] = a.name
+    for a, generated in institution_aliases(actors).items():
+        for alias in generated:
+            key = alias.casefold()
+            if owner.get(key, a) != a:
+                raise ConfigError(
+                    f"{origin}: alias {alias!r} belongs to both {owner[key]!r} and {a!r}"
+                )
+            owner[key] = a
     known = set(names.values())
     for a in actors:
         for r in a.roles:

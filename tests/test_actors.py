@@ -63,3 +63,40 @@ def test_a_demonym_before_an_institution_names_the_country():
     assert {s.actor: s.stance for s in found}.get("Russia") == "oppose"
     # the demonym alone is an adjective, not the country
     assert [m.actor.name for m in engine.matcher.find("Russian drones hit Kharkiv")] == []
+
+
+def test_packaged_actors_carry_dated_roles_and_offices_resolve_on_the_date():
+    from datetime import datetime
+
+    from stancewatch.stance.matcher import ActorMatcher
+
+    actors = load_actors()
+    assert len(actors) >= 180
+    for a in actors:
+        for r in a.roles:
+            assert r.start is None or r.end is None or r.start < r.end, (a.name, r)
+    matcher = ActorMatcher(actors)
+
+    def named(text, when):
+        return [m.actor.name for m in matcher.find(text, when=when)]
+
+    assert named("the German chancellor", datetime(2010, 6, 1)) == ["Angela Merkel"]
+    assert named("the German chancellor", datetime(2023, 6, 1)) == ["Olaf Scholz"]
+    assert named("the German chancellor", datetime(2025, 9, 1)) == ["Friedrich Merz"]
+    assert named("Ukraine's president", datetime(2009, 1, 1)) == ["Viktor Yushchenko"]
+    assert named("Ukraine's president", datetime(2012, 1, 1)) == ["Viktor Yanukovych"]
+    assert named("Ukraine's president", datetime(2016, 1, 1)) == ["Petro Poroshenko"]
+    assert named("NATO's secretary general", datetime(2008, 4, 3)) == ["Jaap de Hoop Scheffer"]
+    assert named("NATO chief", datetime(2012, 5, 20)) == ["Anders Fogh Rasmussen"]
+
+
+def test_an_organisation_speaks_for_its_country_and_its_own_name_beats_a_demonym_alias():
+    from stancewatch.stance import StanceEngine
+
+    actors = {a.name: a for a in load_actors()}
+    # "Russian Foreign Ministry" is the ministry's name, not one of Russia's generated aliases
+    assert actors["Russian Foreign Ministry"].speaks_for(None) == ["Russia"]
+    found = StanceEngine(list(actors.values())).analyze(
+        "The Verkhovna Rada called on NATO member states to support Ukraine's accession"
+    )
+    assert {s.actor: s.stance for s in found} == {"Verkhovna Rada": "support", "Ukraine": "support"}

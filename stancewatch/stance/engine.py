@@ -588,13 +588,19 @@ class StanceEngine:
                                                 round(max(0.0, min(1.0, confidence)), 2),
                                                 evidence, span.start, span.end, cue)  # fmt: skip
         for h in holders:
-            if h.actor.kind != "person" or h.verdict is None:
+            if h.verdict is None:
                 continue
-            for side in h.actor.speaks_for(published):
+            # a person's office, or an organisation's country ("the Rada" for Ukraine), and what
+            # that speaks for in turn (a Rada speaker: the Rada, and so Ukraine)
+            sides = [(side, 0.05) for side in h.actor.speaks_for(published)]
+            for side, _ in list(sides):
+                if side in self.actors:
+                    sides += [(up, 0.1) for up in self.actors[side].speaks_for(published)]
+            for side, drop in sides:
                 if side in out or side not in self.actors:
                     continue
                 base = out[h.actor.name]
                 out[side] = StatementResult(side, self.actors[side].kind, base.stance,
-                                            round(base.confidence - 0.05, 2), evidence, span.start,
+                                            round(base.confidence - drop, 2), evidence, span.start,
                                             span.end, f"{base.cue} (via {h.actor.name})")  # fmt: skip
         return list(out.values())

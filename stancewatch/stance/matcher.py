@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from stancewatch.actors import Actor, Role
+from stancewatch.actors import Actor, Role, institution_aliases
 from stancewatch.stance.lexicon import Folded, fold
 from stancewatch.stance.offices import holder, office_aliases
 
@@ -56,9 +56,10 @@ class ActorMatcher:
         # multi-word aliases keyed on their first two or three words: "Ukraine" alone starts
         # dozens of aliases ("Ukraine's prime minister"), and "Ukraine's" is frequent
         self._by_pair: dict[tuple[str, ...], list[_Alias]] = defaultdict(list)
+        generated = institution_aliases(actors)  # less those another actor names itself by
         for actor in actors:
             for alias, metonym in [(a, False) for a in (actor.name, *actor.aliases)] + [
-                (a, True) for a in (*actor.metonyms, *actor.institution_aliases())
+                (a, True) for a in (*actor.metonyms, *generated[actor.name])
             ]:
                 self._add(alias, actor, metonym)
         for alias, (country, held) in office_aliases(actors).items():
