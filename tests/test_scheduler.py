@@ -23,6 +23,7 @@ from sqlalchemy import inspect, select, text
 
 from stancewatch.cli import cli
 from stancewatch.db import make_engine, session_factory
+from stancewatch.deliver.runner import deliver_pending
 from stancewatch.errors import ConfigError
 from stancewatch.migrations import include_object
 from stancewatch.models import Article, Base, CrawlRun, OutboxMessage, Source, SourceHealth, utcnow
@@ -528,7 +529,6 @@ def test_the_lock_is_exclusive_and_a_lost_lock_is_noticed(db_url):
 
 def test_health_alert_reaches_a_receiver_through_deliver(sqlite_url):
     """End to end once the delivery stage is installed: outbox row -> apprise -> receiver."""
-    notify = pytest.importorskip("stancewatch.deliver.runner")
     received: list[dict] = []
 
     class Receiver(BaseHTTPRequestHandler):
@@ -552,7 +552,7 @@ def test_health_alert_reaches_a_receiver_through_deliver(sqlite_url):
     sessions = session_factory(engine)
     with sessions.begin() as s:
         assert update_health(s, settings, "alpha", 60.0, utcnow())[1] == 1  # the health target
-    notify.deliver_pending(settings, sessions)
+    deliver_pending(settings, sessions)
     server.shutdown()
     engine.dispose()
     assert [m["title"] for m in received] == ["stancewatch: source alpha is failing"]

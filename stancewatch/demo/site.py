@@ -90,10 +90,6 @@ class DemoSite:
     def url(self, outlet: str, path: str = "") -> str:
         return f"http://127.0.0.1:{self.port(outlet)}{path}"
 
-    def article_url(self, article_id: str) -> str:
-        a = self._articles[article_id]
-        return self.url(a.outlet, a.listed_path)
-
     def trouble_url(self, case: str) -> str:
         """The URL of one trouble case (for ``empty``: the empty feed)."""
         if case not in CASES:
