@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import random
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from stancewatch.demo.server import LocalServer, Request, Response
 
 PER_PAGE = 50
 _WORDS = (
@@ -68,29 +69,15 @@ class BenchSite:
         self.n = n_articles
         self.article_requests = 0
         self._lock = threading.Lock()
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:  # noqa: N802
-                body, ctype, status = site.route(self.path)
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:  # noqa: ANN002
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.server = LocalServer(self.handle, name="bench")
 
     @property
     def listing_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}/news/page/1"
+        return self.server.url("/news/page/1")
+
+    def handle(self, request: Request) -> Response:
+        body, ctype, status = self.route(request.path)
+        return Response(status, body, {"Content-Type": ctype})
 
     def route(self, path: str) -> tuple[bytes, str, int]:
         if path == "/robots.txt":
@@ -122,9 +109,8 @@ class BenchSite:
         return b"not found", "text/plain", 404
 
     def __enter__(self) -> BenchSite:
-        self.thread.start()
+        self.server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()

@@ -17,14 +17,13 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 from collections import Counter
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import trafilatura
 from sqlalchemy import select
+
+from stancewatch.demo.server import LocalServer, Response
 
 HERE = Path(__file__).resolve().parent
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -67,16 +66,14 @@ def main() -> None:
     pages = sorted(p for p in args.dir.glob("*.html") if p.with_suffix(".txt").exists())
     if not pages:
         raise SystemExit(f"no NAME.html + NAME.txt pairs in {args.dir}")
-    handler = partial(SimpleHTTPRequestHandler, directory=str(args.dir))
-    SimpleHTTPRequestHandler.log_message = lambda *a: None  # type: ignore[method-assign]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
+    kind = "text/html; charset=utf-8"
+    routes = {f"/{p.name}": Response(200, p.read_bytes(), {"Content-Type": kind}) for p in pages}
+    server = LocalServer(routes, name="quality").start()
+    base = server.base
+    urls = "".join(f"<url><loc>{base}/{p.name}</loc></url>" for p in pages)
+    sitemap = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    routes["/_sitemap.xml"] = Response(200, sitemap.encode(), {"Content-Type": "application/xml"})
     with tempfile.TemporaryDirectory() as tmp:
-        urls = "".join(f"<url><loc>{base}/{p.name}</loc></url>" for p in pages)
-        (args.dir / "_sitemap.xml").write_text(
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
-        )
         sources = Path(tmp) / "sources.toml"
         sources.write_text(
             f'[[sources]]\nname = "quality"\nkind = "sitemap"\nstart_urls = ["{base}/_sitemap.xml"]\n'
@@ -84,7 +81,6 @@ def main() -> None:
         db = f"sqlite:///{Path(tmp) / 'q.db'}"
         subprocess.run([sys.executable, "-m", "stancewatch", "--database-url", db, "--sources", str(sources),
                         "crawl", "--format", "json"], check=False, capture_output=True)  # fmt: skip
-        (args.dir / "_sitemap.xml").unlink()
         from stancewatch.db import make_engine, session_factory
         from stancewatch.models import Article
 
@@ -92,7 +88,7 @@ def main() -> None:
         with session_factory(engine)() as s:
             stored = {a.url.rsplit("/", 1)[1]: a.text for a in s.scalars(select(Article))}
         engine.dispose()
-    server.shutdown()
+    server.stop()
     ours, theirs = [], []
     for page in pages:
         truth = page.with_suffix(".txt").read_text(encoding="utf-8")

@@ -20,8 +20,9 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from stancewatch.demo.server import LocalServer, Request, Response
 
 TEXT = (
     "Ministers discussed Ukraine's path to membership of the alliance, the guarantees that "
@@ -29,47 +30,26 @@ TEXT = (
 ) * 3
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        parts = self.path.strip("/").split("/")
-        tick = int(time.time() // 5)  # a new article in every feed every 5 seconds
-        if len(parts) == 2 and parts[1] == "feed.xml":
-            items = "".join(
-                f"<item><title>{parts[0]} {n}</title><link>{base}/{parts[0]}/news/{n}.html</link></item>"
-                for n in range(tick - 2, tick + 1)
-            )
-            body = f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'
-            kind = "application/rss+xml"
-        elif len(parts) == 3 and parts[1] == "news":
-            n = parts[2].split(".")[0]
-            paras = "".join(f"<p>{parts[0]} item {n} part {i}. {TEXT}</p>" for i in range(3))
-            body = f"<html><head><title>{parts[0]} {n}</title></head><body><article><h1>{parts[0]} {n}</h1>{paras}</article></body></html>"
-            kind = "text/html"
-        else:
-            self.send_error(404)
-            return
-        data = body.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
-class Receiver(BaseHTTPRequestHandler):
-    """An apprise ``json://`` target: accepts every post."""
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_POST(self) -> None:  # noqa: N802
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(200)
-        self.end_headers()
+def feeds(request: Request) -> Response:
+    """``/<name>/feed.xml`` (a new article every 5 seconds) and ``/<name>/news/<n>.html``."""
+    base = f"http://{request.host}"
+    parts = request.path.strip("/").split("/")
+    tick = int(time.time() // 5)  # a new article in every feed every 5 seconds
+    if len(parts) == 2 and parts[1] == "feed.xml":
+        items = "".join(
+            f"<item><title>{parts[0]} {n}</title><link>{base}/{parts[0]}/news/{n}.html</link></item>"
+            for n in range(tick - 2, tick + 1)
+        )
+        body = f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'
+        kind = "application/rss+xml"
+    elif len(parts) == 3 and parts[1] == "news":
+        n = parts[2].split(".")[0]
+        paras = "".join(f"<p>{parts[0]} item {n} part {i}. {TEXT}</p>" for i in range(3))
+        body = f"<html><head><title>{parts[0]} {n}</title></head><body><article><h1>{parts[0]} {n}</h1>{paras}</article></body></html>"
+        kind = "text/html"
+    else:
+        return Response(404, b"not found")
+    return Response(200, body.encode(), {"Content-Type": kind})
 
 
 def rss_mib(pid: int) -> float:
@@ -86,13 +66,12 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
-    notify = f"json://127.0.0.1:{receiver.server_address[1]}/desk"
+    server = LocalServer(feeds, name="feeds").start()
+    base = server.base
+    receiver = LocalServer(
+        lambda request: Response(200), name="receiver"
+    ).start()  # apprise json://
+    notify = f"json://127.0.0.1:{receiver.port}/desk"
     tmp = Path(tempfile.mkdtemp(prefix="sw-bench-"))
     sources = tmp / "sources.toml"
     sources.write_text(
@@ -143,8 +122,8 @@ def main() -> None:
     elapsed = time.monotonic() - started
     proc.send_signal(signal.SIGTERM)
     rc = proc.wait(60)
-    server.shutdown()
-    receiver.shutdown()
+    server.stop()
+    receiver.stop()
 
     ok = sum("status=ok" in r for r in runs)
     print(f"crawl runs: {len(runs)} ({ok} with new articles) in {elapsed:.0f} s, "

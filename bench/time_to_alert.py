@@ -28,8 +28,9 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from stancewatch.demo.server import LocalServer, Request, Response
 
 FIRST = [
     "Alma", "Bruno", "Cecile", "Dario", "Elina", "Fabian", "Greta", "Hugo", "Ines", "Jonas",
@@ -96,14 +97,12 @@ class Article:
         ).encode()
 
 
-class Site(ThreadingHTTPServer):
+class Site:
     """An RSS feed of every published article, newest first, and the article pages."""
 
-    daemon_threads = True
-
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), SiteHandler)
-        self.base = f"http://127.0.0.1:{self.server_address[1]}"
+        self.server = LocalServer(self.handle, name="wire").start()
+        self.base = self.server.base
         self.articles: list[Article] = []
         self.lock = threading.Lock()
 
@@ -126,53 +125,29 @@ class Site(ThreadingHTTPServer):
         with self.lock:
             return next((a.html for a in self.articles if a.n == n), None)
 
-
-class SiteHandler(BaseHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        site: Site = self.server  # type: ignore[assignment]
+    def handle(self, request: Request) -> Response:
         body: bytes | None = None
-        if self.path == "/feed.xml":
-            body, kind = site.feed(), RSS
-        elif self.path.startswith("/news/") and self.path.endswith(".html"):
-            body, kind = site.page(int(self.path[6:-5])), HTML
+        if request.path == "/feed.xml":
+            body, kind = self.feed(), RSS
+        elif request.path.startswith("/news/") and request.path.endswith(".html"):
+            body, kind = self.page(int(request.path[6:-5])), HTML
         if body is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+            return Response(404, b"not found")
+        return Response(200, body, {"Content-Type": kind})
 
 
-class Receiver(ThreadingHTTPServer):
+class Receiver:
     """Receives apprise ``json://`` posts; keeps (arrival time, title + message)."""
 
-    daemon_threads = True
-
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), ReceiverHandler)
         self.received: list[tuple[float, str]] = []
+        self.server = LocalServer(self.post, name="receiver").start()
 
-
-class ReceiverHandler(BaseHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_POST(self) -> None:  # noqa: N802
+    def post(self, request: Request) -> Response:
         at = time.time()
-        data = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-        server: Receiver = self.server  # type: ignore[assignment]
-        server.received.append((at, f"{data.get('title', '')}\n{data.get('message', '')}"))
-        self.send_response(200)
-        self.end_headers()
-
-
-def serve(server: ThreadingHTTPServer) -> None:
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+        data = json.loads(request.body or b"{}")
+        self.received.append((at, f"{data.get('title', '')}\n{data.get('message', '')}"))
+        return Response(200)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -192,8 +167,6 @@ def main() -> None:
     rng = random.Random(args.seed)
 
     site, receiver = Site(), Receiver()
-    serve(site)
-    serve(receiver)
     tmp = Path(tempfile.mkdtemp(prefix="sw-alert-"))
     (tmp / "actors.toml").write_text(actors_toml(count))
     (tmp / "sources.toml").write_text(
@@ -206,7 +179,7 @@ def main() -> None:
         "STANCEWATCH_DATABASE_URL": url,
         "STANCEWATCH_SOURCES": str(tmp / "sources.toml"),
         "STANCEWATCH_ACTORS": str(tmp / "actors.toml"),
-        "STANCEWATCH_NOTIFY_URLS": f"json://127.0.0.1:{receiver.server_address[1]}/desk",
+        "STANCEWATCH_NOTIFY_URLS": f"json://127.0.0.1:{receiver.server.port}/desk",
         "STANCEWATCH_AUTOTHROTTLE": "false",
         "STANCEWATCH_LOG_LEVEL": "INFO",
     }
@@ -260,8 +233,8 @@ def main() -> None:
     wait(lambda: len(arrived()) == count, 6 * args.poll + 120, "every alert")
     proc.send_signal(signal.SIGTERM)
     rc = proc.wait(60)
-    site.shutdown()
-    receiver.shutdown()
+    site.server.stop()
+    receiver.server.stop()
 
     got = arrived()
     latencies = [got[i] - published[i] for i in range(count)]

@@ -91,7 +91,7 @@ def test_second_crawl_downloads_no_article_and_picks_up_a_new_one(site, crawl, c
     third = by_name(crawl(crawl_settings, sources))
     assert third["censor-nato-membership"]["articles_new"] == 1
     assert [r.path for r in site.article_requests(mark)] == [
-        url.split(str(site["censor"].server.server_port))[1]
+        url.split(str(site["censor"].server.port))[1]
     ]
     assert len(articles(crawl_settings.database_url)) == first + 1
 

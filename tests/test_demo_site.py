@@ -12,7 +12,6 @@ import pytest
 from lxml import etree, html
 
 from stancewatch.demo import DemoSite, load_coverage
-from stancewatch.demo.bench import generate_bench_site
 from stancewatch.demo.outlets.trouble import HUGE_BYTES
 from stancewatch.sources import parse_sources
 
@@ -232,18 +231,3 @@ def test_sources_toml_loads_and_names_the_outlets(site):
     assert {"trouble-error500", "trouble-cp1251"} <= set(names)
     for s in sources:
         assert get(s.start_urls[0])[0] == 200
-
-
-def test_bench_site_pages_are_distinct_and_about_70_kib():
-    with generate_bench_site(n_articles=120, page_size=50) as bench:
-        listing = html.fromstring(get(bench.url("/news/"))[2])
-        links = listing.xpath("//main//h3/a/@href")
-        assert len(links) == 50 and listing.xpath('//a[@rel="next"]/@href') == ["/news/page/2"]
-        assert get(bench.url("/news/page/3"))[0] == 200 and get(bench.url("/news/page/4"))[0] == 404
-        pages = [get(bench.url(link))[2] for link in links[:3]]
-        assert all(60_000 < len(p) < 80_000 for p in pages)
-        assert pages[0] == get(bench.url(links[0]))[2]  # deterministic
-        bodies = [set(bench.body(i)[0].split()) for i in range(3)]
-        assert len(bodies[0] & bodies[1]) < len(bodies[0]) / 2
-        assert 600 <= sum(len(p.split()) for p in bench.body(7)) <= 950
-        assert parse_sources(bench.sources_toml(), "bench")[0].max_pages >= bench.pages

@@ -14,7 +14,6 @@ import socket
 import threading
 from datetime import UTC, datetime, timedelta
 from email import policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -27,6 +26,7 @@ from stancewatch.db import make_engine, session_factory, session_scope
 from stancewatch.deliver import deliver_pending, load_targets, outbox
 from stancewatch.deliver.runner import _batches, _load_rows
 from stancewatch.deliver.send import send
+from stancewatch.demo.server import LocalServer, Request, Response
 from stancewatch.errors import NotifyTargetError
 from stancewatch.models import Article, OutboxMessage, Source, StanceChange, Statement
 from stancewatch.settings import Settings
@@ -92,25 +92,16 @@ class SlackHook:
         self.statuses: list[int] = []
         self.requests: list[tuple[int, dict]] = []
         self.lock = threading.Lock()
-        hook = self
+        self.delay = delay
+        self.server = LocalServer(self.post, name="slack").start()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
-                payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                threading.Event().wait(delay)
-                with hook.lock:
-                    status = hook.statuses.pop(0) if hook.statuses else 200
-                    hook.requests.append((status, payload))
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(b"ok" if status == 200 else b"error")
-
-            def log_message(self, *args):  # keep the test output quiet
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
+    def post(self, request: Request) -> Response:
+        payload = json.loads(request.body)
+        threading.Event().wait(self.delay)
+        with self.lock:
+            status = self.statuses.pop(0) if self.statuses else 200
+            self.requests.append((status, payload))
+        return Response(status, b"ok" if status == 200 else b"error")
 
     @property
     def accepted(self) -> list[dict]:
@@ -128,11 +119,9 @@ def mailbox():
 @pytest.fixture
 def slack(monkeypatch):
     hook = SlackHook()
-    monkeypatch.setattr(
-        NotifySlack, "webhook_url", f"http://127.0.0.1:{hook.server.server_port}/services"
-    )
+    monkeypatch.setattr(NotifySlack, "webhook_url", hook.server.url("/services"))
     yield hook
-    hook.server.shutdown()
+    hook.server.stop()
 
 
 @pytest.fixture
@@ -378,9 +367,7 @@ def test_killed_between_send_and_mark_duplicates_at_most_once(db_url, sessions, 
 
 def test_two_concurrent_deliver_runs_send_each_row_once(db_url, sessions, monkeypatch):
     hook = SlackHook(delay=0.02)
-    monkeypatch.setattr(
-        NotifySlack, "webhook_url", f"http://127.0.0.1:{hook.server.server_port}/services"
-    )
+    monkeypatch.setattr(NotifySlack, "webhook_url", hook.server.url("/services"))
     monkeypatch.setattr("stancewatch.deliver.runner.CLAIM_LIMIT", 2)
     ids = [seed_change(sessions, n=n) for n in range(10)]
     settings = make_settings(db_url, SLACK_URL)
@@ -397,7 +384,7 @@ def test_two_concurrent_deliver_runs_send_each_row_once(db_url, sessions, monkey
         t.start()
     for t in threads:
         t.join()
-    hook.server.shutdown()
+    hook.server.stop()
     assert sum(r.sent for r in results) == 10
     assert all(r.sent for r in results)  # both runs really worked at the same time
     texts = [json.dumps(p) for p in hook.accepted]

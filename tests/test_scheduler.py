@@ -13,7 +13,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,8 @@ from sqlalchemy import inspect, select, text
 
 from stancewatch.cli import cli
 from stancewatch.db import make_engine, session_factory
+from stancewatch.deliver.runner import deliver_pending
+from stancewatch.demo.server import LocalServer, Request, Response
 from stancewatch.errors import ConfigError
 from stancewatch.migrations import include_object
 from stancewatch.models import Article, Base, CrawlRun, OutboxMessage, Source, SourceHealth, utcnow
@@ -59,60 +60,55 @@ def _feed(base: str, feed: str) -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        server: Site = self.server  # type: ignore[assignment]
-        parts = self.path.strip("/").split("/")
-        if parts == ["hang"]:
-            server.closing.wait(60)  # never answers while the test runs
-            return
-        if parts[0] == "limited" and server.limited.is_set():
-            self.send_response(429)
-            self.send_header("Retry-After", "1")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        if parts == ["partial", "feed.xml"]:  # two articles, and a third page that hangs
-            body = _feed(server.base, "partial").replace(
-                b"</channel>", f"<item><title>x</title><link>{server.base}/hang</link></item>"
-                .encode() + b"</channel>")  # fmt: skip
-            kind = "application/rss+xml"
-        elif len(parts) == 2 and parts[1] == "feed.xml":
-            body, kind = _feed(server.base, parts[0]), "application/rss+xml"
-        elif len(parts) == 3 and parts[1] == "news":
-            body, kind = _article(parts[0], int(parts[2].split(".")[0])), "text/html"
-        else:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-class Site(ThreadingHTTPServer):
-    daemon_threads = True
+class Site:
+    """Feeds ``/<name>/feed.xml`` of two articles each, a page that never answers (``/hang``),
+    a feed whose third link hangs (``/partial/feed.xml``) and ``/limited/...`` answering 429
+    while ``limited`` is set."""
 
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.closing = threading.Event()
-        self.limited = threading.Event()  # set: /limited/... answers 429 Too Many Requests
-        self.base = f"http://127.0.0.1:{self.server_address[1]}"
+        self.limited = threading.Event()
+        self.server = LocalServer(self.handle, name="scheduler-site")
+
+    @property
+    def base(self) -> str:
+        return self.server.base
+
+    def handle(self, request: Request) -> Response:
+        parts = request.path.strip("/").split("/")
+        if parts == ["hang"]:
+            return Response(200, b"", delay=60)  # never answers while the test runs
+        if parts[0] == "limited" and self.limited.is_set():
+            return Response(429, b"", {"Retry-After": "1"})
+        if parts == ["partial", "feed.xml"]:  # two articles, and a third page that hangs
+            body = _feed(self.base, "partial").replace(
+                b"</channel>", f"<item><title>x</title><link>{self.base}/hang</link></item>"
+                .encode() + b"</channel>")  # fmt: skip
+            return Response(200, body, {"Content-Type": "application/rss+xml"})
+        if len(parts) == 2 and parts[1] == "feed.xml":
+            return Response(
+                200, _feed(self.base, parts[0]), {"Content-Type": "application/rss+xml"}
+            )
+        if len(parts) == 3 and parts[1] == "news":
+            body = _article(parts[0], int(parts[2].split(".")[0]))
+            return Response(200, body, {"Content-Type": "text/html"})
+        return Response(404, b"not found", {"Content-Type": "text/plain"})
 
 
 @pytest.fixture
 def site() -> Iterator[Site]:
-    server = Site()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.closing.set()
-    server.shutdown()
-    server.server_close()
+    running = Site()
+    with running.server:
+        yield running
+
+
+def _receiver(received: list[dict]) -> LocalServer:
+    """An apprise ``json://`` target that keeps every posted payload."""
+
+    def post(request: Request) -> Response:
+        received.append(json.loads(request.body))
+        return Response(200)
+
+    return LocalServer(post, name="receiver").start()
 
 
 def sources_toml(site: Site, entries: dict[str, dict[str, str]]) -> str:
@@ -528,21 +524,10 @@ def test_the_lock_is_exclusive_and_a_lost_lock_is_noticed(db_url):
 
 def test_health_alert_reaches_a_receiver_through_deliver(sqlite_url):
     """End to end once the delivery stage is installed: outbox row -> apprise -> receiver."""
-    notify = pytest.importorskip("stancewatch.deliver.runner")
     received: list[dict] = []
 
-    class Receiver(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_POST(self) -> None:  # noqa: N802
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.end_headers()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
+    server = _receiver(received)
+    port = server.port
     settings = Settings(
         database_url=sqlite_url,
         notify_urls=(f"json://127.0.0.1:{port}/desk", f"json://127.0.0.1:{port}/ops?tag=health"),
@@ -552,8 +537,8 @@ def test_health_alert_reaches_a_receiver_through_deliver(sqlite_url):
     sessions = session_factory(engine)
     with sessions.begin() as s:
         assert update_health(s, settings, "alpha", 60.0, utcnow())[1] == 1  # the health target
-    notify.deliver_pending(settings, sessions)
-    server.shutdown()
+    deliver_pending(settings, sessions)
+    server.stop()
     engine.dispose()
     assert [m["title"] for m in received] == ["stancewatch: source alpha is failing"]
     assert "2 failed crawls in a row of alpha" in received[0]["message"]
@@ -651,18 +636,8 @@ def test_the_service_delivers_due_alerts_on_its_own_interval(sqlite_url, tmp_pat
     apprise receiver, and logs one line per run without the target's password."""
     received: list[dict] = []
 
-    class Receiver(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_POST(self) -> None:  # noqa: N802
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.end_headers()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    target = f"json://desk:secretpw@127.0.0.1:{server.server_address[1]}/hook"
+    server = _receiver(received)
+    target = f"json://desk:secretpw@127.0.0.1:{server.port}/hook"
     _add_runs(sqlite_url, "alpha", [("blocked", "blocked: robots_txt x1", 0)] * 2)
     settings = Settings(database_url=sqlite_url, notify_urls=(target,))
     engine = make_engine(sqlite_url)
@@ -678,7 +653,7 @@ def test_the_service_delivers_due_alerts_on_its_own_interval(sqlite_url, tmp_pat
         service.wait_for(lambda: service.logged("job=deliver status=ok") and bool(received))
         assert service.stop() == 0
     finally:
-        server.shutdown()
+        server.stop()
     assert [m["title"] for m in received] == ["stancewatch: source alpha is failing"]
     line = next(x for x in service.lines if "job=deliver" in x)
     assert "sent=1" in line and "duration_s=" in line

@@ -21,7 +21,7 @@ from stancewatch.demo.coverage import Article, load_coverage, select
 from stancewatch.demo.outlets import OUTLET_CLASSES
 from stancewatch.demo.outlets.censor import TAG
 from stancewatch.demo.outlets.trouble import CASES, case_path
-from stancewatch.demo.server import LogEntry, OutletServer, content_etag
+from stancewatch.demo.server import LocalServer, LogEntry, content_etag
 
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -58,7 +58,9 @@ class DemoSite:
         self.outlets = {name: cls(self) for name, cls in OUTLET_CLASSES.items()}
         self._changed = {name: self._newest(name) for name in self.outlets}
         self._servers = {
-            name: OutletServer(name, outlet.handle, self.requests.append, self.stopping)
+            name: LocalServer(
+                outlet.handle, name=name, log=self.requests.append, stopping=self.stopping
+            )
             for name, outlet in self.outlets.items()
         }
 
@@ -89,10 +91,6 @@ class DemoSite:
 
     def url(self, outlet: str, path: str = "") -> str:
         return f"http://127.0.0.1:{self.port(outlet)}{path}"
-
-    def article_url(self, article_id: str) -> str:
-        a = self._articles[article_id]
-        return self.url(a.outlet, a.listed_path)
 
     def trouble_url(self, case: str) -> str:
         """The URL of one trouble case (for ``empty``: the empty feed)."""
