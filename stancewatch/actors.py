@@ -163,14 +163,14 @@ def parse_actors(text: str, origin: str) -> list[Actor]:
                     f"{origin}: alias {alias!r} belongs to both {owner[key]!r} and {a.name!r}"
                 )
             owner[key] = a.name
-    for a, generated in institution_aliases(actors).items():
+    for country, generated in institution_aliases(actors).items():
         for alias in generated:
             key = alias.casefold()
-            if owner.get(key, a) != a:
+            if owner.get(key, country) != country:
                 raise ConfigError(
-                    f"{origin}: alias {alias!r} belongs to both {owner[key]!r} and {a!r}"
+                    f"{origin}: alias {alias!r} belongs to both {owner[key]!r} and {country!r}"
                 )
-            owner[key] = a
+            owner[key] = country
     known = set(names.values())
     for a in actors:
         for r in a.roles:
