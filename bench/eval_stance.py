@@ -26,8 +26,8 @@ coverage (who is known) and reading (what is understood) are told apart.
     python bench/eval_stance.py bench/corpus/stance_real.jsonl --cv 5 [--baseline] [--no-written]
 
 ``--cv K``: K-fold cross-validation grouped by page of what is fitted (``bench/stance_cv.py``);
-``--baseline`` the same folds for a TF-IDF + logistic regression baseline; ``--model`` scores
-the engine with the packaged stance model switched on.
+``--baseline`` the same folds for a TF-IDF + logistic regression baseline; ``--rules-only``
+scores the engine without its learned model (the old engine, for a side-by-side figure).
 
 With no FILE, every ``*.jsonl`` in bench/corpus/.
 """
@@ -289,7 +289,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold CV grouped by page")
     ap.add_argument("--no-written", action="store_true", help="CV: train on real folds only")
     ap.add_argument("--baseline", action="store_true", help="CV: TF-IDF + LR baseline")
-    ap.add_argument("--model", action="store_true", help="the engine with the packaged model")
+    ap.add_argument("--rules-only", action="store_true",
+                    help="the engine without its learned model (the rules alone)")  # fmt: skip
     args = ap.parse_args(argv)
     paths = args.paths or sorted(CORPUS.glob("*.jsonl"))
     sets = {p.stem: load(p) for p in paths}
@@ -298,11 +299,13 @@ def main(argv: list[str] | None = None) -> None:
         return
     actors = load_actors(args.actors)
     engines = {
-        "packaged" if args.actors is None else "actors": StanceEngine(actors, use_model=args.model)
+        "packaged" if args.actors is None else "actors": StanceEngine(
+            actors, use_model=not args.rules_only
+        )
     }
     if args.full_actors:
         extended = full_actors(actors, [r for rows in sets.values() for r in rows])
-        engines["full"] = StanceEngine(extended, use_model=args.model)
+        engines["full"] = StanceEngine(extended, use_model=not args.rules_only)
         added = len(extended) - len(actors)
     report: dict[str, Any] = {}
     for name, rows in sets.items():

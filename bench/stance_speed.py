@@ -3,7 +3,7 @@
 Builds articles from the seed documents (shared/seeds/), 800 words each, varied by rotating
 the paragraphs, and times ``StanceEngine.analyze`` over them. Prints; asserts nothing.
 
-    python bench/stance_speed.py [--articles 500]
+    python bench/stance_speed.py [--articles 500] [--rules-only]
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ def articles(n: int, words: int = 800) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=500)
+    ap.add_argument("--rules-only", action="store_true", help="without the learned model")
     args = ap.parse_args()
-    engine = StanceEngine(load_actors())
+    engine = StanceEngine(load_actors(), use_model=not args.rules_only)
     texts = articles(args.articles)
     engine.analyze(texts[0])  # warm up
     cpu, wall = time.process_time(), time.perf_counter()

@@ -196,8 +196,9 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Budapest again refused to support a meeting of the NATO-Ukraine Council", {"Hungary": "oppose"}),
         ("Stefanishyna: Ukraine wants to open accession talks with NATO in 2026", {"Olha Stefanishyna": "support"}),
         # whoever is told what it must do is addressed; the speaker holds the position
+        # convention 9: the one named as blocking holds oppose
         ("Tsahkna: Germany must stop blocking Ukraine's invitation to NATO",
-         {"Margus Tsahkna": "support", "Germany": None}),
+         {"Margus Tsahkna": "support", "Germany": "oppose"}),
         ("Pistorius said membership could not be offered to Kyiv during the fighting.", {"Boris Pistorius": "oppose"}),
         ("Kasčiūnas said Ukraine in NATO would stabilise the whole of Europe.", {"Laurynas Kasčiūnas": "support"}),
         ('Asked about Ukraine joining the Alliance, Vance said: "I just don\'t see that happening."',
@@ -315,8 +316,27 @@ def test_hard_cases(engine, text, expected):
     got = stances(engine, text)
     for actor, stance in expected.items():  # None: no statement for that actor
         assert got.get(actor, None if stance is None else "neutral") == stance, (actor, got)
-    if not expected:
-        assert all(s == "neutral" for s in got.values()), got
+    if not expected:  # nobody takes a position; Ukraine's presupposed bid is the exception
+        assert all(s == "neutral" for a, s in got.items() if a != "Ukraine"), got
+        assert got.get("Ukraine", "support") == "support", got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zelenskyy listed the countries that still oppose Ukraine's NATO accession.",
+        "Kiev, Ukraine (AP) President Bush says the U.S. strongly supports Ukraine's effort to "
+        "become a member of NATO.",
+        "The German Chancellor Olaf Scholz said Ukraine cannot become a NATO member during the war.",
+    ],
+)
+def test_ukraine_s_presupposed_bid_is_its_support(engine, text):
+    """The labelling conventions of the real corpus (bench/corpus/README.md, 5 and 9): others'
+    words about "Ukraine's bid" presuppose the bid, so Ukraine holds support; only giving it up
+    ("Ukraine agreed to drop the bid") is its oppose."""
+    assert stances(engine, text)["Ukraine"] == "support"
+    dropped = "Witkoff: Ukraine agreed to drop its NATO bid in exchange for security guarantees"
+    assert stances(engine, dropped)["Ukraine"] == "oppose"
 
 
 def test_an_office_names_its_holder_on_the_date(engine):
@@ -327,7 +347,7 @@ def test_an_office_names_its_holder_on_the_date(engine):
     # the name after the office decides, whatever the date
     named = "Polish President Andrzej Duda said Ukraine's place is in NATO"
     # ... and Duda, no longer president then, does not speak for Poland
-    assert set(stances(engine, named, datetime(2025, 10, 1))) == {"Andrzej Duda"}
+    assert set(stances(engine, named, datetime(2025, 10, 1))) - {"Ukraine"} == {"Andrzej Duda"}
     got = stances(engine, "Norway's foreign minister: Ukraine has earned a seat in the Alliance")
     assert got["Espen Barth Eide"] == "support"
 

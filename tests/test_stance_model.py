@@ -27,9 +27,10 @@ def _tokens(text: str, mentions: list[tuple[str, Actor]]) -> SentenceTokens:
 
 def test_the_holder_and_others_become_placeholders():
     t = _tokens("Scholz says Ukraine is not ready", [("Scholz", SCHOLZ), ("Ukraine", UA)])
-    f = t.features(SCHOLZ, "named", None)
+    f = t.shared + t.features(SCHOLZ, "named", None)  # plain n-grams are shared, scored once
     assert {"u:_h_", "u:_ua_", "b:_h_ says", "R1:says", "L1:<s>", "rule:none", "flag:neg"} <= set(f)
-    g = t.features(UA, "named", ("oppose", "subject:not-ready"))
+    g = t.shared + t.features(UA, "named", ("oppose", "subject:not-ready"))
+    assert "u:_ua_" not in t.shared and "u:says" in t.shared
     assert {"u:_per_", "b:_per_ says", "rule:oppose", "rulecue:not-ready", "is:_ua_"} <= set(g)
 
 

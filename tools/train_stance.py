@@ -33,7 +33,7 @@ REAL = ROOT / "bench" / "corpus" / "stance_real.jsonl"
 WRITTEN = ROOT / "bench" / "corpus" / "stance_written.jsonl"
 OUT = ROOT / "stancewatch" / "data" / "stance_model.json"
 LABELS = ("support", "oppose", "neutral")
-VERSION = "v1"
+VERSION = "v2"
 #: Fixed hyperparameters (chosen once by grouped CV on the real set, see the README figures).
 L2 = 1.0
 MIN_COUNT = 2

@@ -15,7 +15,13 @@ What a pair is described by:
 - negation and condition flags;
 - word uni- and bigrams of the sentence with the holder's mentions replaced by ``_h_`` and other
   actors by ``_ua_`` / ``_nato_`` / ``_ru_`` / ``_per_`` / ``_oth_``;
-- the words in a window left and right of the holder's first mention.
+- the words in a window left and right of the holder's first mention;
+- who the holder is (its name, country and the sides it speaks for on the date): real coverage
+  of this question repeats its actors, and who speaks is the strongest single clue to what
+  they say (an actor-majority guess alone scores 0.58 macro-F1 by grouped CV on real pages);
+- the rules' verdict crossed with the verdicts the rules gave the sentence's other holders and
+  with the holder's identity and kind: a holder the rules left out of a sentence in which
+  another holder took a position is most often only mentioned.
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ class SentenceTokens:
     holder's features only map placeholders, without tokenising the sentence again.
     """
 
-    __slots__ = ("pieces",)
+    __slots__ = ("cond", "neg", "pieces", "shared", "_at", "_mentions", "_words_of")
 
     def __init__(
         self,
@@ -69,6 +75,41 @@ class SentenceTokens:
             pos = b
         self._words(pieces, low, pos, end, demonyms)
         self.pieces = pieces
+        self.shared, self.neg, self.cond = self._shared(pieces)
+        #: every piece as a word, mentions as their placeholder; a holder's view of the
+        #: sentence only swaps in ``_h_`` at its own mentions (``_at``)
+        self._words_of = [p if isinstance(p, str) else placeholder(p[0]) for p in pieces]
+        self._mentions = [i for i, p in enumerate(pieces) if not isinstance(p, str)]
+        self._at: dict[str, list[int]] = {}
+        for i in self._mentions:
+            self._at.setdefault(pieces[i][0].name, []).append(i)  # type: ignore[union-attr]
+
+    @staticmethod
+    def _shared(pieces: list[str | tuple[Actor]]) -> tuple[list[str], bool, bool]:
+        """The n-grams of plain words, the same for every holder (scored once per sentence),
+        and whether a negator or a condition word is there."""
+        feats: list[str] = []
+        previous: str | None = "<s>"
+        neg = cond = False
+        for p in pieces:
+            if isinstance(p, tuple):
+                previous = None
+                continue
+            feats.append(f"u:{p}")
+            if previous is not None:
+                feats.append(f"b:{previous} {p}")
+            previous = p
+            if p in _NEGATION:
+                neg = True
+            elif p in _CONDITION:
+                cond = True
+        if previous is not None:
+            feats.append(f"b:{previous} </s>")
+        if neg:
+            feats.append("flag:neg")
+        if cond:
+            feats.append("flag:cond")
+        return feats, neg, cond
 
     @staticmethod
     def _words(
@@ -88,19 +129,40 @@ class SentenceTokens:
                 seen[p[0].name] = p[0]
         return list(seen.values())
 
-    def features(self, holder: Actor, how: str, rule: tuple[str, str] | None) -> list[str]:
-        """The pair's features: ``rule`` is the rule engine's (stance, cue) for the holder."""
+    def features(
+        self,
+        holder: Actor,
+        how: str,
+        rule: tuple[str, str] | None,
+        others: Sequence[str] = (),
+        sides: Sequence[str] = (),
+        topic: str = "rules",
+    ) -> list[str]:
+        """The pair's own features (with ``shared``, all of them): ``rule`` is the rule engine's
+        (stance, cue) for the holder,
+        ``others`` the stances the rules gave the sentence's other holders, ``sides`` what the
+        holder speaks for on the date, ``topic`` whether the rules' topic test passed ("rules")
+        or only the model's looser one ("loose")."""
         name = holder.name
-        words = [
-            p if isinstance(p, str) else HOLDER if p[0].name == name else placeholder(p[0])
-            for p in self.pieces
-        ]
+        words = self._words_of
+        own = self._at.get(name, ())
+        if own:
+            words = words.copy()
+            for i in own:
+                words[i] = HOLDER
         feats = [
             "bias",
             f"how:{how}",
             f"kind:{holder.kind}",
             f"is:{_NAMED.get(name, '_')}",
         ]
+        mine = rule[0] if rule is not None else "none"
+        feats += [f"actor:{name}", f"topic:{topic}", f"self:{mine}&actor:{name}",
+                  f"self:{mine}&kind:{holder.kind}"]  # fmt: skip
+        if holder.country:
+            feats.append(f"country:{holder.country}")
+        feats += [f"side:{side}" for side in sides]
+        feats += [f"self:{mine}&other:{o}" for o in sorted(set(others)) or ["none"]]
         if rule is None:
             feats.append("rule:none")
         else:
@@ -115,23 +177,20 @@ class SentenceTokens:
             ]
             if " (via " in cue:
                 feats.append("rule:via")
-        neg = cond = False
-        previous = "<s>"
-        for w in words:
+        # the n-grams that touch a mention (the plain ones are in ``shared``)
+        last = len(words) - 1
+        pieces = self.pieces
+        for i in self._mentions:
+            w = words[i]
             feats.append(f"u:{w}")
-            feats.append(f"b:{previous} {w}")
-            previous = w
-            if w in _NEGATION:
-                neg = True
-            elif w in _CONDITION:
-                cond = True
-        feats.append(f"b:{previous} </s>")
-        if neg:
-            feats.append("flag:neg")
-        if cond:
-            feats.append("flag:cond")
-        if HOLDER in words:
-            at = words.index(HOLDER)
+            feats.append(f"b:{words[i - 1] if i else '<s>'} {w}")
+            if i == last:
+                feats.append(f"b:{w} </s>")
+            elif isinstance(pieces[i + 1], str):
+                feats.append(f"b:{w} {words[i + 1]}")
+        neg = self.neg
+        if own:
+            at = own[0]
             feats += [f"L:{w}" for w in words[max(0, at - LEFT) : at]]
             right = words[at + 1 : at + 1 + RIGHT]
             feats += [f"R:{w}" for w in right]

@@ -11,8 +11,10 @@ feature missing from ``weights`` weighs nothing (rare or near-zero weights are d
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -42,9 +44,11 @@ class StanceModel:
             text = Path(path).read_text(encoding="utf-8")
         return cls(json.loads(text))
 
-    def scores(self, features: list[str]) -> list[float]:
+    def scores(self, features: list[str], base: Sequence[float] = (0.0, 0.0, 0.0)) -> list[float]:
+        """Each label's score: ``base`` (the scores of features shared by several calls) plus
+        the weights of ``features``."""
         get = self.weights.get
-        s0 = s1 = s2 = 0.0
+        s0, s1, s2 = base
         for f in features:
             w = get(f)
             if w is not None:
@@ -53,21 +57,37 @@ class StanceModel:
                 s2 += w[2]
         return [s0, s1, s2]
 
-    def predict(self, features: list[str], explain: int = 3) -> Prediction:
+    def decide(
+        self, features: list[str], base: Sequence[float] = (0.0, 0.0, 0.0)
+    ) -> tuple[str, float]:
+        """The most probable label and its probability, without the explanation (cheap: the
+        engine asks for every holder and explains only the statements it keeps)."""
+        s = self.scores(features, base)
+        best = max(range(3), key=s.__getitem__)
+        top_s = s[best]
+        return self.labels[best], 1.0 / sum(math.exp(x - top_s) for x in s)
+
+    def predict(
+        self, features: list[str], explain: int = 3, scores: list[float] | None = None
+    ) -> Prediction:
         """The most probable label, its probability and the ``explain`` features that decided
-        it (largest weight for it over the runner-up's)."""
-        s = self.scores(features)
+        it (largest weight for it over the runner-up's); ``scores`` when already known."""
+        s = self.scores(features) if scores is None else scores
         best = max(range(3), key=s.__getitem__)
         second = max((i for i in range(3) if i != best), key=s.__getitem__)
         top_s = s[best]
         total = sum(math.exp(x - top_s) for x in s)
         pushes: dict[str, float] = {}
+        get = self.weights.get
         for f in features:
-            w = self.weights.get(f)
-            if w is not None and f != "bias":
-                pushes[f] = pushes.get(f, 0.0) + w[best] - w[second]
-        top = sorted((f for f in pushes if pushes[f] > 0), key=lambda f: (-pushes[f], f))
-        return Prediction(self.labels[best], 1.0 / total, tuple(top[:explain]))
+            w = get(f)
+            if w is not None:
+                push = w[best] - w[second]
+                if push > 0:
+                    pushes[f] = pushes.get(f, 0.0) + push
+        pushes.pop("bias", None)
+        top = heapq.nsmallest(explain, pushes, key=lambda f: (-pushes[f], f))
+        return Prediction(self.labels[best], 1.0 / total, tuple(top))
 
     def cue(self, prediction: Prediction) -> str:
         """ "model:v1[rule:oppose, u:ready, ...]": the model, its version, what decided it."""
