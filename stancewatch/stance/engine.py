@@ -47,6 +47,13 @@ SPEAKER_OWN = {"should-join", "no-veto"}
 #: How sure the model must be to name a holder the rules left out (its most probable label
 #: decides; the tracker's ``change_confidence`` still gates what one statement may change).
 NEW_HOLDER_CONFIDENCE = 0.7
+#: How sure it must be to give a position to a holder the rules read and found none in.
+OVERRIDE_CONFIDENCE = 0.8
+#: A model statement's confidence is at most this, below the tracker's default
+#: ``change_confidence`` (0.85): a learned reading alone never flips a stance, it takes
+#: ``change_min_stories`` distinct stories ("Ukraine's NATO bid" named in passing the day after
+#: Ukraine gave it up must not flip it back).
+MODEL_MAX_CONFIDENCE = 0.8
 #: Words that make a sentence of a text about NATO worth the model's reading.
 _LOOSE_TOPIC = ci(
     r"\b(join\w*|member\w*|accession|accede|bid|aspiration\w*|integrat\w*|invit\w*|alliance|"
@@ -184,6 +191,7 @@ class StanceEngine:
         #: the model names a holder the rules did not state only this sure (it reads real
         #: news conventions, e.g. Ukraine's presupposed bid, that the written cases leave out)
         self.new_holder_confidence = NEW_HOLDER_CONFIDENCE
+        self.override_confidence = OVERRIDE_CONFIDENCE
         #: "German Chancellor Merkel" names Germany: single-word demonyms of countries
         self._demonyms = {
             d.lower(): a for a in actors if a.kind == "country" for d in a.demonyms if d.isalpha()
@@ -339,12 +347,14 @@ class StanceEngine:
                 base = self.model.scores(tokens.shared)
             scores = self.model.scores(feats, base)
             stance, confidence = self.model.decide([], scores)
-            if stance == "neutral" or confidence < self.new_holder_confidence:
+            needed = self.new_holder_confidence if rule is None else self.override_confidence
+            if stance == "neutral" or confidence < needed:
                 if rule is not None:
                     out.append(rule)  # the rules' neutral reading, with its cue
                 continue
             p = self.model.predict(tokens.shared + feats, scores=scores)
-            out.append(StatementResult(name, actor.kind, p.stance, round(p.confidence, 2), evidence,
+            confidence = min(p.confidence, MODEL_MAX_CONFIDENCE)
+            out.append(StatementResult(name, actor.kind, p.stance, round(confidence, 2), evidence,
                                        span.start, span.end, self.model.cue(p)))  # fmt: skip
         return stated if sink is not None else out
 
