@@ -117,8 +117,9 @@ def _entry(raw: dict[str, Any], index: int, origin: str) -> SourceConfig:
             except (re.error, TypeError) as exc:
                 raise ConfigError(f"{label}: {key} is not a regex: {exc}") from None
     try:
-        interval = parse_interval(raw.get("interval", "30m"))
-        timeout = parse_interval(raw.get("timeout", "15m"))
+        # the defaults are the fields' (SourceConfig.interval, .timeout), stated once
+        interval = parse_interval(raw["interval"]) if "interval" in raw else SourceConfig.interval
+        timeout = parse_interval(raw["timeout"]) if "timeout" in raw else SourceConfig.timeout
     except ValueError as exc:
         raise ConfigError(f"{label}: {exc}") from None
     enabled = raw.get("enabled", True)

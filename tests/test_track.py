@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from stancewatch.analyze.tracker import ChangeRule, Evidence, track
 
-RULE = ChangeRule(confidence=0.85, min_stories=2, window=timedelta(days=7))
+RULE = ChangeRule(confidence=0.85, min_stories=2, window=timedelta(days=7),
+                  late_after=timedelta(days=7))  # fmt: skip
 T0 = datetime(2025, 1, 1, 12, tzinfo=UTC)
 _refs = itertools.count(1)
 

@@ -32,14 +32,14 @@ POSITIONS = ("support", "oppose")
 
 @dataclass(frozen=True)
 class ChangeRule:
-    """Thresholds of the change rule (from ``Settings.change_*``)."""
+    """Thresholds of the change rule (from ``Settings.change_*``, where the defaults live)."""
 
-    confidence: float = 0.85
-    min_stories: int = 2
-    window: timedelta = timedelta(days=7)
+    confidence: float
+    min_stories: int
+    window: timedelta
     #: Coverage fetched more than this after its publication is late; None: nothing is late
     #: (the demo replays 2024-2025 coverage on purpose).
-    late_after: timedelta | None = timedelta(days=7)
+    late_after: timedelta | None
 
     @classmethod
     def from_settings(cls, settings) -> ChangeRule:  # type: ignore[no-untyped-def]

@@ -57,11 +57,6 @@ def _first(node: etree._Element, *names: str) -> str | None:
     return None
 
 
-def is_feed(body: bytes) -> bool:
-    root = _root(body)
-    return root is not None and etree.QName(root).localname.lower() in {"rss", "feed", "rdf"}
-
-
 def parse_feed(body: bytes, base_url: str) -> list[Entry] | None:
     """Entries of an RSS/RDF/Atom feed; None when the body is not a feed at all."""
     root = _root(body)

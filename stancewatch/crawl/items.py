@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -33,4 +33,3 @@ class ArticleItem:
     duplicate_of_id: int | None = None
     similarity: float | None = None
     article_id: int | None = None
-    timings: dict[str, float] = field(default_factory=dict)

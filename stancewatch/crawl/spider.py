@@ -40,8 +40,9 @@ class NewsSpider(scrapy.Spider):
         self,
         source: SourceConfig,
         store: ArticleStore,
-        max_pages: int = 5,
-        verify_every: int = 4,
+        *,
+        max_pages: int,
+        verify_every: int,
         extract_pool: Executor | None = None,
         **kwargs: Any,
     ) -> None:
