@@ -45,6 +45,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from stance_cv import per_label  # bench/stance_cv.py, beside this script
+
 from stancewatch.actors import Actor, load_actors
 from stancewatch.stance import StanceEngine
 from stancewatch.stance.lexicon import NEGATOR, SPEECH, fold
@@ -220,15 +222,7 @@ def score(rows: list[dict[str, Any]], engine: StanceEngine, with_families: bool 
             fams = families(engine, row, holder, predicted) if with_families else []
             misses.append(Miss(key, row, predicted, cue, fams))
     elapsed = time.perf_counter() - started
-    labels: dict[str, dict[str, float]] = {}
-    for label in LABELS:
-        tp = sum(g == p == label for g, p in pairs)
-        fp = sum(p == label != g for g, p in pairs)
-        fn = sum(g == label != p for g, p in pairs)
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        labels[label] = {"precision": prec, "recall": rec, "f1": f1, "n": tp + fn}
+    labels = per_label(pairs)
     n = len(pairs)
     return Result(
         n=n,

@@ -29,11 +29,9 @@ def folds(rows: list[dict], k: int) -> list[int]:
     return [fold_of[r.get("source_url") or r["id"]] for r in rows]
 
 
-def report(pairs: list[tuple[str, str]], title: str) -> float:
-    """Per-label precision / recall / F1, accuracy and macro-F1; returns the macro-F1."""
-    accuracy = sum(g == p for g, p in pairs) / len(pairs)
-    f1s = []
-    print(title)
+def per_label(pairs: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
+    """Precision, recall, F1 and support of each label over (gold, predicted) pairs."""
+    out: dict[str, dict[str, float]] = {}
     for label in LABELS:
         tp = sum(g == p == label for g, p in pairs)
         fp = sum(p == label != g for g, p in pairs)
@@ -41,10 +39,21 @@ def report(pairs: list[tuple[str, str]], title: str) -> float:
         prec = tp / (tp + fp) if tp + fp else 0.0
         rec = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        f1s.append(f1)
-        print(f"  {label:<8} precision {prec:.3f}  recall {rec:.3f}  F1 {f1:.3f}  (n={tp + fn})")
-    print(f"accuracy {accuracy:.3f}   macro-F1 {sum(f1s) / len(f1s):.3f}")
-    return sum(f1s) / len(f1s)
+        out[label] = {"precision": prec, "recall": rec, "f1": f1, "n": tp + fn}
+    return out
+
+
+def report(pairs: list[tuple[str, str]], title: str) -> float:
+    """Per-label precision / recall / F1, accuracy and macro-F1; returns the macro-F1."""
+    accuracy = sum(g == p for g, p in pairs) / len(pairs)
+    labels = per_label(pairs)
+    print(title)
+    for label, d in labels.items():
+        print(f"  {label:<8} precision {d['precision']:.3f}  recall {d['recall']:.3f}  "
+              f"F1 {d['f1']:.3f}  (n={d['n']})")  # fmt: skip
+    macro = sum(d["f1"] for d in labels.values()) / len(labels)
+    print(f"accuracy {accuracy:.3f}   macro-F1 {macro:.3f}")
+    return macro
 
 
 def cross_validate(
