@@ -59,6 +59,8 @@ _LOOSE_TOPIC = ci(
     r"\b(join\w*|member\w*|accession|accede|bid|aspiration\w*|integrat\w*|invit\w*|alliance|"
     r"nato\w*|neutral\w*|non-bloc|red line|MAP|enlarge\w*|expan\w*|open door)\b"
 )
+#: The club whose membership is the question: named in nearly every sentence, no speaker.
+CLUB = "NATO"
 #: The country whose membership is the question: in others' words it is the topic.
 CANDIDATE = "Ukraine"
 #: "Besides US and Germany, other countries that oppose": the list is part of the antecedent.
@@ -326,6 +328,9 @@ class StanceEngine:
         out: list[StatementResult] = []
         evidence = original[span.start : span.end]
         base: list[float] | None = None  # the sentence's shared n-grams, scored once
+        # someone outside the candidate's side is named: the candidate is the topic of their
+        # words, and its giving up the bid is the rules' to read (they read who acts)
+        foreign = any(CANDIDATE not in self._side(a) for a in actors.values() if a.name != CLUB)
         for name, actor in actors.items():
             rule = by_rule.get(name)
             if rule is None and name not in how and name in titled:
@@ -348,6 +353,8 @@ class StanceEngine:
             scores = self.model.scores(feats, base)
             stance, confidence = self.model.decide([], scores)
             needed = self.new_holder_confidence if rule is None else self.override_confidence
+            if stance == "oppose" and foreign and CANDIDATE in self._side(actor):
+                stance = "neutral"  # "Biden says Ukraine is not ready": Biden's, not Ukraine's
             if stance == "neutral" or confidence < needed:
                 if rule is not None:
                     out.append(rule)  # the rules' neutral reading, with its cue
