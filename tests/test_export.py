@@ -117,3 +117,13 @@ def test_changes_export_leaves_out_retracted_changes(runner, db_url, engine, fil
     ids = [json.loads(line)["change_id"] for line in result.stdout.splitlines()]
     assert 1 not in ids
     assert len(ids) == count(engine, "select count(*) from stance_changes") - 1
+
+
+def test_an_unwritable_output_is_a_one_line_error(runner, db_url, filled, tmp_path):
+    missing = tmp_path / "no" / "such" / "dir" / "x.csv"
+    result = export(runner, db_url, "-o", str(missing))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output.strip().splitlines() == [
+        f"Error: cannot write {missing}: No such file or directory"
+    ]
+    assert not missing.parent.exists()  # nothing created, nothing half-written

@@ -37,7 +37,11 @@ def _target(output: str | None) -> Iterator[IO[str]]:
     path = Path(output)
     partial = path.with_name(path.name + ".part")
     try:
-        with partial.open("w", encoding="utf-8", newline="") as out:
+        out_file = partial.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with out_file as out:
             yield out
         os.replace(partial, path)
     finally:
