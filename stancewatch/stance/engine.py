@@ -70,6 +70,14 @@ GROUPED = ci(_GROUPED)
 _GOAL_HINT = re.compile(r"nato|alliance|neutral|bloc|aligned|accession|membership")
 _CONTRAST_HINT = re.compile(r"but|however|yet|while|whereas|although")
 _ODD_SPACES = ("\u00a0", "\u2009", "\u202f", "\u2007")
+#: The words of a title that a country's name or adjective opens: "German Chancellor",
+#: "Russia's top diplomat", "Slovak Prime Minister", "Russian president-elect".
+_TITLE = (
+    r"(?:(?:former|then|acting|deputy|vice|top|foreign|defen[cs]e|prime|new|outgoing|"
+    r"incoming|interior|finance|security)[\s-]+){0,2}"
+    r"(?:president(?:-elect)?|prime minister|premier|prime|chancellor|minister|diplomat|"
+    r"ambassador|envoy|leader|king|queen|spokes(?:man|woman|person)|secretary|chief|pm|fm)\b"
+)
 #: A contrast clause with a subject of its own ("..., while a number of countries are against").
 _NEW_SUBJECT = ci(
     r"^\W*(while|whereas)\b|^\W*(but|however|yet)\W+(a|the|some|other|others|many|several|most)\b"
@@ -153,6 +161,14 @@ def _nearest_list(text: Folded, subjects: list[Mention]) -> list[Mention]:
     return kept[::-1]
 
 
+def _title_pattern(country: Actor) -> re.Pattern[str]:
+    """ "German Chancellor", "Germany's foreign minister": a title naming ``country``."""
+    names = sorted({country.name, *(a for a in country.aliases if len(a.split()) <= 2)})
+    forms = [re.escape(d) for d in country.demonyms]
+    forms += [re.escape(n) + r"(?:['’]s)?" for n in names]
+    return re.compile(r"\b(?:" + "|".join(forms) + r")\s+" + _TITLE, re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class StatementResult:
     actor: str
@@ -203,6 +219,7 @@ class StanceEngine:
             if self._demonyms
             else None
         )
+        self._titles = {a.name: _title_pattern(a) for a in actors if a.kind == "country"}
 
     def analyze(self, text: str, published: datetime | None = None) -> list[StatementResult]:
         return self._analyze(text, published, None)
@@ -363,7 +380,58 @@ class StanceEngine:
             confidence = min(p.confidence, MODEL_MAX_CONFIDENCE)
             out.append(StatementResult(name, actor.kind, p.stance, round(confidence, 2), evidence,
                                        span.start, span.end, self.model.cue(p)))  # fmt: skip
-        return stated if sink is not None else out
+        return stated if sink is not None else self._carried(out, stated, original, span, published)
+
+    def _carried(
+        self,
+        out: list[StatementResult],
+        stated: list[StatementResult],
+        text: str,
+        span: Span,
+        published: datetime | None,
+    ) -> list[StatementResult]:
+        """A person's learned position counts for what they speak for, as a rule's does
+        (``_statements``): "Hungarian Prime Minister Viktor Orbán ... sink Ukraine's hopes" is
+        Hungary's too. A side with its own position keeps it."""
+        taken = {s.actor: s for s in out}
+        ruled = {s.actor for s in stated if s.stance != "neutral"}
+        for s in list(out):
+            actor = self.actors.get(s.actor)
+            if actor is None or actor.kind != "person" or s.actor in ruled:
+                continue  # the rules' statements carried theirs already
+            for side in self._sides(actor, published, text, span):
+                mine = taken.get(side)
+                if side not in self.actors or (mine is not None and mine.stance != "neutral"):
+                    continue
+                carried = StatementResult(side, self.actors[side].kind, s.stance,
+                                          round(s.confidence - 0.05, 2), s.evidence, s.start,
+                                          s.end, f"{s.cue} (via {s.actor})")  # fmt: skip
+                if mine is not None:
+                    out.remove(mine)
+                out.append(carried)
+                taken[side] = carried
+        return out
+
+    def _sides(self, actor: Actor, published: datetime | None, text: str, span: Span) -> list[str]:
+        """What ``actor``'s words count for: the offices held on the date, and a country of
+        theirs that a title in the sentence names ("German Chancellor Angela Merkel said", on an
+        undated page or before taking office: "Russian president-elect Dmitry Medvedev"), unless
+        their office for it had ended by the date."""
+        sides = actor.speaks_for(published)
+        if actor.kind != "person":
+            return sides
+        for country in dict.fromkeys([actor.country, *(r.speaks_for for r in actor.roles)]):
+            title = self._titles.get(country or "")
+            if not country or country in sides or title is None:
+                continue
+            # a former holder no longer speaks for it, whatever the title says
+            ended = published is not None and any(
+                r.speaks_for == country and r.end is not None and r.end <= published.date()
+                for r in actor.roles
+            )
+            if not ended and title.search(text, span.start, span.end):
+                sides.append(country)
+        return sides
 
     def _demonym_in(self, low: str, span: Span) -> bool:
         """Whether the sentence holds a country's demonym ("French reservations")."""
@@ -666,7 +734,7 @@ class StanceEngine:
                 continue
             # a person's office, or an organisation's country ("the Rada" for Ukraine), and what
             # that speaks for in turn (a Rada speaker: the Rada, and so Ukraine)
-            sides = [(side, 0.05) for side in h.actor.speaks_for(published)]
+            sides = [(side, 0.05) for side in self._sides(h.actor, published, text, span)]
             for side, _ in list(sides):
                 if side in self.actors:
                     sides += [(up, 0.1) for up in self.actors[side].speaks_for(published)]
