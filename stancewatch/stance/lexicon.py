@@ -57,7 +57,7 @@ def ci(pattern: str) -> re.Pattern[str]:
 
 #: The sentence is about NATO (the alliance by name or by description).
 NATO = re.compile(
-    r"\b(NATO|НАТО|[Tt]he Alliance|North Atlantic (Alliance|Treaty Organi[sz]ation)|Альянс\w*|alliance|Euro-Atlantic)\b"
+    r"\b(NATO|НАТО|[Tt]he Alliance|North Atlantic (Alliance|Treaty Organi[sz]ation)|Альянс\w*|alliance|Euro-Atlantic|MAP|[Mm]embership [Aa]ction [Pp]lan)\b"
 )
 #: ... and about membership, not guarantees or summits in general.
 MEMBERSHIP = ci(
