@@ -282,6 +282,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--examples", type=int, default=3, help="misses shown per family")
     ap.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold CV grouped by page")
     ap.add_argument("--no-written", action="store_true", help="CV: train on real folds only")
+    ap.add_argument("--pooled", action="store_true",
+                    help="CV: the files as one set (folds by page across them)")  # fmt: skip
     ap.add_argument("--baseline", action="store_true", help="CV: TF-IDF + LR baseline")
     ap.add_argument("--rules-only", action="store_true",
                     help="the engine without its learned model (the rules alone)")  # fmt: skip
@@ -328,6 +330,8 @@ def _cross_validate(sets: dict[str, list[dict[str, Any]]], args: argparse.Namesp
     actors = load_actors(args.actors)
     if args.full_actors:
         actors = full_actors(actors, [r for rows in sets.values() for r in rows])
+    if args.pooled:
+        sets = {"+".join(sets): [r for rows in sets.values() for r in rows]}
     for name, rows in sets.items():
         pairs = cross_validate(rows, args.cv, actors, not args.no_written, args.baseline)
         what = "baseline TF-IDF+LR" if args.baseline else "engine + model"

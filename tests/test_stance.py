@@ -199,6 +199,8 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         # convention 9: the one named as blocking holds oppose
         ("Tsahkna: Germany must stop blocking Ukraine's invitation to NATO",
          {"Margus Tsahkna": "support", "Germany": "oppose"}),
+        ("Hungary must stop vetoing Ukraine's path to NATO, Zelensky said.",
+         {"Volodymyr Zelenskyy": "support", "Hungary": "oppose"}),
         ("Pistorius said membership could not be offered to Kyiv during the fighting.", {"Boris Pistorius": "oppose"}),
         ("Kasčiūnas said Ukraine in NATO would stabilise the whole of Europe.", {"Laurynas Kasčiūnas": "support"}),
         ('Asked about Ukraine joining the Alliance, Vance said: "I just don\'t see that happening."',

@@ -85,7 +85,7 @@ def test_retraining_reproduces_the_shipped_file():
     sys.path.insert(0, str(ROOT / "tools"))
     import train_stance as ts
 
-    model = ts.train(ts.read_rows(ts.REAL), ts.read_rows(ts.WRITTEN))
+    model = ts.train(ts.real_rows(), ts.read_rows(ts.WRITTEN))
     assert ts.dumps(model) == (ROOT / "stancewatch" / "data" / "stance_model.json").read_text(
         encoding="utf-8"
     )

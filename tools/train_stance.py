@@ -29,21 +29,30 @@ from stancewatch.actors import Actor, load_actors
 from stancewatch.stance import StanceEngine
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL = ROOT / "bench" / "corpus" / "stance_real.jsonl"
-WRITTEN = ROOT / "bench" / "corpus" / "stance_written.jsonl"
+CORPUS = ROOT / "bench" / "corpus"
+#: Every real labelled file (``stance_real*.jsonl``): real news text only, each line with its page.
+REAL = sorted(CORPUS.glob("stance_real*.jsonl"))
+WRITTEN = CORPUS / "stance_written.jsonl"
 OUT = ROOT / "stancewatch" / "data" / "stance_model.json"
 LABELS = ("support", "oppose", "neutral")
 VERSION = "v2"
-#: Fixed hyperparameters (chosen once by grouped CV on the real set, see the README figures).
+#: Fixed hyperparameters (chosen by grouped CV pooled over the real files, see the README
+#: figures; the written sentences weigh 0.25: at 1.0 they cost 0.02 of CV macro-F1, at 0 the
+#: seed dev set drops below 0.90).
 L2 = 1.0
 MIN_COUNT = 2
 REAL_WEIGHT = 2.0
-WRITTEN_WEIGHT = 1.0
+WRITTEN_WEIGHT = 0.25
 DROP_BELOW = 1e-3
 
 
 def read_rows(path: Path) -> list[dict]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def real_rows() -> list[dict]:
+    """The lines of every real labelled file, file by file in name order."""
+    return [row for path in REAL for row in read_rows(path)]
 
 
 def published(row: dict) -> datetime | None:
@@ -154,7 +163,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--actors", default=None, help="actors file (default: the packaged one)")
     args = ap.parse_args()
-    model = train(read_rows(REAL), read_rows(WRITTEN), load_actors(args.actors))
+    model = train(real_rows(), read_rows(WRITTEN), load_actors(args.actors))
     args.out.write_text(dumps(model), encoding="utf-8")
     print(f"wrote {args.out}: {len(model['weights'])} features")
 

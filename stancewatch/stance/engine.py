@@ -99,6 +99,11 @@ def _presence_only(low: str) -> bool:
 
 #: "Nauseda: the Alliance must not ...": the one told what it must do is addressed.
 _OBLIGED = ci(r"\s+(\w+\s+)?(must|should|ought to|has to|have to|needs? to)\b")
+#: "... must stop blocking": the one told so is named as blocking it.
+_TOLD_TO_STOP = ci(
+    r"\s+(\w+\s+)?(must|should|ought to|has to|have to|needs? to|to)\s+(stop|cease|end)\s+"
+    r"(block|veto|obstruct|stall)\w*"
+)
 _SAYS = r"(he|she)\s+(also\s+|later\s+|then\s+|further\s+)?(said|says|told|added|adds|stressed|noted|warned|insisted|argued|wrote|explained|emphasi[sz]ed|believes|thinks|stated|declared)\b"
 _HIS = r"(according to (him|her)|in (his|her) (words|view|opinion)|as (he|she) (put it|said))"
 #: "He said Ukraine ...", "According to him, ...": the sentence opens with a pronoun speaker.
@@ -592,6 +597,12 @@ class StanceEngine:
             }
             said = self._speaker_holder(text, speaker, c_lo, c_hi, own, main)
             holders.update(said)
+            # one told to stop blocking it is named as a blocker (convention 9): "Tsahkna:
+            # Germany must stop blocking Ukraine's invitation"
+            for m in first_subjects:
+                if m.actor.name not in said and _TOLD_TO_STOP.match(text.low, m.end, c_hi):
+                    blocks = Verdict("oppose", "told-to-stop", 0.8, m.end)
+                    holders[m.actor.name] = _Holder(m.actor, blocks, "named-blocker")
             held = said.get(speaker.mention.actor.name)
             for m in speaker.joint:  # "Kushner and Witkoff say": each holds it
                 if held is not None:

@@ -274,7 +274,7 @@ OPPOSE = [
     (
         "oppose",
         r"\b(oppos(e|es|ed|ing|ition to)|(?<!fight )(?<!fighting )(?<!struggle )(?<!defence )(?<!defense )(?<!war )"
-        r"against(?!\W+(\w+\W+){0,3}(aggression|ambitions|attacks?|invasion|threats?|war|Russia|Moscow|the aggressor)\b)|reject(s|ed|ing)?|dismiss(es|ed|ing)?|exclud(e|es|ed|ing) (that|the possibility)|rule[sd]? out|veto(es|ed)?|block(s|ed|ing)?|obstruct\w*|opponents?)\b",
+        r"against(?!\W+(\w+\W+){0,3}(aggression|ambitions|attacks?|invasion|threats?|war|Russia|Moscow|the aggressor)\b)|reject(s|ed|ing)?|dismiss(es|ed|ing)?|exclud(e|es|ed|ing) (that|the possibility)|rule[sd]? out|veto(es|ed|ing)?|block(s|ed|ing)?|obstruct\w*|opponents?)\b",
     ),
     (
         "excluded",
