@@ -93,9 +93,7 @@ def test_an_alias_exports_its_actor(runner, db_url, engine, filled, alias):
     result = export(runner, db_url, "--format", "jsonl", "--actor", alias)
     assert result.exit_code == 0, result.output
     got = [json.loads(line) for line in result.stdout.splitlines()]
-    expected = count(
-        engine, "select count(*) from statements where actor = 'Volodymyr Zelenskyy'"
-    )
+    expected = count(engine, "select count(*) from statements where actor = 'Volodymyr Zelenskyy'")
     assert expected > 0 and len(got) == expected
     assert {row["actor"] for row in got} == {"Volodymyr Zelenskyy"}
 

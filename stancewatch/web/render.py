@@ -63,9 +63,10 @@ def _axes(first: datetime, last: datetime, bin_size: timedelta) -> list[str]:
     for i in range(5):
         when = first + span * (i / 4)
         anchor = "start" if i == 0 else "end" if i == 4 else "middle"
+        minor = ' class="minor"' if i % 2 else ""  # hidden on a phone, so dates never collide
         parts.append(
-            f'<text x="{_x(when, first, span):.2f}%" y="{HEIGHT - 10}" text-anchor="{anchor}" '
-            f'font-size="12" fill="#57606a">{when:%Y-%m-%d}</text>'
+            f'<text{minor} x="{_x(when, first, span):.2f}%" y="{HEIGHT - 10}" '
+            f'text-anchor="{anchor}" font-size="12" fill="#57606a">{when:%Y-%m-%d}</text>'
         )
     per = {1: "day", 7: "week", 30: "month", 91: "quarter", 365: "year"}[bin_size.days]
     parts.append(
