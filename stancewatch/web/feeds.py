@@ -24,7 +24,7 @@ def _title(change: RecordedChange) -> str:
 
 
 def _summary(change: RecordedChange) -> str:
-    said = f"“{change.evidence}”" + (f" ({change.outlet})" if change.outlet else "")
+    said = f"“{change.evidence}”" + (f" ({change.outlet}: {change.url})" if change.outlet else "")
     before = f" Before: “{change.previous_evidence}”" if change.previous_evidence else ""
     stories = f" Decided by {change.stories} {'story' if change.stories == 1 else 'stories'}."
     return said + before + stories
@@ -47,10 +47,11 @@ def changes_atom(
         entry.title(_title(change))
         entry.updated(change.changed_at)
         entry.published(change.changed_at)
+        # One link, the article page with the evidence marked (it links the outlet's copy):
+        # feedgen 1.0 drops rel and type of entry links, so a second one would read as
+        # another "alternate".
         page = f"/articles/{change.article_id}" if change.article_id else page_path
-        entry.link(href=base + page, rel="alternate", type="text/html")
-        if change.url:
-            entry.link(href=change.url, rel="related", type="text/html")
+        entry.link(href=base + page)
         entry.category(term="backfill" if change.backfill else "live")
         entry.summary(_summary(change))
     return feed.atom_str(pretty=True)
