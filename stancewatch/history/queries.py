@@ -340,6 +340,12 @@ def _ranked_postgres(terms: list[str]) -> Any:
     )
 
 
+def search_matches(dialect: str, terms: list[str]) -> Any:
+    """A subquery of (``article_id``, ``score``) for the articles with every term; a lower
+    score is more relevant, on both databases."""
+    return _ranked_postgres(terms) if dialect == "postgresql" else _ranked_sqlite(terms)
+
+
 def search(session: Session, query: str, limit: int = 20) -> list[ArticleHit]:
     """Articles whose title or text has every word of ``query`` (as a word or the start of one,
     any case, any alphabet), most relevant first, then newest.
@@ -349,19 +355,18 @@ def search(session: Session, query: str, limit: int = 20) -> list[ArticleHit]:
     terms = search_terms(query)
     if not terms:
         return []
-    if session.get_bind().dialect.name == "postgresql":
-        hits = _ranked_postgres(terms)
-    else:
-        hits = _ranked_sqlite(terms)
-    stmt = (
-        select(Article, Source.name)
+    hits = search_matches(session.get_bind().dialect.name, terms)
+    # Rank ids first, then load only the rows shown: sorting every match with its text
+    # would read each matching article whole (most of them, for "NATO").
+    ranked = (
+        select(Article.id)
         .join(hits, hits.c.article_id == Article.id)
-        .join(Source, Source.id == Article.source_id)
         .order_by(hits.c.score, Article.published_at.desc().nulls_last(), Article.id.desc())
         .limit(limit)
     )
-    return [
-        ArticleHit(
+    ids = list(session.scalars(ranked))
+    found = {
+        a.id: ArticleHit(
             id=a.id,
             title=a.title,
             url=a.canonical_url,
@@ -369,8 +374,13 @@ def search(session: Session, query: str, limit: int = 20) -> list[ArticleHit]:
             published_at=a.published_at,
             duplicate_of_id=a.duplicate_of_id,
         )
-        for a, outlet in session.execute(stmt)
-    ]
+        for a, outlet in session.execute(
+            select(Article, Source.name)
+            .join(Source, Source.id == Article.source_id)
+            .where(Article.id.in_(ids))
+        )
+    }
+    return [found[i] for i in ids]
 
 
 # The command line's timeline: dates as typed, actors by any of their names.

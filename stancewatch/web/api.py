@@ -50,7 +50,7 @@ def search_articles(
     q: Annotated[str, Query(min_length=1, description="Words that must all appear")],
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> list[ArticleHit]:
-    """Articles whose title or text contains every word of ``q``, newest first."""
+    """Articles with every word of ``q`` (or a word it starts), most relevant first, then newest."""
     return query.search(session, q, limit)
 
 
