@@ -43,8 +43,15 @@ class UnknownActorError(StancewatchError):
 
     exit_code = 2
 
-    def __init__(self, name: str) -> None:
-        super().__init__(f"unknown actor: {name} (see `stancewatch actors`)")
+    def __init__(self, name: str, suggestions: list[str] | None = None) -> None:
+        self.name = name
+        #: The closest known actors, for "did you mean" (the web's 404 page links them).
+        self.suggestions = list(suggestions or [])
+        if self.suggestions:
+            hint = "did you mean " + " or ".join(self.suggestions) + "?"
+        else:
+            hint = "see `stancewatch actors`"
+        super().__init__(f"unknown actor: {name} ({hint})")
 
 
 class BadDateError(StancewatchError):

@@ -19,11 +19,16 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 #: Tables in our database that other libraries own and create themselves (APScheduler's job
 #: store); autogenerate and ``alembic check`` leave them alone.
 FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+#: The full-text search index (migration 0003): FTS5's virtual table and its shadow tables on
+#: SQLite, a generated column and its GIN index on PostgreSQL. Not in the models on purpose.
+SEARCH_INDEX_PREFIXES = ("articles_fts", "search_vector", "ix_articles_search_vector")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
     """Alembic's ``include_object`` hook: compare only the tables our models own."""
     if type_ == "table" and name in FOREIGN_TABLES:
+        return False
+    if name is not None and name.startswith(SEARCH_INDEX_PREFIXES):
         return False
     table = getattr(obj, "table", None)
     return not (table is not None and table.name in FOREIGN_TABLES)

@@ -79,10 +79,37 @@ def test_filters_select_what_sql_selects(runner, db_url, engine, filled):
 
 
 def test_an_empty_export_is_still_valid(runner, db_url, filled):
-    result = export(runner, db_url, "--format", "json", "--actor", "nobody at all")
+    late = ["--actor", "Olaf Scholz", "--since", "2099-01-01"]
+    result = export(runner, db_url, "--format", "json", *late)
     assert result.exit_code == 0 and json.loads(result.stdout) == []
-    result = export(runner, db_url, "--format", "csv", "--actor", "nobody at all")
+    result = export(runner, db_url, "--format", "csv", *late)
     assert result.stdout.splitlines()[0].startswith("statement_id,")
+
+
+@pytest.mark.parametrize("alias", ["Zelenskyy", "zelensky", "Зеленський", "VOLODYMYR ZELENSKIY"])
+def test_an_alias_exports_its_actor(runner, db_url, engine, filled, alias):
+    """The resolver of `history` and the web: an alias (Latin or Cyrillic, any case) exports
+    the canonical actor's rows, not an empty file."""
+    result = export(runner, db_url, "--format", "jsonl", "--actor", alias)
+    assert result.exit_code == 0, result.output
+    got = [json.loads(line) for line in result.stdout.splitlines()]
+    expected = count(engine, "select count(*) from statements where actor = 'Volodymyr Zelenskyy'")
+    assert expected > 0 and len(got) == expected
+    assert {row["actor"] for row in got} == {"Volodymyr Zelenskyy"}
+
+
+def test_an_unknown_actor_is_one_line_with_the_closest_names(runner, db_url, filled, tmp_path):
+    target = tmp_path / "out" / "zelenskyy.csv"
+    target.parent.mkdir()
+    result = export(runner, db_url, "--actor", "Zelenskiyy", "-o", str(target))
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "Error: unknown actor: Zelenskiyy (did you mean Volodymyr Zelenskyy?)"
+    )
+    assert list(target.parent.iterdir()) == []  # no file, not even an empty one
+    result = export(runner, db_url, "--actor", "Qqqq Xxxx")
+    assert result.exit_code == 2
+    assert result.output.strip() == "Error: unknown actor: Qqqq Xxxx (see `stancewatch actors`)"
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from stancewatch.actors import load_actors
 from stancewatch.cli.common import App, one_line_errors, pass_app
 from stancewatch.history.export import (
     FORMATS,
@@ -24,7 +25,7 @@ from stancewatch.history.export import (
     stream_rows,
     write_rows,
 )
-from stancewatch.history.queries import parse_day
+from stancewatch.history.queries import parse_day, resolve_actor
 
 
 @contextlib.contextmanager
@@ -64,7 +65,7 @@ def _progress() -> Progress:
               help="CSV with a header, a JSON array, or JSON Lines.")  # fmt: skip
 @click.option("--what", type=click.Choice(WHATS), default="statements", show_default=True,
               help="Which table to export.")  # fmt: skip
-@click.option("--actor", help="Only this actor (any case).")
+@click.option("--actor", help="Only this actor: canonical name or alias, any case.")
 @click.option(
     "--stance", help="Only this stance: support, oppose or neutral (changes: the new one)."
 )
@@ -94,14 +95,17 @@ def export(
 
     Example: stancewatch export --what statements --actor "Olaf Scholz" --format csv -o scholz.csv
     """
-    filters = ExportFilters(
-        actor=actor,
-        stance=stance.strip().lower() if stance else None,
-        source=source,
-        since=parse_day("--since", since),
-        until=parse_day("--until", until, end=True),
-    )
+    start, end = parse_day("--since", since), parse_day("--until", until, end=True)
     with app.sessions()() as session:
+        # the resolver of `history` and the web: an alias exports its actor, a typo fails
+        name = resolve_actor(session, actor, load_actors(app.settings.actors)) if actor else None
+        filters = ExportFilters(
+            actor=name,
+            stance=stance.strip().lower() if stance else None,
+            source=source,
+            since=start,
+            until=end,
+        )
         filters.check(session)
         show = sys.stderr.isatty()
         total = count_rows(session, what, filters) if show else 0

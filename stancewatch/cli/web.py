@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from stancewatch.actors import load_actors
 from stancewatch.cli.common import App, one_line_errors, pass_app
 
 
@@ -27,7 +28,9 @@ def web(app: App, host: str, port: int) -> None:
 
     engine = app.engine()  # an unreachable database is a one-line error before serving
     level = app.settings.log_level.lower()
-    uvicorn.run(create_app(engine), host=host, port=port, log_level=level, access_log=False)
+    actors = load_actors(app.settings.actors)  # names in URLs resolve by these aliases
+    served = create_app(engine, actors)
+    uvicorn.run(served, host=host, port=port, log_level=level, access_log=False)
 
 
 COMMANDS = [web]

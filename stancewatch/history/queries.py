@@ -7,11 +7,13 @@ writes. Queries are portable SQL: they run on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Float, Integer, Select, func, literal, literal_column, select, text
 from sqlalchemy.orm import Session, aliased
 
 from stancewatch.errors import BadDateError, UnknownActorError
@@ -63,6 +65,9 @@ class RecordedChange:
     outlet: str | None
     previous_url: str | None = None
     retracted_at: datetime | None = None
+    #: Decided by late coverage (history only, never alerted); from ``stance_changes.backfill``
+    #: once that column exists (the backfill migration), False before.
+    backfill: bool = False
 
     def as_row(self) -> dict[str, Any]:
         """The plain row the CLI prints and ``changes --format json`` emits."""
@@ -142,16 +147,6 @@ def _evidence(row) -> TimelineEntry:  # type: ignore[no-untyped-def]
     )
 
 
-def find_actor(session: Session, name: str) -> str | None:
-    """The stored spelling of ``name`` (any case), or None when no statement names it."""
-    wanted = name.strip().lower()
-    for column in (Statement.actor, ActorState.actor):
-        found = session.scalars(select(column).where(func.lower(column) == wanted).limit(1))
-        if (hit := found.first()) is not None:
-            return hit
-    return None
-
-
 def actors(session: Session) -> list[ActorSummary]:
     """Every actor that has a statement: current stance, since when, and the latest evidence."""
     counts = dict(
@@ -215,7 +210,14 @@ def changes(
     new_st, old_st = aliased(Statement), aliased(Statement)
     new_art, old_art = aliased(Article), aliased(Article)
     query = (
-        select(StanceChange, new_art.id, new_art.canonical_url, old_art.canonical_url, Source.name)
+        select(
+            StanceChange,
+            new_art.id,
+            new_art.canonical_url,
+            old_art.canonical_url,
+            Source.name,
+            _backfill_column(),
+        )
         .outerjoin(new_st, new_st.id == StanceChange.statement_id)
         .outerjoin(new_art, new_art.id == new_st.article_id)
         .outerjoin(Source, Source.id == new_art.source_id)
@@ -248,9 +250,16 @@ def changes(
             outlet=outlet,
             previous_url=previous_url,
             retracted_at=ch.retracted_at,
+            backfill=bool(backfill),
         )
-        for ch, article_id, url, previous_url, outlet in session.execute(query)
+        for ch, article_id, url, previous_url, outlet, backfill in session.execute(query)
     ]
+
+
+def _backfill_column() -> Any:
+    """``stance_changes.backfill`` when the model has it, else a constant false."""
+    column = StanceChange.__table__.c.get("backfill")
+    return column if column is not None else literal(False)
 
 
 def change_rows(
@@ -296,27 +305,68 @@ def article(session: Session, article_id: int) -> ArticleView | None:
     return view
 
 
-def search(session: Session, query: str, limit: int = 20) -> list[ArticleHit]:
-    """Articles whose title or text contains every word of ``query`` (any case), newest first."""
-    words = [w.lower() for w in query.split() if w]
-    if not words:
-        return []
-    conditions = [
-        or_(
-            func.lower(Article.title).contains(w, autoescape=True),
-            func.lower(Article.text).contains(w, autoescape=True),
+#: A word of a search query: letters and digits of any alphabet (the indexes split the same way).
+_WORD = re.compile(r"\w+")
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of ``query``, case-folded; punctuation and operators are dropped, so a query
+    is never read as FTS5 or tsquery syntax."""
+    return _WORD.findall(query.casefold())
+
+
+def _ranked_sqlite(terms: list[str]) -> Any:
+    """Matching article ids with their FTS5 BM25 score (lower is better; titles weigh 4x)."""
+    match = " ".join(f'"{t}"*' for t in terms)  # every word, each as a prefix: "zelensk*"
+    return (
+        text(
+            "SELECT rowid AS article_id, bm25(articles_fts, 4.0, 1.0) AS score "
+            "FROM articles_fts WHERE articles_fts MATCH :match"
         )
-        for w in words
-    ]
-    stmt = (
-        select(Article, Source.name)
-        .join(Source, Source.id == Article.source_id)
-        .where(*conditions)
-        .order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+        .bindparams(match=match)
+        .columns(article_id=Integer, score=Float)
+        .subquery("hits")
+    )
+
+
+def _ranked_postgres(terms: list[str]) -> Any:
+    """Matching article ids with minus their ``ts_rank``, so both databases sort ascending."""
+    tsquery = func.to_tsquery("simple", " & ".join(f"{t}:*" for t in terms))
+    vector: Any = literal_column("articles.search_vector")  # migration 0003, not a model column
+    return (
+        select(Article.id.label("article_id"), (-func.ts_rank(vector, tsquery)).label("score"))
+        .where(vector.op("@@")(tsquery))
+        .subquery("hits")
+    )
+
+
+def search_matches(dialect: str, terms: list[str]) -> Any:
+    """A subquery of (``article_id``, ``score``) for the articles with every term; a lower
+    score is more relevant, on both databases."""
+    return _ranked_postgres(terms) if dialect == "postgresql" else _ranked_sqlite(terms)
+
+
+def search(session: Session, query: str, limit: int = 20) -> list[ArticleHit]:
+    """Articles whose title or text has every word of ``query`` (as a word or the start of one,
+    any case, any alphabet), most relevant first, then newest.
+
+    Uses the full-text index of migration 0003: FTS5 on SQLite, ``search_vector`` on PostgreSQL.
+    """
+    terms = search_terms(query)
+    if not terms:
+        return []
+    hits = search_matches(session.get_bind().dialect.name, terms)
+    # Rank ids first, then load only the rows shown: sorting every match with its text
+    # would read each matching article whole (most of them, for "NATO").
+    ranked = (
+        select(Article.id)
+        .join(hits, hits.c.article_id == Article.id)
+        .order_by(hits.c.score, Article.published_at.desc().nulls_last(), Article.id.desc())
         .limit(limit)
     )
-    return [
-        ArticleHit(
+    ids = list(session.scalars(ranked))
+    found = {
+        a.id: ArticleHit(
             id=a.id,
             title=a.title,
             url=a.canonical_url,
@@ -324,8 +374,13 @@ def search(session: Session, query: str, limit: int = 20) -> list[ArticleHit]:
             published_at=a.published_at,
             duplicate_of_id=a.duplicate_of_id,
         )
-        for a, outlet in session.execute(stmt)
-    ]
+        for a, outlet in session.execute(
+            select(Article, Source.name)
+            .join(Source, Source.id == Article.source_id)
+            .where(Article.id.in_(ids))
+        )
+    }
+    return [found[i] for i in ids]
 
 
 # The command line's timeline: dates as typed, actors by any of their names.
@@ -346,27 +401,66 @@ def parse_day(option: str, value: str | None, end: bool = False) -> datetime | N
     return parsed
 
 
+#: How many close names an unknown-actor error suggests.
+SUGGESTIONS = 3
+
+
+def stored_actors(session: Session) -> list[str]:
+    """Every actor name the history holds (statements, states, changes), as stored."""
+    found: set[str] = set()
+    for column in (Statement.actor, ActorState.actor, StanceChange.actor):
+        found.update(session.scalars(select(column).distinct()))
+    return sorted(found, key=str.casefold)
+
+
+def _alias_matches(alias: str, wanted: str) -> bool:
+    """``wanted`` (case-folded) is ``alias``; an alias ending in ``*`` matches as a prefix
+    ("Зеленськ*" is every case ending of the name), as the stance engine reads it."""
+    folded = alias.casefold()
+    if folded.endswith("*"):
+        return wanted.startswith(folded[:-1])
+    return folded == wanted
+
+
 def resolve_actor(session: Session, name: str, actors: list[Any] | None) -> str:
-    """The canonical name for ``name``: a canonical name, alias or metonym ("Kremlin"), any
-    case; else a name found in the statements; else an error."""
-    wanted = name.strip().casefold()
-    for actor in actors or []:
+    """The canonical name for ``name``: one resolver for the CLI, the export and the web.
+
+    In order: a configured canonical name; a name stored in the history; an alias or metonym
+    of a configured actor ("Zelensky", "Зеленський", "Kremlin"); all in any case. Else an
+    :class:`UnknownActorError` that suggests the closest names.
+    """
+    wanted = " ".join(name.split()).casefold()
+    configured = list(actors or [])
+    for actor in configured:
         if str(actor.name).casefold() == wanted:
             return str(actor.name)
-    stored = session.scalars(
-        select(Statement.actor).where(func.lower(Statement.actor) == wanted).limit(1)
-    ).first()
-    if stored is None:
-        stored = session.scalars(
-            select(StanceChange.actor).where(func.lower(StanceChange.actor) == wanted).limit(1)
-        ).first()
-    if stored is not None:
-        return stored
-    for actor in actors or []:
-        names = [*getattr(actor, "aliases", ()), *getattr(actor, "metonyms", ())]
-        if any(str(n).rstrip("*").casefold() == wanted for n in names):
+    stored = stored_actors(session)
+    for stored_name in stored:
+        if stored_name.casefold() == wanted:
+            return stored_name
+    for actor in configured:
+        if wanted and any(_alias_matches(str(n), wanted) for n in _other_names(actor)):
             return str(actor.name)
-    raise UnknownActorError(name)
+    raise UnknownActorError(name, closest_actors(wanted, configured, stored))
+
+
+def _other_names(actor: Any) -> list[str]:
+    return [*getattr(actor, "aliases", ()), *getattr(actor, "metonyms", ())]
+
+
+def closest_actors(wanted: str, actors: list[Any], stored: list[str]) -> list[str]:
+    """Up to :data:`SUGGESTIONS` canonical names spelled most like ``wanted`` (case-folded)."""
+    spellings: dict[str, str] = {}
+    for actor in actors:
+        for spelling in (actor.name, *_other_names(actor)):
+            spellings.setdefault(str(spelling).rstrip("*").casefold(), str(actor.name))
+    for stored_name in stored:
+        spellings.setdefault(stored_name.casefold(), stored_name)
+    close = difflib.get_close_matches(wanted, list(spellings), n=SUGGESTIONS * 3, cutoff=0.6)
+    found = [spellings[c] for c in close]
+    found += [canonical for spelling, canonical in spellings.items() if len(wanted) >= 3
+              and wanted in spelling]  # fmt: skip
+    return list(dict.fromkeys(found))[:SUGGESTIONS]
 
 
 def between(query: Select, column: Any, since: datetime | None, until: datetime | None) -> Select:

@@ -15,7 +15,7 @@ from stancewatch.history.queries import (
     RecordedChange,
     TimelineEntry,
 )
-from stancewatch.web.deps import DB
+from stancewatch.web.deps import DB, ActorName
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -27,11 +27,9 @@ def list_actors(session: DB) -> list[ActorSummary]:
 
 
 @router.get("/actors/{name}/statements", response_model=list[TimelineEntry])
-def actor_statements(name: str, session: DB) -> list[TimelineEntry]:
-    """Every statement of one actor (any spelling case), oldest first; 404 if unknown."""
-    actor = query.find_actor(session, name)
-    if actor is None:
-        raise HTTPException(404, f"unknown actor: {name}")
+def actor_statements(actor: ActorName, session: DB) -> list[TimelineEntry]:
+    """Every statement of one actor (by name or alias, any case), oldest first; 404 with
+    the closest names if unknown."""
     return query.statements(session, actor)
 
 
@@ -52,7 +50,7 @@ def search_articles(
     q: Annotated[str, Query(min_length=1, description="Words that must all appear")],
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> list[ArticleHit]:
-    """Articles whose title or text contains every word of ``q``, newest first."""
+    """Articles with every word of ``q`` (or a word it starts), most relevant first, then newest."""
     return query.search(session, q, limit)
 
 

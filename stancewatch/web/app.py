@@ -14,15 +14,18 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stancewatch import __version__
+from stancewatch.actors import Actor, load_actors
 from stancewatch.db import session_factory
+from stancewatch.errors import UnknownActorError
 from stancewatch.web import api, pages
 from stancewatch.web.deps import TEMPLATES
 
 log = logging.getLogger(__name__)
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """The app over ``engine`` (the caller owns and disposes it)."""
+def create_app(engine: Engine, actors: list[Actor] | None = None) -> FastAPI:
+    """The app over ``engine`` (the caller owns and disposes it); ``actors`` give the aliases
+    that names in URLs resolve by (default: the packaged actors.toml)."""
     app = FastAPI(
         title="stancewatch",
         version=__version__,
@@ -33,9 +36,11 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.sessions = session_factory(engine)
     app.state.templates = TEMPLATES
+    app.state.actors = load_actors(None) if actors is None else actors
     app.include_router(api.router)
     app.include_router(pages.router)
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(UnknownActorError, _unknown_actor)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _server_error)
     return app
 
@@ -52,6 +57,23 @@ async def _http_error(request: Request, exc: StarletteHTTPException):  # type: i
         "error.html",
         {"status": exc.status_code, "message": exc.detail},
         status_code=exc.status_code,
+    )
+
+
+async def _unknown_actor(request: Request, exc: UnknownActorError):  # type: ignore[no-untyped-def]
+    """404 for a name no actor has: JSON with the closest names, or a page linking them."""
+    if _wants_json(request):
+        detail = {"detail": f"unknown actor: {exc.name}", "suggestions": exc.suggestions}
+        return JSONResponse(detail, status_code=404)
+    return TEMPLATES.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "status": 404,
+            "message": f"No actor named {exc.name!r} in the stored history or actors.toml.",
+            "suggestions": exc.suggestions,
+        },
+        status_code=404,
     )
 
 

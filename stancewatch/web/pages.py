@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
 from stancewatch.history import queries as query
-from stancewatch.web.deps import DB, TEMPLATES
+from stancewatch.web.deps import DB, TEMPLATES, ActorName
+from stancewatch.web.feeds import FEED_ENTRIES, changes_atom
 from stancewatch.web.render import highlight, timeline_svg
+
+ATOM = "application/atom+xml"
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -25,10 +29,7 @@ def overview(request: Request, session: DB) -> HTMLResponse:
 
 
 @router.get("/actors/{name}")
-def actor_page(request: Request, name: str, session: DB) -> HTMLResponse:
-    actor = query.find_actor(session, name)
-    if actor is None:
-        raise HTTPException(404, f"No actor named {name!r} in the stored history.")
+def actor_page(request: Request, actor: ActorName, session: DB) -> HTMLResponse:
     statements = query.statements(session, actor)
     changes = query.changes(session, actor=actor, limit=None)
     summary = next((a for a in query.actors(session) if a.actor == actor), None)
@@ -60,3 +61,34 @@ def article_page(request: Request, article_id: int, session: DB) -> HTMLResponse
 def search_page(request: Request, session: DB, q: str = "") -> HTMLResponse:
     hits = query.search(session, q, limit=50) if q.strip() else []
     return _page(request, "search.html", q=q, hits=hits)
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/changes.atom", response_class=Response)
+def changes_feed(request: Request, session: DB) -> Response:
+    """The newest recorded changes of every actor as an Atom feed."""
+    body = changes_atom(
+        query.changes(session, limit=FEED_ENTRIES),
+        base=_base(request),
+        self_path="/changes.atom",
+        page_path="/changes",
+        title="stancewatch: stance changes",
+    )
+    return Response(body, media_type=ATOM)
+
+
+@router.get("/actors/{name}/changes.atom", response_class=Response)
+def actor_feed(request: Request, actor: ActorName, session: DB) -> Response:
+    """One actor's recorded changes (by name or alias) as an Atom feed."""
+    page = "/actors/" + quote(actor, safe="")
+    body = changes_atom(
+        query.changes(session, actor=actor, limit=FEED_ENTRIES),
+        base=_base(request),
+        self_path=page + "/changes.atom",
+        page_path=page,
+        title=f"stancewatch: stance changes of {actor}",
+    )
+    return Response(body, media_type=ATOM)
