@@ -263,6 +263,31 @@ def test_user_templates_replace_the_packaged_ones(db_url, sessions, slack, tmp_p
     assert "ALERT Zelenskyy now oppose" in json.dumps(slack.accepted[0])
 
 
+HOSTILE = "Orban <!channel> says <http://evil.example|click here> & <!here> <@U0BOSS>"
+
+
+@pytest.mark.parametrize("style", ["", "?blocks=yes"])
+def test_crawled_text_cannot_mention_or_link_in_slack(db_url, sessions, slack, style):
+    """A page's quote, title or host reaches Slack as text: Slack's ``&lt;`` ``&gt;`` ``&amp;``."""
+    change_id = seed_change(sessions, actor="Orban")
+    with session_scope(sessions) as s:
+        change = s.get(StanceChange, change_id)
+        for statement in (change.statement, change.previous_statement):
+            statement.evidence = HOSTILE
+            statement.article.title = "<!channel> title"
+    assert deliver(make_settings(db_url, SLACK_URL + style), sessions).sent == 1
+    [payload] = slack.accepted
+    flat = json.dumps(payload, ensure_ascii=False)
+    for live in ("<!channel>", "<!here>", "<http://evil", "<@U0BOSS>", "|click here>"):
+        assert live not in flat, (live, flat)
+    assert (
+        "Orban &lt;!channel&gt; says &lt;http://evil.example|click here&gt; &amp; &lt;!here&gt;"
+        " &lt;@U0BOSS&gt;"
+    ) in flat
+    # Our own links still work.
+    assert "<https://censor.net/en/news/orban-new-0|censor.net, 2025-02-20>" in flat
+
+
 # --- no alert without substance ----------------------------------------------------------
 
 

@@ -122,3 +122,4 @@ def test_a_message_without_substance_is_refused(tmp_path):
 
 def test_md_escape():
     assert md_escape("a*b_c[d](e)`f`") == r"a\*b\_c\[d\](e)\`f\`"
+    assert md_escape("<!here> & <x|y>") == r"\<!here\> & \<x|y\>"
