@@ -425,7 +425,7 @@ def test_two_concurrent_deliver_runs_send_each_row_once(db_url, sessions, monkey
 def test_an_invalid_url_is_refused_redacted(runner, db_url):
     with pytest.raises(NotifyTargetError) as err:
         load_targets(["bogus://admin:hunter22secret@example.org/x"])
-    assert "hunter22secret" not in str(err.value) and "bogus://admin:***@" in str(err.value)
+    assert "hunter22secret" not in str(err.value) and "bogus://***:***@" in str(err.value)
     result = runner.invoke(
         cli, ["--database-url", db_url, "deliver"],
         env={"STANCEWATCH_NOTIFY_URLS": "slack://T0SECRET1/B0SECRET2/XXSECRET3xyz bogus://zzSECRETzz"},
@@ -468,3 +468,46 @@ def test_no_secret_in_logs_cli_output_or_database(db_url, sessions, slack, mailb
             ("cli", r.output) for r in (first, second, probe)
         ]:
             assert secret not in text, (secret, where)
+
+
+HEADER_TOKEN = "HdrT0kenSecret42"
+
+
+def test_an_apprise_header_secret_is_used_but_never_shown(db_url, sessions, runner, caplog):
+    """``?+Authorization=Bearer TOKEN``: sent as a header, hidden in the outbox row, both JSON
+    outputs and every log line (a failing receiver makes the error paths run)."""
+    caplog.set_level(logging.DEBUG)
+    hook = LocalServer(lambda request: Response(500, b"no"), name="json").start()
+    url = hook.url("/in").replace("http://", "json://") + f"?+Authorization=Bearer%20{HEADER_TOKEN}"
+    seed_change(sessions)
+    env = {"STANCEWATCH_NOTIFY_URLS": url, "STANCEWATCH_DELIVER_BACKOFF_SECONDS": "0"}
+    base = ["--database-url", db_url, "--log-level", "DEBUG"]
+    delivered = runner.invoke(cli, [*base, "deliver", "--format", "json"], env=env)
+    probed = runner.invoke(cli, [*base, "notify-test", "--format", "json"], env=env)
+    shown = f"json://127.0.0.1:{hook.port}/***?+Authorization=***"
+    hook.stop()
+    assert [r.headers.get("Authorization") for r in hook.received] == [f"Bearer {HEADER_TOKEN}"] * 2
+    summary = json.loads(delivered.stdout)
+    assert (summary["failed"], delivered.exit_code) == (1, 0)
+    assert summary["errors"][0].startswith(f"{shown}: ")
+    [probe] = json.loads(probed.stdout)
+    assert (probe["target"], probe["result"], probed.exit_code) == (shown, "failed", 1)
+    [row] = rows(sessions)
+    assert row.target_redacted == shown and row.last_error
+    logged = "\n".join(r.getMessage() for r in caplog.records) + caplog.text
+    assert "delivery to" in logged
+    stored = " ".join(str(v) for v in vars(row).values())
+    for where, text in [("db", stored), ("log", logged), ("deliver", delivered.output),
+                        ("notify-test", probed.output)]:  # fmt: skip
+        assert HEADER_TOKEN not in text, where
+
+
+def test_a_database_password_in_the_query_is_not_printed(runner):
+    url = "postgresql://watch@127.0.0.1:1/none?password=PgQu3rySecret&connect_timeout=2"
+    result = runner.invoke(cli, ["--database-url", url, "changes"])
+    assert (result.exit_code, result.output) == (
+        3,
+        "Error: database unreachable (postgresql+psycopg://***@127.0.0.1:1/none"
+        "?connect_timeout=2&password=***): connection failed: connection to server at"
+        ' "127.0.0.1", port 1 failed: Connection refused\n',
+    )

@@ -21,7 +21,7 @@ from apprise import NotifyFormat
 
 from stancewatch.deliver import logsafe
 from stancewatch.errors import NotifyTargetError
-from stancewatch.redact import redact_url, secret_pieces
+from stancewatch.redact import masked_pieces, redact_url, secret_pieces
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ def split_tags(url: str) -> tuple[str, frozenset[str]]:
 
 
 def _private_values(plugin: Any) -> list[str]:
-    """Values apprise itself marks private for this service (passwords, tokens)."""
+    """Values apprise itself marks private for this service (passwords, tokens), read from
+    its template specs and from what its ``url(privacy=True)`` masks."""
     specs = {**getattr(plugin, "template_tokens", {}), **getattr(plugin, "template_args", {})}
     found = []
     for name, spec in specs.items():
@@ -77,6 +78,10 @@ def _private_values(plugin: Any) -> list[str]:
             value = getattr(plugin, spec.get("map_to", name), None)
             if isinstance(value, str) and value:
                 found.append(value)
+    try:
+        found.extend(masked_pieces(plugin.url(privacy=False), plugin.url(privacy=True)))
+    except Exception:  # noqa: BLE001 - a plugin that cannot print itself: our parser suffices
+        pass
     return found
 
 
