@@ -10,10 +10,15 @@ from __future__ import annotations
 import email
 import json
 import logging
+import os
+import re
 import socket
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from email import policy
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -26,6 +31,7 @@ from stancewatch.db import make_engine, session_factory, session_scope
 from stancewatch.deliver import deliver_pending, load_targets, outbox
 from stancewatch.deliver.runner import _batches, _load_rows
 from stancewatch.deliver.send import send
+from stancewatch.deliver.targets import Timeouts
 from stancewatch.demo.server import LocalServer, Request, Response
 from stancewatch.errors import NotifyTargetError
 from stancewatch.models import Article, OutboxMessage, Source, StanceChange, Statement
@@ -37,6 +43,8 @@ SECRETS = (SMTP_PASSWORD, *SLACK_TOKENS)
 SLACK_URL = "slack://" + "/".join(SLACK_TOKENS)
 PUBLIC = "https://watch.example.org"
 T0 = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
+TIMEOUTS = Timeouts(send=10.0, connect=5.0)
+REPO = str(Path(__file__).resolve().parents[1])
 
 
 # --- receivers ---------------------------------------------------------------------------
@@ -375,19 +383,22 @@ def test_killed_between_send_and_mark_duplicates_at_most_once(db_url, sessions, 
     [target] = load_targets(settings.notify_urls)
     with session_scope(sessions) as s:
         outbox.enqueue(s, [target], {}, T0)
-    ids = outbox.claim(sessions, [target.key], T0, settings.deliver_lease_seconds)
+    lease = settings.deliver_lease_seconds
+    ids = outbox.claim(sessions, [target.key], T0, lease, token="dead-run")
     with session_scope(sessions) as s:
         [batch] = _batches(_load_rows(s, ids), {target.key: target}, settings)
-    assert send(target, batch.message).ok  # ... and the process dies here, before marking.
+        assert outbox.start_send(s, ids, "dead-run", T0, lease)
+    assert send(target, batch.message, TIMEOUTS).ok  # ... and the process dies here.
     # Within the lease another run leaves the row alone.
     assert deliver(settings, sessions, now=T0 + timedelta(seconds=30)).sent == 0
     assert rows(sessions)[0].status == "sending"
-    # After the lease it is sent again: one duplicate, then never more.
+    # After the lease it is sent again, recorded as maybe sent: one duplicate, never more.
     assert deliver(settings, sessions, now=T0 + timedelta(seconds=61)).sent == 1
     assert deliver(settings, sessions, now=T0 + timedelta(hours=2)).sent == 0
     assert len(slack.accepted) == 2
     [row] = rows(sessions)
-    assert (row.status, row.attempts) == ("sent", 2)
+    assert (row.status, row.attempts, row.maybe_sent_at) == ("sent", 2, T0)
+    assert (row.claim_token, row.send_started_at) == (None, None)
 
 
 def test_two_concurrent_deliver_runs_send_each_row_once(db_url, sessions, monkeypatch):
@@ -511,3 +522,84 @@ def test_a_database_password_in_the_query_is_not_printed(runner):
         "?connect_timeout=2&password=***): connection failed: connection to server at"
         ' "127.0.0.1", port 1 failed: Connection refused\n',
     )
+
+
+# --- slow receivers, concurrent runs -----------------------------------------------------
+
+
+def slow_json_hook(delay: float) -> LocalServer:
+    """A webhook receiver that answers 200 after ``delay`` seconds; ``received`` counts."""
+    return LocalServer(lambda request: Response(200, b"ok", delay=delay), name="hook").start()
+
+
+def json_url(hook: LocalServer) -> str:
+    return hook.url("/hook").replace("http://", "json://")
+
+
+def test_a_receiver_slower_than_apprises_4_s_default_gets_one_post(sqlite_url):
+    """Our default send timeout (30 s) replaces apprise's 4 s: a 4.5 s answer is a success."""
+    sessions = session_factory(make_engine(sqlite_url))
+    seed_change(sessions)
+    hook = slow_json_hook(4.5)
+    summary = deliver(make_settings(sqlite_url, json_url(hook)), sessions)
+    hook.stop()
+    assert (summary.sent, summary.failed, len(hook.received)) == (1, 0, 1)
+
+
+def test_no_answer_in_time_is_maybe_sent_retried_once_then_given_up(sqlite_url):
+    sessions = session_factory(make_engine(sqlite_url))
+    seed_change(sessions)
+    hook = slow_json_hook(2.5)
+    settings = make_settings(sqlite_url, json_url(hook), deliver_send_timeout=1.0)
+    first = deliver(settings, sessions)
+    assert (first.sent, first.failed, first.unanswered, first.pending) == (0, 1, 1, 1)
+    [row] = rows(sessions)
+    assert (row.status, row.attempts, row.maybe_sent_at) == ("pending", 1, T0)
+    assert row.last_error == "no answer within 1 s: the message may have arrived"
+    second = deliver(settings, sessions, now=T0 + timedelta(seconds=1))
+    assert (second.failed, second.gave_up, second.pending) == (1, 1, 0)
+    assert deliver(settings, sessions, now=T0 + timedelta(hours=3)).failed == 0
+    hook.stop()
+    assert len(hook.received) == 2  # the first POST and its one retry, never more
+    [row] = rows(sessions)
+    assert (row.status, row.attempts, row.maybe_sent_at) == ("failed", 2, T0)
+    assert row.last_error == (
+        "no answer within 1 s: the message may have arrived"
+        " (it may have arrived before: not sent again)"
+    )
+
+
+def test_two_deliver_processes_with_a_short_lease_send_each_alert_once(db_url, sessions):
+    """The issue's repro, scaled down: one ``deliver`` sends slowly for longer than the
+    lease, a second starts after that lease would have run out; every alert arrives once."""
+    n = 20
+    for i in range(n):
+        seed_change(sessions, n=i)
+    hook = slow_json_hook(0.6)
+    env = {
+        **os.environ, "PYTHONPATH": REPO, "STANCEWATCH_DATABASE_URL": db_url,
+        "STANCEWATCH_NOTIFY_URLS": json_url(hook), "STANCEWATCH_DELIVER_LEASE_SECONDS": "4",
+        "STANCEWATCH_DELIVER_SEND_TIMEOUT": "1", "STANCEWATCH_LOG_LEVEL": "ERROR",
+    }  # fmt: skip
+    command = [sys.executable, "-m", "stancewatch", "deliver"]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    wait_until(lambda: len(hook.received) >= 2, 60)
+    threading.Event().wait(4.5)  # the first run's first lease is over
+    second = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    outputs = [p.communicate(timeout=120)[0] for p in (first, second)]
+    hook.stop()
+    sent = [int(re.search(r"deliver: (\d+) sent", out).group(1)) for out in outputs]
+    bodies = [json.loads(r.body)["message"] for r in hook.received]
+    for i in range(n):
+        assert sum(f'membership is off the table {i}"' in b for b in bodies) == 1, i
+    assert len(bodies) == n and sum(sent) == n and all(sent), sent  # both really sent
+    assert {(r.status, r.maybe_sent_at) for r in rows(sessions)} == {("sent", None)}
+
+
+def wait_until(condition, timeout: float) -> None:
+    deadline = threading.Event()
+    for _ in range(int(timeout * 20)):
+        if condition():
+            return
+        deadline.wait(0.05)
+    raise AssertionError("timed out waiting")

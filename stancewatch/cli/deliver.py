@@ -16,6 +16,7 @@ from stancewatch.cli.common import (
     setup_logging,
 )
 from stancewatch.deliver import load_targets, notify_test
+from stancewatch.deliver.targets import Timeouts
 from stancewatch.errors import NoTargetsError
 
 
@@ -69,7 +70,7 @@ def notify_test_cmd(app: App, fmt: str) -> None:
             "result": "ok" if result.ok else "failed",
             "reason": result.error or "",
         }
-        for target, result in notify_test(targets)
+        for target, result in notify_test(targets, Timeouts.of(app.settings))
     ]
     emit_rows(rows, ["target", "service", "tags", "result", "reason"], fmt, title="notify-test")
     if any(row["result"] != "ok" for row in rows):
