@@ -7,6 +7,7 @@ of sleeping; the backoff itself is tiny through Settings.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import json
 import logging
@@ -61,11 +62,14 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.port = free_port()
+        #: Seconds before each message is accepted (a slow mail server).
+        self.delay = 0.0
         self.messages: list[email.message.EmailMessage] = []
         self.logins: list[bool] = []
         self.controller: Controller | None = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        await asyncio.sleep(self.delay)
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
@@ -603,3 +607,83 @@ def wait_until(condition, timeout: float) -> None:
             return
         deadline.wait(0.05)
     raise AssertionError("timed out waiting")
+
+
+# --- processes: stderr and workers -------------------------------------------------------
+
+
+def stancewatch(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """The CLI in its own process, so stderr is what a user sees (no pytest log capture)."""
+    environ = {**os.environ, "PYTHONPATH": REPO, **env}
+    command = [sys.executable, "-m", "stancewatch", *args]
+    return subprocess.run(command, env=environ, capture_output=True, text=True, timeout=120)
+
+
+def test_apprise_info_lines_stay_off_stderr_unless_debug(db_url, sessions):
+    ok = slow_json_hook(0.0)
+    down = f"json://127.0.0.1:{free_port()}/gone"
+    seed_change(sessions)
+    probe = stancewatch(
+        "--database-url", db_url, "notify-test", STANCEWATCH_NOTIFY_URLS=json_url(ok)
+    )
+    assert (probe.returncode, probe.stderr) == (0, "")
+    failing = stancewatch("--database-url", db_url, "deliver", STANCEWATCH_NOTIFY_URLS=down)
+    assert failing.returncode == 0 and "0 sent, 1 failed" in failing.stdout
+    lines = failing.stderr.splitlines()
+    assert not [line for line in lines if " INFO apprise" in line], lines
+    ours = [line for line in lines if "WARNING stancewatch.deliver.runner: delivery to" in line]
+    assert ours == [line for line in lines if "stancewatch" in line] and len(ours) == 1
+    debug = stancewatch(
+        "--database-url", db_url, "--log-level", "DEBUG", "notify-test",
+        STANCEWATCH_NOTIFY_URLS=json_url(ok),
+    )  # fmt: skip
+    ok.stop()
+    assert "INFO apprise: Notifying 1 service(s)." in debug.stderr
+
+
+@pytest.mark.postgres
+def test_two_deliver_workers_send_each_alert_once_over_real_smtp(pg_url, mailbox):
+    """Two ``deliver --worker`` processes on PostgreSQL share the outbox (SKIP LOCKED): the
+    SMTP server counts every alert once; both workers sent some; both exit when idle."""
+    sessions = session_factory(make_engine(pg_url))
+    mailbox.delay = 0.3  # long enough for the second worker to start while the first sends
+    n = 24
+    for i in range(n):
+        seed_change(sessions, n=i)
+    env = {
+        **os.environ, "PYTHONPATH": REPO, "STANCEWATCH_DATABASE_URL": pg_url,
+        "STANCEWATCH_NOTIFY_URLS": mailbox.url(), "STANCEWATCH_DELIVER_WORKER_POLL": "0.2",
+        "STANCEWATCH_LOG_LEVEL": "WARNING",
+    }  # fmt: skip
+    command = [sys.executable, "-m", "stancewatch", "deliver", "--worker", "--idle-exit", "3"]
+    workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)]
+    wait_until(lambda: len(mailbox.messages) >= 1, 60)  # the second joins a running worker
+    workers.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True))
+    outputs = [w.communicate(timeout=120)[0].strip() for w in workers]
+    assert [w.returncode for w in workers] == [0, 0]
+    bodies = [m.get_body(("plain",)).get_content() for m in mailbox.messages]
+    for i in range(n):
+        assert sum(bool(re.search(rf"off the table {i}\b", b)) for b in bodies) == 1, i
+    assert len(bodies) == n
+    sent = [int(re.search(r"\bsent=(\d+)", out).group(1)) for out in outputs]
+    assert sum(sent) == n and all(sent), outputs
+    assert all(out.startswith("job=deliver-worker status=ok") for out in outputs), outputs
+    assert all("stopped_by=idle" in out for out in outputs), outputs
+    assert {r.status for r in rows(sessions)} == {"sent"}
+
+
+def test_a_stopped_worker_gives_its_unsent_rows_back(db_url, sessions, slack):
+    seed_change(sessions)
+    seed_change(sessions, n=1)
+    settings = make_settings(db_url, SLACK_URL, deliver_lease_seconds=600)
+    stop = threading.Event()
+    stop.set()  # SIGTERM arrived between the claim and the first send
+    summary = deliver_pending(settings, sessions, now=T0, stop=stop)
+    assert (summary.sent, summary.pending) == (0, 2) and slack.requests == []
+    assert {(r.status, r.attempts, r.claim_token) for r in rows(sessions)} == {("pending", 0, None)}
+    assert deliver(settings, sessions).sent == 2
+
+
+def test_idle_exit_needs_worker(runner, db_url):
+    result = runner.invoke(cli, ["--database-url", db_url, "deliver", "--idle-exit", "1"])
+    assert result.exit_code == 2 and "Error: --idle-exit needs --worker" in result.output

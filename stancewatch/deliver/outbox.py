@@ -316,6 +316,22 @@ def mark_failed(
     return gave_up
 
 
+def release(session: Session, ids: Sequence[int], token: str | None, now: datetime) -> int:
+    """Give claimed rows back unsent (a worker stopping): pending again, the attempt undone."""
+    stmt = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == SENDING, _held_by(token))
+        .values(
+            status=PENDING,
+            attempts=OutboxMessage.attempts - 1,
+            next_attempt_at=now,
+            **_released(),
+        )
+        .returning(OutboxMessage.id)
+    )
+    return len(session.execute(stmt).all())
+
+
 def mark_held(session: Session, ids: Sequence[int], error: str) -> None:
     session.execute(
         update(OutboxMessage)

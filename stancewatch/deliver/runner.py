@@ -8,6 +8,7 @@ later with backoff; only configuration and database errors propagate.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -201,12 +202,23 @@ def _record(
 
 
 def _send_claimed(
-    sessions: sessionmaker[Session], batches: list[Batch], run: Run, summary: DeliverSummary
+    sessions: sessionmaker[Session],
+    batches: list[Batch],
+    run: Run,
+    summary: DeliverSummary,
+    stop: threading.Event | None,
 ) -> None:
-    """Send each rendered batch, renewing its lease first; skip one whose lease was lost."""
+    """Send each rendered batch, renewing its lease first; skip one whose lease was lost.
+
+    Once ``stop`` is set, the batches not yet sent are given back (pending) for others.
+    """
     timeouts = Timeouts.of(run.settings)
     for batch in batches:
         if batch.message is None:
+            continue
+        if stop is not None and stop.is_set():
+            with session_scope(sessions) as session:
+                outbox.release(session, batch.row_ids, run.token, run.now)
             continue
         with session_scope(sessions) as session:
             ours = outbox.start_send(
@@ -226,10 +238,12 @@ def deliver_pending(
     actor_tags: Mapping[str, Collection[str]] | None = None,
     now: datetime | None = None,
     retry_held: bool = False,
+    stop: threading.Event | None = None,
 ) -> DeliverSummary:
     """Queue new stance changes for every target, then send every due row once.
 
     ``now`` exists for tests and replays (it decides what is due); sending times are real.
+    ``stop`` (a worker's SIGTERM) ends the run after the send under way.
     """
     targets = load_targets(settings.notify_urls) if targets is None else list(targets)
     summary = DeliverSummary(targets=len(targets))
@@ -263,8 +277,8 @@ def deliver_pending(
                     outbox.mark_held(session, batch.row_ids, batch.error)
                     summary.held_now += len(batch.row_ids)
                     log.warning("alert held for %s: %s", batch.target.redacted, batch.error)
-        _send_claimed(session_factory, batches, run, summary)
-        if len(ids) < limit:
+        _send_claimed(session_factory, batches, run, summary, stop)
+        if len(ids) < limit or (stop is not None and stop.is_set()):
             break
     with session_scope(session_factory) as session:
         found = outbox.counts(session, by_key)
