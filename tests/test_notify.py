@@ -687,3 +687,14 @@ def test_a_stopped_worker_gives_its_unsent_rows_back(db_url, sessions, slack):
 def test_idle_exit_needs_worker(runner, db_url):
     result = runner.invoke(cli, ["--database-url", db_url, "deliver", "--idle-exit", "1"])
     assert result.exit_code == 2 and "Error: --idle-exit needs --worker" in result.output
+
+
+def test_a_lease_shorter_than_a_send_is_refused_before_any_write(runner, db_url, sessions):
+    seed_change(sessions)
+    env = {"STANCEWATCH_NOTIFY_URLS": SLACK_URL, "STANCEWATCH_DELIVER_LEASE_SECONDS": "20"}
+    result = runner.invoke(cli, ["--database-url", db_url, "deliver"], env=env)
+    assert (result.exit_code, result.output) == (
+        2,
+        "Error: deliver_lease_seconds (20) must be longer than deliver_send_timeout + 2 s (32)\n",
+    )
+    assert rows(sessions) == []

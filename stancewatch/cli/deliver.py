@@ -61,7 +61,7 @@ def deliver_cmd(
         click.echo("No notification targets configured (STANCEWATCH_NOTIFY_URLS): nothing sent.")
         return
     if worker:
-        _worker(app, targets, idle_exit)
+        _worker(app, targets, idle_exit, fmt)
         return
     summary = flow.deliver(app.settings, app.sessions(), targets=targets, retry_held=retry_held)
     if fmt == "json":
@@ -73,8 +73,9 @@ def deliver_cmd(
         click.echo(f"  failed: {error}")
 
 
-def _worker(app: App, targets: list[Target], idle_exit: float | None) -> None:
-    """Run one delivery worker until SIGTERM / SIGINT or ``idle_exit``; one key=value line."""
+def _worker(app: App, targets: list[Target], idle_exit: float | None, fmt: str) -> None:
+    """Run one delivery worker until SIGTERM / SIGINT or ``idle_exit``; one key=value line
+    (or one JSON document) when it stops."""
     from stancewatch.scheduler.jobs import kv
 
     stop = threading.Event()
@@ -82,6 +83,9 @@ def _worker(app: App, targets: list[Target], idle_exit: float | None) -> None:
         signal.signal(signum, lambda *_: stop.set())
     tags = flow.actor_tags(load_actors(app.settings.actors))
     done = run_worker(app.settings, app.sessions(), targets, tags, stop, idle_exit)
+    if fmt == "json":
+        click.echo(json.dumps(vars(done), indent=2))
+        return
     click.echo(kv(job="deliver-worker", status="ok", **vars(done)))
 
 

@@ -252,10 +252,8 @@ def start_send(
     renewed = set(session.execute(stmt).scalars())
     if renewed == set(ids):
         return True
-    if renewed:  # part of a digest was taken over: give those rows back as they were
-        session.execute(
-            update(OutboxMessage).where(OutboxMessage.id.in_(renewed)).values(send_started_at=None)
-        )
+    if renewed:  # part of a digest was taken over: the rest goes back to the queue
+        release(session, list(renewed), token, now)
     return False
 
 
