@@ -698,3 +698,23 @@ def test_a_lease_shorter_than_a_send_is_refused_before_any_write(runner, db_url,
         "Error: deliver_lease_seconds (20) must be longer than deliver_send_timeout + 2 s (32)\n",
     )
     assert rows(sessions) == []
+
+
+def test_a_run_that_lost_its_lease_sends_nothing_and_marks_nothing(db_url, sessions, slack):
+    """A run paused past its lease: another run re-claimed the rows; the first may not send
+    them, and its marks (carrying its token) do not touch them."""
+    ids = [seed_change(sessions, n=n) for n in range(2)]
+    settings = make_settings(db_url, SLACK_URL, digest=True)
+    [target] = load_targets(settings.notify_urls)
+    with session_scope(sessions) as s:
+        outbox.enqueue(s, [target], {}, T0)
+    claimed = outbox.claim(sessions, [target.key], T0, 60, token="paused")
+    assert len(claimed) == len(ids)
+    with session_scope(sessions) as s:  # the lease ran out; another run took one row
+        s.get(OutboxMessage, claimed[0]).claim_token = "other"
+    with session_scope(sessions) as s:
+        assert not outbox.start_send(s, claimed, "paused", T0, 60)
+        outbox.mark_sent(s, claimed, T0, "late", "paused")
+    states = {r.id: (r.status, r.claim_token) for r in rows(sessions)}
+    assert states == {claimed[0]: ("sending", "other"), claimed[1]: ("pending", None)}
+    assert slack.requests == []
