@@ -573,26 +573,34 @@ def test_no_answer_in_time_is_maybe_sent_retried_once_then_given_up(sqlite_url):
     )
 
 
-def test_two_deliver_processes_with_a_short_lease_send_each_alert_once(db_url, sessions):
-    """The issue's repro, scaled down: one ``deliver`` sends slowly for longer than the
-    lease, a second starts after that lease would have run out; every alert arrives once."""
+def test_two_deliver_runs_with_a_short_lease_send_each_alert_once(db_url, sessions):
+    """The issue's repro, scaled down: a ``deliver`` process sends slowly for longer than the
+    lease; a second run starts after that lease would have run out (in this process, so its
+    start is not held up by an interpreter's start-up); every alert arrives once."""
     n = 20
     for i in range(n):
         seed_change(sessions, n=i)
     hook = slow_json_hook(0.6)
+    knobs = {"deliver_lease_seconds": 4.0, "deliver_send_timeout": 1.0}
     env = {
         **os.environ, "PYTHONPATH": REPO, "STANCEWATCH_DATABASE_URL": db_url,
-        "STANCEWATCH_NOTIFY_URLS": json_url(hook), "STANCEWATCH_DELIVER_LEASE_SECONDS": "4",
-        "STANCEWATCH_DELIVER_SEND_TIMEOUT": "1", "STANCEWATCH_LOG_LEVEL": "ERROR",
+        "STANCEWATCH_NOTIFY_URLS": json_url(hook), "STANCEWATCH_LOG_LEVEL": "ERROR",
+        **{f"STANCEWATCH_{k.upper()}": str(v) for k, v in knobs.items()},
     }  # fmt: skip
     command = [sys.executable, "-m", "stancewatch", "deliver"]
     first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
-    wait_until(lambda: len(hook.received) >= 2, 60)
-    threading.Event().wait(4.5)  # the first run's first lease is over
-    second = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
-    outputs = [p.communicate(timeout=120)[0] for p in (first, second)]
-    hook.stop()
-    sent = [int(re.search(r"deliver: (\d+) sent", out).group(1)) for out in outputs]
+    try:
+        wait_until(lambda: len(hook.received) >= 2, 120)
+        threading.Event().wait(4.5)  # the first run's first lease is over
+        engine = make_engine(db_url)
+        settings = make_settings(db_url, json_url(hook), **knobs)
+        second = deliver_pending(settings, session_factory(engine))
+        engine.dispose()
+        output = first.communicate(timeout=120)[0]
+    finally:
+        first.kill()
+        hook.stop()
+    sent = [int(re.search(r"deliver: (\d+) sent", output).group(1)), second.sent]
     bodies = [json.loads(r.body)["message"] for r in hook.received]
     for i in range(n):
         assert sum(f'membership is off the table {i}"' in b for b in bodies) == 1, i
@@ -646,7 +654,7 @@ def test_two_deliver_workers_send_each_alert_once_over_real_smtp(pg_url, mailbox
     """Two ``deliver --worker`` processes on PostgreSQL share the outbox (SKIP LOCKED): the
     SMTP server counts every alert once; both workers sent some; both exit when idle."""
     sessions = session_factory(make_engine(pg_url))
-    mailbox.delay = 0.3  # long enough for the second worker to start while the first sends
+    mailbox.delay = 0.4  # 24 alerts: about 10 s of sending, far longer than a start-up
     n = 24
     for i in range(n):
         seed_change(sessions, n=i)
@@ -656,10 +664,13 @@ def test_two_deliver_workers_send_each_alert_once_over_real_smtp(pg_url, mailbox
         "STANCEWATCH_LOG_LEVEL": "WARNING",
     }  # fmt: skip
     command = [sys.executable, "-m", "stancewatch", "deliver", "--worker", "--idle-exit", "3"]
-    workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)]
-    wait_until(lambda: len(mailbox.messages) >= 1, 60)  # the second joins a running worker
-    workers.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True))
-    outputs = [w.communicate(timeout=120)[0].strip() for w in workers]
+    # Started together: the slow mail server keeps both busy at once, whoever claims first.
+    workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in "ab"]
+    try:
+        outputs = [w.communicate(timeout=120)[0].strip() for w in workers]
+    finally:
+        for w in workers:
+            w.kill()
     assert [w.returncode for w in workers] == [0, 0]
     bodies = [m.get_body(("plain",)).get_content() for m in mailbox.messages]
     for i in range(n):
