@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -729,3 +730,28 @@ def test_a_run_that_lost_its_lease_sends_nothing_and_marks_nothing(db_url, sessi
     states = {r.id: (r.status, r.claim_token) for r in rows(sessions)}
     assert states == {claimed[0]: ("sending", "other"), claimed[1]: ("pending", None)}
     assert slack.requests == []
+
+
+def test_sigterm_stops_a_worker_after_the_send_under_way(sqlite_url):
+    sessions = session_factory(make_engine(sqlite_url))
+    for i in range(6):
+        seed_change(sessions, n=i)
+    hook = slow_json_hook(1.0)
+    env = {
+        **os.environ, "PYTHONPATH": REPO, "STANCEWATCH_DATABASE_URL": sqlite_url,
+        "STANCEWATCH_NOTIFY_URLS": json_url(hook), "STANCEWATCH_LOG_LEVEL": "ERROR",
+    }  # fmt: skip
+    command = [sys.executable, "-m", "stancewatch", "deliver", "--worker"]
+    worker = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        wait_until(lambda: len(hook.received) >= 1, 120)
+        worker.send_signal(signal.SIGTERM)
+        output = worker.communicate(timeout=60)[0]
+    finally:
+        worker.kill()
+        hook.stop()
+    assert worker.returncode == 0 and "stopped_by=signal" in output, output
+    found = [(r.status, r.attempts, r.claim_token) for r in rows(sessions)]
+    sent = int(re.search(r"\bsent=(\d+)", output).group(1))
+    assert sent == len(hook.received) and 1 <= sent < 6
+    assert sorted(found) == sorted([("sent", 1, None)] * sent + [("pending", 0, None)] * (6 - sent))
