@@ -16,7 +16,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from stancewatch.errors import DatabaseNotAvailableError
-from stancewatch.redact import redact_url
+from stancewatch.redact import redact_url, scrub, secret_pieces
 
 
 def _sqlite_pragmas(busy_ms: int):  # type: ignore[no-untyped-def]
@@ -40,7 +40,9 @@ def make_engine(url: str, wait: float = 30.0) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise DatabaseNotAvailableError(redact_url(url), "not a database URL") from None
+        raise DatabaseNotAvailableError(
+            redact_url(url, keep_path=True), "not a database URL"
+        ) from None
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     kwargs: dict = {"future": True}
@@ -69,8 +71,10 @@ def check_connection(engine: Engine) -> None:
             pass
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        # Our parser, not SQLAlchemy's hide_password: that one leaves ``?password=`` shown.
+        url = engine.url.render_as_string(hide_password=False)
         raise DatabaseNotAvailableError(
-            engine.url.render_as_string(hide_password=True), reason
+            redact_url(url, keep_path=True), scrub(reason, secret_pieces(url))
         ) from None
 
 

@@ -104,7 +104,17 @@ class Settings:
     #: Base URL of the web page, for links back to the history in alerts.
     public_url: str = "http://127.0.0.1:8000"
     #: Seconds a ``sending`` row stays claimed; after that a crashed sender's row is retried.
+    #: A run claims only what it can send within the lease and renews it before each send.
     deliver_lease_seconds: float = 300.0
+    #: Seconds one send may take (apprise's own default, 4 s, is too short for a slow webhook).
+    #: No answer by then means the message may still have arrived: the row is sent at most
+    #: once more, and ``outbox.maybe_sent_at`` records it. Must be below the lease.
+    deliver_send_timeout: float = 30.0
+    #: Seconds to open a connection to a receiver: a connection never made sent nothing, so
+    #: it is retried with the usual backoff. (apprise's email bounds each SMTP step with it.)
+    deliver_connect_timeout: float = 10.0
+    #: Seconds ``deliver --worker`` waits before looking again when nothing was due.
+    deliver_worker_poll: float = 2.0
     #: Directory whose Jinja2 templates (``title.txt``, ``change.html``, ...) replace the
     #: packaged ones of the same name; None uses the packaged templates only.
     templates_dir: str | None = None

@@ -7,13 +7,20 @@ of sleeping; the backoff itself is tiny through Settings.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import json
 import logging
+import os
+import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from email import policy
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -26,6 +33,7 @@ from stancewatch.db import make_engine, session_factory, session_scope
 from stancewatch.deliver import deliver_pending, load_targets, outbox
 from stancewatch.deliver.runner import _batches, _load_rows
 from stancewatch.deliver.send import send
+from stancewatch.deliver.targets import Timeouts
 from stancewatch.demo.server import LocalServer, Request, Response
 from stancewatch.errors import NotifyTargetError
 from stancewatch.models import Article, OutboxMessage, Source, StanceChange, Statement
@@ -37,6 +45,8 @@ SECRETS = (SMTP_PASSWORD, *SLACK_TOKENS)
 SLACK_URL = "slack://" + "/".join(SLACK_TOKENS)
 PUBLIC = "https://watch.example.org"
 T0 = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
+TIMEOUTS = Timeouts(send=10.0, connect=5.0)
+REPO = str(Path(__file__).resolve().parents[1])
 
 
 # --- receivers ---------------------------------------------------------------------------
@@ -53,11 +63,14 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.port = free_port()
+        #: Seconds before each message is accepted (a slow mail server).
+        self.delay = 0.0
         self.messages: list[email.message.EmailMessage] = []
         self.logins: list[bool] = []
         self.controller: Controller | None = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        await asyncio.sleep(self.delay)
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
@@ -263,6 +276,31 @@ def test_user_templates_replace_the_packaged_ones(db_url, sessions, slack, tmp_p
     assert "ALERT Zelenskyy now oppose" in json.dumps(slack.accepted[0])
 
 
+HOSTILE = "Orban <!channel> says <http://evil.example|click here> & <!here> <@U0BOSS>"
+
+
+@pytest.mark.parametrize("style", ["", "?blocks=yes"])
+def test_crawled_text_cannot_mention_or_link_in_slack(db_url, sessions, slack, style):
+    """A page's quote, title or host reaches Slack as text: Slack's ``&lt;`` ``&gt;`` ``&amp;``."""
+    change_id = seed_change(sessions, actor="Orban")
+    with session_scope(sessions) as s:
+        change = s.get(StanceChange, change_id)
+        for statement in (change.statement, change.previous_statement):
+            statement.evidence = HOSTILE
+            statement.article.title = "<!channel> title"
+    assert deliver(make_settings(db_url, SLACK_URL + style), sessions).sent == 1
+    [payload] = slack.accepted
+    flat = json.dumps(payload, ensure_ascii=False)
+    for live in ("<!channel>", "<!here>", "<http://evil", "<@U0BOSS>", "|click here>"):
+        assert live not in flat, (live, flat)
+    assert (
+        "Orban &lt;!channel&gt; says &lt;http://evil.example|click here&gt; &amp; &lt;!here&gt;"
+        " &lt;@U0BOSS&gt;"
+    ) in flat
+    # Our own links still work.
+    assert "<https://censor.net/en/news/orban-new-0|censor.net, 2025-02-20>" in flat
+
+
 # --- no alert without substance ----------------------------------------------------------
 
 
@@ -350,19 +388,22 @@ def test_killed_between_send_and_mark_duplicates_at_most_once(db_url, sessions, 
     [target] = load_targets(settings.notify_urls)
     with session_scope(sessions) as s:
         outbox.enqueue(s, [target], {}, T0)
-    ids = outbox.claim(sessions, [target.key], T0, settings.deliver_lease_seconds)
+    lease = settings.deliver_lease_seconds
+    ids = outbox.claim(sessions, [target.key], T0, lease, token="dead-run")
     with session_scope(sessions) as s:
         [batch] = _batches(_load_rows(s, ids), {target.key: target}, settings)
-    assert send(target, batch.message).ok  # ... and the process dies here, before marking.
+        assert outbox.start_send(s, ids, "dead-run", T0, lease)
+    assert send(target, batch.message, TIMEOUTS).ok  # ... and the process dies here.
     # Within the lease another run leaves the row alone.
     assert deliver(settings, sessions, now=T0 + timedelta(seconds=30)).sent == 0
     assert rows(sessions)[0].status == "sending"
-    # After the lease it is sent again: one duplicate, then never more.
+    # After the lease it is sent again, recorded as maybe sent: one duplicate, never more.
     assert deliver(settings, sessions, now=T0 + timedelta(seconds=61)).sent == 1
     assert deliver(settings, sessions, now=T0 + timedelta(hours=2)).sent == 0
     assert len(slack.accepted) == 2
     [row] = rows(sessions)
-    assert (row.status, row.attempts) == ("sent", 2)
+    assert (row.status, row.attempts, row.maybe_sent_at) == ("sent", 2, T0)
+    assert (row.claim_token, row.send_started_at) == (None, None)
 
 
 def test_two_concurrent_deliver_runs_send_each_row_once(db_url, sessions, monkeypatch):
@@ -400,7 +441,7 @@ def test_two_concurrent_deliver_runs_send_each_row_once(db_url, sessions, monkey
 def test_an_invalid_url_is_refused_redacted(runner, db_url):
     with pytest.raises(NotifyTargetError) as err:
         load_targets(["bogus://admin:hunter22secret@example.org/x"])
-    assert "hunter22secret" not in str(err.value) and "bogus://admin:***@" in str(err.value)
+    assert "hunter22secret" not in str(err.value) and "bogus://***:***@" in str(err.value)
     result = runner.invoke(
         cli, ["--database-url", db_url, "deliver"],
         env={"STANCEWATCH_NOTIFY_URLS": "slack://T0SECRET1/B0SECRET2/XXSECRET3xyz bogus://zzSECRETzz"},
@@ -443,3 +484,274 @@ def test_no_secret_in_logs_cli_output_or_database(db_url, sessions, slack, mailb
             ("cli", r.output) for r in (first, second, probe)
         ]:
             assert secret not in text, (secret, where)
+
+
+HEADER_TOKEN = "HdrT0kenSecret42"
+
+
+def test_an_apprise_header_secret_is_used_but_never_shown(db_url, sessions, runner, caplog):
+    """``?+Authorization=Bearer TOKEN``: sent as a header, hidden in the outbox row, both JSON
+    outputs and every log line (a failing receiver makes the error paths run)."""
+    caplog.set_level(logging.DEBUG)
+    hook = LocalServer(lambda request: Response(500, b"no"), name="json").start()
+    url = hook.url("/in").replace("http://", "json://") + f"?+Authorization=Bearer%20{HEADER_TOKEN}"
+    seed_change(sessions)
+    env = {"STANCEWATCH_NOTIFY_URLS": url, "STANCEWATCH_DELIVER_BACKOFF_SECONDS": "0"}
+    base = ["--database-url", db_url, "--log-level", "DEBUG"]
+    delivered = runner.invoke(cli, [*base, "deliver", "--format", "json"], env=env)
+    probed = runner.invoke(cli, [*base, "notify-test", "--format", "json"], env=env)
+    shown = f"json://127.0.0.1:{hook.port}/***?+Authorization=***"
+    hook.stop()
+    assert [r.headers.get("Authorization") for r in hook.received] == [f"Bearer {HEADER_TOKEN}"] * 2
+    summary = json.loads(delivered.stdout)
+    assert (summary["failed"], delivered.exit_code) == (1, 0)
+    assert summary["errors"][0].startswith(f"{shown}: ")
+    [probe] = json.loads(probed.stdout)
+    assert (probe["target"], probe["result"], probed.exit_code) == (shown, "failed", 1)
+    [row] = rows(sessions)
+    assert row.target_redacted == shown and row.last_error
+    logged = "\n".join(r.getMessage() for r in caplog.records) + caplog.text
+    assert "delivery to" in logged
+    stored = " ".join(str(v) for v in vars(row).values())
+    for where, text in [("db", stored), ("log", logged), ("deliver", delivered.output),
+                        ("notify-test", probed.output)]:  # fmt: skip
+        assert HEADER_TOKEN not in text, where
+
+
+def test_a_database_password_in_the_query_is_not_printed(runner):
+    url = "postgresql://watch@127.0.0.1:1/none?password=PgQu3rySecret&connect_timeout=2"
+    result = runner.invoke(cli, ["--database-url", url, "changes"])
+    assert (result.exit_code, result.output) == (
+        3,
+        "Error: database unreachable (postgresql+psycopg://***@127.0.0.1:1/none"
+        "?connect_timeout=2&password=***): connection failed: connection to server at"
+        ' "127.0.0.1", port 1 failed: Connection refused\n',
+    )
+
+
+# --- slow receivers, concurrent runs -----------------------------------------------------
+
+
+def slow_json_hook(delay: float) -> LocalServer:
+    """A webhook receiver that answers 200 after ``delay`` seconds; ``received`` counts."""
+    return LocalServer(lambda request: Response(200, b"ok", delay=delay), name="hook").start()
+
+
+def json_url(hook: LocalServer) -> str:
+    return hook.url("/hook").replace("http://", "json://")
+
+
+def test_a_receiver_slower_than_apprises_4_s_default_gets_one_post(sqlite_url):
+    """Our default send timeout (30 s) replaces apprise's 4 s: a 4.5 s answer is a success."""
+    sessions = session_factory(make_engine(sqlite_url))
+    seed_change(sessions)
+    hook = slow_json_hook(4.5)
+    summary = deliver(make_settings(sqlite_url, json_url(hook)), sessions)
+    hook.stop()
+    assert (summary.sent, summary.failed, len(hook.received)) == (1, 0, 1)
+
+
+def test_no_answer_in_time_is_maybe_sent_retried_once_then_given_up(sqlite_url):
+    sessions = session_factory(make_engine(sqlite_url))
+    seed_change(sessions)
+    hook = slow_json_hook(2.5)
+    settings = make_settings(sqlite_url, json_url(hook), deliver_send_timeout=1.0)
+    first = deliver(settings, sessions)
+    assert (first.sent, first.failed, first.unanswered, first.pending) == (0, 1, 1, 1)
+    [row] = rows(sessions)
+    assert (row.status, row.attempts, row.maybe_sent_at) == ("pending", 1, T0)
+    assert row.last_error == "no answer within 1 s: the message may have arrived"
+    second = deliver(settings, sessions, now=T0 + timedelta(seconds=1))
+    assert (second.failed, second.gave_up, second.pending) == (1, 1, 0)
+    assert deliver(settings, sessions, now=T0 + timedelta(hours=3)).failed == 0
+    hook.stop()
+    assert len(hook.received) == 2  # the first POST and its one retry, never more
+    [row] = rows(sessions)
+    assert (row.status, row.attempts, row.maybe_sent_at) == ("failed", 2, T0)
+    assert row.last_error == (
+        "no answer within 1 s: the message may have arrived"
+        " (it may have arrived before: not sent again)"
+    )
+
+
+def test_two_deliver_runs_with_a_short_lease_send_each_alert_once(db_url, sessions):
+    """The issue's repro, scaled down: a ``deliver`` process sends slowly for longer than the
+    lease; a second run starts after that lease would have run out (in this process, so its
+    start is not held up by an interpreter's start-up); every alert arrives once."""
+    n = 20
+    for i in range(n):
+        seed_change(sessions, n=i)
+    hook = slow_json_hook(0.6)
+    knobs = {"deliver_lease_seconds": 4.0, "deliver_send_timeout": 1.0}
+    env = {
+        **os.environ, "PYTHONPATH": REPO, "STANCEWATCH_DATABASE_URL": db_url,
+        "STANCEWATCH_NOTIFY_URLS": json_url(hook), "STANCEWATCH_LOG_LEVEL": "ERROR",
+        **{f"STANCEWATCH_{k.upper()}": str(v) for k, v in knobs.items()},
+    }  # fmt: skip
+    command = [sys.executable, "-m", "stancewatch", "deliver"]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        wait_until(lambda: len(hook.received) >= 2, 120)
+        threading.Event().wait(4.5)  # the first run's first lease is over
+        engine = make_engine(db_url)
+        settings = make_settings(db_url, json_url(hook), **knobs)
+        second = deliver_pending(settings, session_factory(engine))
+        engine.dispose()
+        output = first.communicate(timeout=120)[0]
+    finally:
+        first.kill()
+        hook.stop()
+    sent = [int(re.search(r"deliver: (\d+) sent", output).group(1)), second.sent]
+    bodies = [json.loads(r.body)["message"] for r in hook.received]
+    for i in range(n):
+        assert sum(f'membership is off the table {i}"' in b for b in bodies) == 1, i
+    assert len(bodies) == n and sum(sent) == n and all(sent), sent  # both really sent
+    assert {(r.status, r.maybe_sent_at) for r in rows(sessions)} == {("sent", None)}
+
+
+def wait_until(condition, timeout: float) -> None:
+    deadline = threading.Event()
+    for _ in range(int(timeout * 20)):
+        if condition():
+            return
+        deadline.wait(0.05)
+    raise AssertionError("timed out waiting")
+
+
+# --- processes: stderr and workers -------------------------------------------------------
+
+
+def stancewatch(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """The CLI in its own process, so stderr is what a user sees (no pytest log capture)."""
+    environ = {**os.environ, "PYTHONPATH": REPO, **env}
+    command = [sys.executable, "-m", "stancewatch", *args]
+    return subprocess.run(command, env=environ, capture_output=True, text=True, timeout=120)
+
+
+def test_apprise_info_lines_stay_off_stderr_unless_debug(db_url, sessions):
+    ok = slow_json_hook(0.0)
+    down = f"json://127.0.0.1:{free_port()}/gone"
+    seed_change(sessions)
+    probe = stancewatch(
+        "--database-url", db_url, "notify-test", STANCEWATCH_NOTIFY_URLS=json_url(ok)
+    )
+    assert (probe.returncode, probe.stderr) == (0, "")
+    failing = stancewatch("--database-url", db_url, "deliver", STANCEWATCH_NOTIFY_URLS=down)
+    assert failing.returncode == 0 and "0 sent, 1 failed" in failing.stdout
+    lines = failing.stderr.splitlines()
+    assert not [line for line in lines if " INFO apprise" in line], lines
+    ours = [line for line in lines if "WARNING stancewatch.deliver.runner: delivery to" in line]
+    assert ours == [line for line in lines if "stancewatch" in line] and len(ours) == 1
+    debug = stancewatch(
+        "--database-url", db_url, "--log-level", "DEBUG", "notify-test",
+        STANCEWATCH_NOTIFY_URLS=json_url(ok),
+    )  # fmt: skip
+    ok.stop()
+    assert "INFO apprise: Notifying 1 service(s)." in debug.stderr
+
+
+@pytest.mark.postgres
+def test_two_deliver_workers_send_each_alert_once_over_real_smtp(pg_url, mailbox):
+    """Two ``deliver --worker`` processes on PostgreSQL share the outbox (SKIP LOCKED): the
+    SMTP server counts every alert once; both workers sent some; both exit when idle."""
+    sessions = session_factory(make_engine(pg_url))
+    mailbox.delay = 0.4  # 24 alerts: about 10 s of sending, far longer than a start-up
+    n = 24
+    for i in range(n):
+        seed_change(sessions, n=i)
+    env = {
+        **os.environ, "PYTHONPATH": REPO, "STANCEWATCH_DATABASE_URL": pg_url,
+        "STANCEWATCH_NOTIFY_URLS": mailbox.url(), "STANCEWATCH_DELIVER_WORKER_POLL": "0.2",
+        "STANCEWATCH_LOG_LEVEL": "WARNING",
+    }  # fmt: skip
+    command = [sys.executable, "-m", "stancewatch", "deliver", "--worker", "--idle-exit", "3"]
+    # Started together: the slow mail server keeps both busy at once, whoever claims first.
+    workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in "ab"]
+    try:
+        outputs = [w.communicate(timeout=120)[0].strip() for w in workers]
+    finally:
+        for w in workers:
+            w.kill()
+    assert [w.returncode for w in workers] == [0, 0]
+    bodies = [m.get_body(("plain",)).get_content() for m in mailbox.messages]
+    for i in range(n):
+        assert sum(bool(re.search(rf"off the table {i}\b", b)) for b in bodies) == 1, i
+    assert len(bodies) == n
+    sent = [int(re.search(r"\bsent=(\d+)", out).group(1)) for out in outputs]
+    assert sum(sent) == n and all(sent), outputs
+    assert all(out.startswith("job=deliver-worker status=ok") for out in outputs), outputs
+    assert all("stopped_by=idle" in out for out in outputs), outputs
+    assert {r.status for r in rows(sessions)} == {"sent"}
+
+
+def test_a_stopped_worker_gives_its_unsent_rows_back(db_url, sessions, slack):
+    seed_change(sessions)
+    seed_change(sessions, n=1)
+    settings = make_settings(db_url, SLACK_URL, deliver_lease_seconds=600)
+    stop = threading.Event()
+    stop.set()  # SIGTERM arrived between the claim and the first send
+    summary = deliver_pending(settings, sessions, now=T0, stop=stop)
+    assert (summary.sent, summary.pending) == (0, 2) and slack.requests == []
+    assert {(r.status, r.attempts, r.claim_token) for r in rows(sessions)} == {("pending", 0, None)}
+    assert deliver(settings, sessions).sent == 2
+
+
+def test_idle_exit_needs_worker(runner, db_url):
+    result = runner.invoke(cli, ["--database-url", db_url, "deliver", "--idle-exit", "1"])
+    assert result.exit_code == 2 and "Error: --idle-exit needs --worker" in result.output
+
+
+def test_a_lease_shorter_than_a_send_is_refused_before_any_write(runner, db_url, sessions):
+    seed_change(sessions)
+    env = {"STANCEWATCH_NOTIFY_URLS": SLACK_URL, "STANCEWATCH_DELIVER_LEASE_SECONDS": "20"}
+    result = runner.invoke(cli, ["--database-url", db_url, "deliver"], env=env)
+    assert (result.exit_code, result.output) == (
+        2,
+        "Error: deliver_lease_seconds (20) must be longer than deliver_send_timeout + 2 s (32)\n",
+    )
+    assert rows(sessions) == []
+
+
+def test_a_run_that_lost_its_lease_sends_nothing_and_marks_nothing(db_url, sessions, slack):
+    """A run paused past its lease: another run re-claimed the rows; the first may not send
+    them, and its marks (carrying its token) do not touch them."""
+    ids = [seed_change(sessions, n=n) for n in range(2)]
+    settings = make_settings(db_url, SLACK_URL, digest=True)
+    [target] = load_targets(settings.notify_urls)
+    with session_scope(sessions) as s:
+        outbox.enqueue(s, [target], {}, T0)
+    claimed = outbox.claim(sessions, [target.key], T0, 60, token="paused")
+    assert len(claimed) == len(ids)
+    with session_scope(sessions) as s:  # the lease ran out; another run took one row
+        s.get(OutboxMessage, claimed[0]).claim_token = "other"
+    with session_scope(sessions) as s:
+        assert not outbox.start_send(s, claimed, "paused", T0, 60)
+        outbox.mark_sent(s, claimed, T0, "late", "paused")
+    states = {r.id: (r.status, r.claim_token) for r in rows(sessions)}
+    assert states == {claimed[0]: ("sending", "other"), claimed[1]: ("pending", None)}
+    assert slack.requests == []
+
+
+def test_sigterm_stops_a_worker_after_the_send_under_way(sqlite_url):
+    sessions = session_factory(make_engine(sqlite_url))
+    for i in range(6):
+        seed_change(sessions, n=i)
+    hook = slow_json_hook(1.0)
+    env = {
+        **os.environ, "PYTHONPATH": REPO, "STANCEWATCH_DATABASE_URL": sqlite_url,
+        "STANCEWATCH_NOTIFY_URLS": json_url(hook), "STANCEWATCH_LOG_LEVEL": "ERROR",
+    }  # fmt: skip
+    command = [sys.executable, "-m", "stancewatch", "deliver", "--worker"]
+    worker = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        wait_until(lambda: len(hook.received) >= 1, 120)
+        worker.send_signal(signal.SIGTERM)
+        output = worker.communicate(timeout=60)[0]
+    finally:
+        worker.kill()
+        hook.stop()
+    assert worker.returncode == 0 and "stopped_by=signal" in output, output
+    found = [(r.status, r.attempts, r.claim_token) for r in rows(sessions)]
+    sent = int(re.search(r"\bsent=(\d+)", output).group(1))
+    assert sent == len(hook.received) and 1 <= sent < 6
+    assert sorted(found) == sorted([("sent", 1, None)] * sent + [("pending", 0, None)] * (6 - sent))

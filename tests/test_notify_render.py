@@ -5,38 +5,83 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC, date, datetime
+from urllib.parse import unquote
 
 import pytest
 
 from stancewatch.deliver import logsafe
 from stancewatch.deliver.render import Alert, Quote, Renderer, RenderError, md_escape
 from stancewatch.deliver.targets import load_target, split_tags
-from stancewatch.redact import redact_url, secret_pieces
+from stancewatch.redact import masked_pieces, redact_text, redact_url, secret_pieces
 
 
 @pytest.mark.parametrize(
     ("url", "shown", "hidden"),
     [
+        # user-info: every part of it
         ("mailtos://me:pa55word@smtp.example.org?to=desk@example.org",
-         "mailtos://me:***@smtp.example.org?to=desk@example.org", ["pa55word"]),
+         "mailtos://***:***@smtp.example.org?to=desk@example.org", ["pa55word", "me:"]),
+        ("pushover://UsErKeY0123456789abcd@AppT0kenZZZZ", "pushover://***@***",
+         ["UsErKeY0123456789abcd", "AppT0kenZZZZ"]),
+        ("ntfys://alice:s3cr%2Fet@ntfy.example.org/topic", "ntfys://***:***@ntfy.example.org/***",
+         ["s3cr%2Fet", "s3cr/et", "alice"]),
+        # tokens in the host and the path
         ("slack://T0AAA/B0BBB/CCCCsecret", "slack://***/***/***", ["T0AAA", "CCCCsecret"]),
         ("slack://xoxb-1234-5678-abcd/#news", "slack://***/***", ["xoxb-1234-5678-abcd"]),
         ("https://hooks.slack.com/services/T1X/B2X/C3X", "https://hooks.slack.com/***/***/***/***",
          ["T1X/B2X/C3X"]),
+        ("discord://1234567/WebhookT0ken", "discord://***/***", ["1234567", "WebhookT0ken"]),
+        # query values whose name suggests a secret, in any case
         ("json://localhost:8080/hook?token=tok123&to=x", "json://localhost:8080/***?token=***&to=x",
          ["tok123"]),
         ("mailto://127.0.0.1:25?user=u&pass=p%40ssw0rd", "mailto://127.0.0.1:25?user=u&pass=***",
-         ["p%40ssw0rd"]),
+         ["p%40ssw0rd", "p@ssw0rd"]),
+        ("json://[::1]:9000/x?APIKEY=K3y0&Secret_Value=S3cr3t&format=text",
+         "json://[::1]:9000/***?APIKEY=***&Secret_Value=***&format=text", ["K3y0", "S3cr3t"]),
+        # apprise header (+), payload (-) and mapping (:) arguments
+        ("json://hooks.example.org/in?+Authorization=Bearer%20HdrT0ken&+X-Trace=42",
+         "json://hooks.example.org/***?+Authorization=***&+X-Trace=42", ["HdrT0ken"]),
+        ("jsons://hooks.example.org/in?+Authorization=Bearer+HdrT0ken",
+         "jsons://hooks.example.org/***?+Authorization=***", ["HdrT0ken"]),
+        ("form://10.0.0.5/in?+X-Api-Key=ApiK3y&-session=Sess10n&:token=MapT0k",
+         "form://10.0.0.5/***?+X-Api-Key=***&-session=***&:token=***",
+         ["ApiK3y", "Sess10n", "MapT0k"]),
+        ("xml://h.example.org/in?%2BCookie=sid%3DC00kie", "xml://h.example.org/***?%2BCookie=***",
+         ["C00kie"]),
+        # database URLs (the CLI keeps their path: the database name)
+        ("postgresql://watch:Pg5ecret@db.example.org/sw?password=Qu3ryPw&sslmode=require",
+         "postgresql://***:***@db.example.org/***?password=***&sslmode=require",
+         ["Pg5ecret", "Qu3ryPw", "watch:"]),
+        # not a URL: left alone
+        ("stancewatch.db", "stancewatch.db", []),
     ],
 )  # fmt: skip
 def test_redact_url_hides_passwords_tokens_and_token_hosts(url, shown, hidden):
     assert redact_url(url) == shown
     for secret in hidden:
         assert secret not in redact_url(url)
+        assert secret not in redact_text(f"error at {url}: {unquote(url)} failed", [url])
+
+
+def test_apprise_privacy_form_marks_secrets_our_parser_would_miss():
+    assert masked_pieces("slack://T0AAA/B0BBB/Cx//?a=1", "slack://T...A/B...B/C...x//?a=1") == [
+        "T0AAA", "B0BBB", "Cx",
+    ]  # fmt: skip
+    assert masked_pieces("a://x/y", "a://x/y/z") == []  # not aligned: nothing guessed
+    target = load_target("mailtos://watch:Sm7pPw99@smtp.example.org?to=a@example.org")
+    assert "Sm7pPw99" in target.secrets
 
 
 def test_secret_pieces_include_decoded_forms_and_token_hosts():
     assert "p@ssw0rd" in secret_pieces("mailto://h.example.org?pass=p%40ssw0rd")
+    header = secret_pieces("json://h.example.org/?+Authorization=Bearer%20HdrT0ken")
+    assert {"Bearer HdrT0ken", "HdrT0ken"} <= set(header) and "Bearer" not in header
+    assert "UsErKeY0123456789abcd" in secret_pieces("pushover://UsErKeY0123456789abcd@Ab12")
+    # A short user name is hidden on screen, not scrubbed from every log line.
+    assert secret_pieces("mailtos://watch:pw123456@smtp.example.org") == [
+        "watch:pw123456",
+        "pw123456",
+    ]
     assert "xoxb-1234-5678-abcd" in secret_pieces("slack://xoxb-1234-5678-abcd/#news")
     assert secret_pieces("mailto://desk@smtp.example.org") == []
 
@@ -122,3 +167,4 @@ def test_a_message_without_substance_is_refused(tmp_path):
 
 def test_md_escape():
     assert md_escape("a*b_c[d](e)`f`") == r"a\*b\_c\[d\](e)\`f\`"
+    assert md_escape("<!here> & <x|y>") == r"\<!here\> & \<x|y\>"

@@ -4,15 +4,23 @@ Life of a row::
 
     pending --claim--> sending --apprise ok--> sent
        ^                  |  \\--apprise failed--> pending (backoff) ... failed (max attempts)
+       |                  |  \\--no answer (maybe sent)--> pending, once; then failed
        |                  \\--cannot render--> held
        +-- lease expired (the sender died between claim and mark) --+
 
-Claiming is what keeps two ``deliver`` runs apart: due rows are selected and set to
-``sending`` (with a lease in ``next_attempt_at``) in one transaction. On PostgreSQL the select
-uses ``FOR UPDATE SKIP LOCKED``, so a second run skips rows the first is claiming; on SQLite
-the claim runs under an exclusive lock file next to the database (a single writer). A sender
-killed after sending and before marking leaves its rows ``sending``; once the lease expires
-they are sent again: at most one duplicate, never a lost alert.
+Claiming is what keeps ``deliver`` runs apart. Due rows are selected and set to ``sending``
+in one transaction, with the claiming run's token and a lease in ``next_attempt_at``. On
+PostgreSQL the select uses ``FOR UPDATE SKIP LOCKED``, so a second run skips rows the first is
+claiming; on SQLite the claim runs under an exclusive lock file next to the database (a single
+writer). A run claims only what it can send within the lease, and just before each send
+renews the lease of that send's rows (:func:`start_send`), which also records that the send
+has started; a run that lost its lease (paused past it) sends nothing. Marks carry the token,
+so only the holder records an outcome.
+
+A sender killed after sending and before marking leaves its rows ``sending``; once the lease
+expires they are sent again: at most one duplicate, never a lost alert. Such a row, like one
+whose send got no answer in time, "may have been sent" (``maybe_sent_at``): it is sent once
+more at most, then given up, so a slow receiver never gets a stream of copies.
 """
 
 from __future__ import annotations
@@ -173,15 +181,21 @@ def claim(
     now: datetime,
     lease_seconds: float,
     limit: int = 200,
+    token: str | None = None,
+    leased_at: datetime | None = None,
 ) -> list[int]:
-    """Mark up to ``limit`` due rows ``sending`` (counting an attempt) and return their ids.
+    """Mark up to ``limit`` rows due at ``now`` ``sending`` (counting an attempt) under a
+    lease from ``leased_at`` (default ``now``: the real time when ``now`` is a replay's) and
+    return their ids.
 
-    Due: pending rows whose time has come, and sending rows whose lease has expired.
+    Due: pending rows whose time has come, and sending rows whose lease has expired. An
+    expired row whose send had started may have been sent: it is sent once more at most
+    (:func:`_claimable`).
     """
     engine = sessions.kw["bind"]
     with writer_guard(engine), session_scope(sessions) as session:
         query = (
-            select(OutboxMessage.id)
+            select(OutboxMessage)
             .where(
                 OutboxMessage.status.in_([PENDING, SENDING]),
                 OutboxMessage.next_attempt_at <= now,
@@ -192,7 +206,7 @@ def claim(
         )
         if engine.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        ids = list(session.scalars(query))
+        ids = [row.id for row in session.scalars(query) if _claimable(row, now)]
         if ids:
             session.execute(
                 update(OutboxMessage)
@@ -200,17 +214,67 @@ def claim(
                 .values(
                     status=SENDING,
                     attempts=OutboxMessage.attempts + 1,
-                    next_attempt_at=now + timedelta(seconds=lease_seconds),
+                    next_attempt_at=(leased_at or now) + timedelta(seconds=lease_seconds),
+                    claim_token=token,
+                    send_started_at=None,
                 )
             )
     return ids
 
 
-def mark_sent(session: Session, ids: Sequence[int], now: datetime, title: str) -> None:
+def _claimable(row: OutboxMessage, now: datetime) -> bool:
+    """False for an expired row whose send started and may have arrived already twice."""
+    if row.status != SENDING or row.send_started_at is None:
+        return True
+    if row.maybe_sent_at is None:
+        row.maybe_sent_at = row.send_started_at  # its sender died mid-send: one retry left
+        return True
+    row.status, row.claim_token, row.send_started_at = FAILED, None, None
+    row.last_error = "its sender stopped mid-send twice: it may have been sent; not sent again"
+    return False
+
+
+def start_send(
+    session: Session, ids: Sequence[int], token: str | None, now: datetime, lease_seconds: float
+) -> bool:
+    """Renew the lease of a send's rows and record that the send starts; False if any row is
+    no longer this run's (its lease expired and another run claimed it): then send nothing."""
+    stmt = (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status == SENDING,
+            _held_by(token),
+        )
+        .values(next_attempt_at=now + timedelta(seconds=lease_seconds), send_started_at=now)
+        .returning(OutboxMessage.id)
+    )
+    renewed = set(session.execute(stmt).scalars())
+    if renewed == set(ids):
+        return True
+    if renewed:  # part of a digest was taken over: the rest goes back to the queue
+        release(session, list(renewed), token, now)
+    return False
+
+
+def _held_by(token: str | None):  # type: ignore[no-untyped-def]
+    """Rows of the run holding ``token`` (no token: rows claimed without one, as in tests)."""
+    if token is None:
+        return OutboxMessage.claim_token.is_(None)
+    return OutboxMessage.claim_token == token
+
+
+def _released() -> dict[str, None]:
+    return {"claim_token": None, "send_started_at": None}
+
+
+def mark_sent(
+    session: Session, ids: Sequence[int], now: datetime, title: str, token: str | None = None
+) -> None:
     session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids))
-        .values(status=SENT, sent_at=now, last_error=None, title=title)
+        .where(OutboxMessage.id.in_(ids), _held_by(token))
+        .values(status=SENT, sent_at=now, last_error=None, title=title, **_released())
     )
 
 
@@ -221,14 +285,28 @@ def mark_failed(
     now: datetime,
     backoff_seconds: float,
     max_attempts: int,
+    token: str | None = None,
+    maybe_sent: bool = False,
 ) -> int:
-    """Back off (doubling per attempt) or give up at ``max_attempts``; returns rows given up."""
+    """Back off (doubling per attempt) or give up; returns the rows given up.
+
+    A row is given up at ``max_attempts``, and on any failure after a send that may have
+    arrived (``maybe_sent_at``): its one retry is spent. ``maybe_sent`` says this send got no
+    answer: the first time, the row is recorded as maybe sent and retried once.
+    """
     gave_up = 0
-    for row in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))):
+    query = select(OutboxMessage).where(OutboxMessage.id.in_(ids), _held_by(token))
+    for row in session.scalars(query):
         row.last_error = error[:2000]
-        if row.attempts >= max_attempts:
+        row.claim_token = row.send_started_at = None
+        retry_spent = row.maybe_sent_at is not None
+        if maybe_sent and not retry_spent:
+            row.maybe_sent_at = now
+        if row.attempts >= max_attempts or retry_spent:
             row.status = FAILED
             gave_up += 1
+            if retry_spent:
+                row.last_error = f"{error} (it may have arrived before: not sent again)"[:2000]
         else:
             row.status = PENDING
             delay = backoff_seconds * 2 ** max(row.attempts - 1, 0)
@@ -236,11 +314,27 @@ def mark_failed(
     return gave_up
 
 
+def release(session: Session, ids: Sequence[int], token: str | None, now: datetime) -> int:
+    """Give claimed rows back unsent (a worker stopping): pending again, the attempt undone."""
+    stmt = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == SENDING, _held_by(token))
+        .values(
+            status=PENDING,
+            attempts=OutboxMessage.attempts - 1,
+            next_attempt_at=now,
+            **_released(),
+        )
+        .returning(OutboxMessage.id)
+    )
+    return len(session.execute(stmt).all())
+
+
 def mark_held(session: Session, ids: Sequence[int], error: str) -> None:
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids))
-        .values(status=HELD, last_error=error[:2000])
+        .values(status=HELD, last_error=error[:2000], **_released())
     )
 
 

@@ -111,11 +111,18 @@ def alert_from_change(change: StanceChange, public_url: str) -> Alert:
     )
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 
 
 def md_escape(text: str) -> str:
-    """Escape Markdown emphasis, code and link characters in quoted text."""
+    """Escape Markdown emphasis, code, link and markup characters in quoted text.
+
+    ``<`` and ``>`` matter most: Slack reads ``<!channel>``, ``<!here>`` and
+    ``<http://evil|click here>`` in a crawled quote as a mention or a disguised link. A
+    CommonMark backslash escape keeps them literal in every Markdown channel, and apprise's
+    Slack plugin turns ``\\<`` / ``\\>`` into the ``&lt;`` / ``&gt;`` Slack requires (it
+    entity-escapes a bare ``&`` itself, so ``&`` is left alone here: ``\\&`` would show).
+    """
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 

@@ -1,7 +1,9 @@
 """One message to one target through apprise, with the reason of a failure, redacted.
 
 Success is what apprise reports for the service (its ``AppriseResult``), never a guess from
-log text; the log entries apprise captured for the call only explain a failure.
+log text; the log entries apprise captured for the call only explain a failure. A send that
+got no answer within ``Timeouts.send`` is apprise's ``TIMEOUT`` status: the receiver may
+have the message, so it is reported as ``maybe_sent`` and the outbox retries it once at most.
 """
 
 from __future__ import annotations
@@ -9,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import apprise
-from apprise import NotifyFormat
+from apprise import AppriseResultStatus, NotifyFormat
 
 from stancewatch.deliver import logsafe
 from stancewatch.deliver.render import Message
-from stancewatch.deliver.targets import Target, _asset
+from stancewatch.deliver.targets import Target, Timeouts, _asset
 from stancewatch.redact import redact_text, scrub
 
 FORMATS = {"html": NotifyFormat.HTML, "markdown": NotifyFormat.MARKDOWN, "text": NotifyFormat.TEXT}
@@ -24,6 +26,8 @@ class SendResult:
     ok: bool
     #: Why it failed, one line, secrets replaced by ``***``; None on success.
     error: str | None = None
+    #: No answer within the send timeout: the message may have arrived.
+    maybe_sent: bool = False
 
 
 def safe_text(target: Target, text: str) -> str:
@@ -45,14 +49,14 @@ def _reason(result: object) -> str:
     return " ".join(" / ".join(e.message for e in chosen[-2:]).split())
 
 
-def send(target: Target, message: Message) -> SendResult:
+def send(target: Target, message: Message, timeouts: Timeouts) -> SendResult:
     """Send ``message`` to ``target``; ok only when apprise reports success."""
     if not message.body.strip():
         return SendResult(False, "refused to send an empty message")
-    plugin = target.plugin()
+    plugin = target.plugin(timeouts)
     if plugin is None:
         return SendResult(False, f"apprise cannot load {target.redacted}")
-    notifier = apprise.Apprise(asset=_asset())
+    notifier = apprise.Apprise(asset=_asset(timeouts))
     notifier.add(plugin)
     try:
         result = notifier.notify(
@@ -64,6 +68,9 @@ def send(target: Target, message: Message) -> SendResult:
         return SendResult(False, safe_text(target, f"{type(exc).__name__}: {exc}"))
     if result:
         return SendResult(True)
+    if getattr(result, "status", None) == AppriseResultStatus.TIMEOUT:
+        reason = f"no answer within {timeouts.send:g} s: the message may have arrived"
+        return SendResult(False, reason, maybe_sent=True)
     return SendResult(False, safe_text(target, _reason(result)[:1000]))
 
 
@@ -78,6 +85,8 @@ def probe_message(body_format: str) -> Message:
     return Message(title="stancewatch test message", body=body, body_format=body_format)
 
 
-def notify_test(targets: list[Target]) -> list[tuple[Target, SendResult]]:
+def notify_test(targets: list[Target], timeouts: Timeouts) -> list[tuple[Target, SendResult]]:
     """Send the test message to every target; each outcome with its redacted reason."""
-    return [(target, send(target, probe_message(target.body_format))) for target in targets]
+    return [
+        (target, send(target, probe_message(target.body_format), timeouts)) for target in targets
+    ]

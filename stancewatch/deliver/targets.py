@@ -21,7 +21,8 @@ from apprise import NotifyFormat
 
 from stancewatch.deliver import logsafe
 from stancewatch.errors import NotifyTargetError
-from stancewatch.redact import redact_url, secret_pieces
+from stancewatch.redact import masked_pieces, redact_url, secret_pieces
+from stancewatch.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,43 @@ class Target:
             return True
         return bool(self.tags & {t.lower() for t in actor_tags.get(actor, ())})
 
-    def plugin(self) -> Any:
+    def plugin(self, timeouts: Timeouts | None = None) -> Any:
         """A fresh apprise service for one send (plugins keep per-call delivery state)."""
-        return apprise.Apprise.instantiate(self.url, asset=_asset(), suppress_exceptions=True)
+        asset = _asset(timeouts)
+        plugin = apprise.Apprise.instantiate(self.url, asset=asset, suppress_exceptions=True)
+        if plugin is not None and timeouts is not None:
+            plugin.socket_connect_timeout = timeouts.connect
+            # Past apprise's deadline, so a slow answer ends as its TIMEOUT (maybe sent),
+            # never as requests' read timeout, which apprise reports as a plain failure.
+            plugin.socket_read_timeout = timeouts.send + READ_GRACE
+        return plugin
 
 
-def _asset() -> apprise.AppriseAsset:
-    """No on-disk state, privacy-preserving URLs in apprise's own log lines."""
-    return apprise.AppriseAsset(storage_mode="memory", secure_logging=True)
+#: Seconds the socket read timeout stays above apprise's deadline (see Target.plugin).
+READ_GRACE = 2.0
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long one send may take (``deliver_send_timeout``) and its connection may take
+    to open (``deliver_connect_timeout``), in seconds."""
+
+    send: float
+    connect: float
+
+    @classmethod
+    def of(cls, settings: Settings) -> Timeouts:
+        return cls(settings.deliver_send_timeout, settings.deliver_connect_timeout)
+
+
+def _asset(timeouts: Timeouts | None = None) -> apprise.AppriseAsset:
+    """No on-disk state, privacy-preserving URLs in apprise's own log lines, and apprise's
+    per-service deadline at our send timeout (it then reports the send as TIMEOUT)."""
+    if timeouts is None:
+        return apprise.AppriseAsset(storage_mode="memory", secure_logging=True)
+    return apprise.AppriseAsset(
+        storage_mode="memory", secure_logging=True, service_timeout=timeouts.send
+    )
 
 
 def split_tags(url: str) -> tuple[str, frozenset[str]]:
@@ -69,7 +99,8 @@ def split_tags(url: str) -> tuple[str, frozenset[str]]:
 
 
 def _private_values(plugin: Any) -> list[str]:
-    """Values apprise itself marks private for this service (passwords, tokens)."""
+    """Values apprise itself marks private for this service (passwords, tokens), read from
+    its template specs and from what its ``url(privacy=True)`` masks."""
     specs = {**getattr(plugin, "template_tokens", {}), **getattr(plugin, "template_args", {})}
     found = []
     for name, spec in specs.items():
@@ -77,6 +108,10 @@ def _private_values(plugin: Any) -> list[str]:
             value = getattr(plugin, spec.get("map_to", name), None)
             if isinstance(value, str) and value:
                 found.append(value)
+    try:
+        found.extend(masked_pieces(plugin.url(privacy=False), plugin.url(privacy=True)))
+    except Exception:  # noqa: BLE001 - a plugin that cannot print itself: our parser suffices
+        pass
     return found
 
 

@@ -38,6 +38,14 @@ class OutboxMessage(Base):
     body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The deliver run holding a ``sending`` row's lease: only it may renew or mark the row.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    #: Set just before the apprise call, cleared when its outcome is recorded: a ``sending``
+    #: row whose lease expired with this set may have been sent by a sender that died.
+    send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When a send ended without knowing whether it arrived (no answer within the send
+    #: timeout, or its sender died mid-send): such a row is sent at most once more.
+    maybe_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     change: Mapped[StanceChange | None] = relationship()
 
