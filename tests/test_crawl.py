@@ -162,7 +162,7 @@ def test_bad_input_is_skipped_with_a_counted_reason(site, crawl, crawl_settings)
     assert errors.get("http_500") == 1
     assert errors.get("timeout") == 1
     assert errors.get("too_large") == 1
-    assert errors.get("offsite_redirect") == 1
+    assert errors.get("redirect_offsite") == 1  # to localhost: another site
     assert errors.get("bot_protection") == 1
     assert skipped.get("not_an_article_page") == 1
     stored = articles(crawl_settings.database_url)

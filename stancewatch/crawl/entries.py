@@ -71,8 +71,10 @@ def parse_feed(body: bytes, base_url: str) -> list[Entry] | None:
             if href and rel == "alternate":
                 link = href
                 break
-        link = link or _first(node, "guid", "id")
-        if not link or not link.startswith(("http", "/")):
+        guid = _first(node, "guid", "id")
+        # an id may be a URN; a link of any scheme is kept for the crawl scope to refuse
+        link = link or (guid if guid and guid.startswith(("http", "/")) else None)
+        if not link:
             continue
         published = _entry_date(_first(node, "pubDate", "published", "date", "issued"))
         modified = _entry_date(_first(node, "updated", "modified", "lastmod"))

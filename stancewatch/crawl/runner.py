@@ -15,6 +15,7 @@ from scrapy.crawler import CrawlerProcess
 from sqlalchemy.orm import Session, sessionmaker
 
 from stancewatch.crawl.pipelines import ITEM_PIPELINES
+from stancewatch.crawl.scope import DISABLED_HANDLERS, DOWNLOADER_MIDDLEWARES
 from stancewatch.crawl.spider import NewsSpider
 from stancewatch.crawl.store import ArticleStore, load_index
 from stancewatch.crawl.summary import CrawlSummary, summarise
@@ -45,6 +46,9 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": settings.crawl_log_level.upper(),
         "ITEM_PIPELINES": ITEM_PIPELINES,
+        # http(s) on the source's own site only, redirects included (crawl/scope.py)
+        "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
+        "DOWNLOAD_HANDLERS": DISABLED_HANDLERS,
         "STANCEWATCH_MINHASH_PERMS": settings.minhash_perms,
         "STANCEWATCH_SHINGLE_SIZE": settings.shingle_size,
         "STANCEWATCH_NEAR_DUPLICATE_JACCARD": settings.near_duplicate_jaccard,

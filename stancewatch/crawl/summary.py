@@ -45,11 +45,6 @@ def summarise(source: str, stats: dict[str, Any]) -> CrawlSummary:
     skipped = _prefixed(stats, P + "skipped/")
     index_errors = _prefixed(stats, P + "errors/index/")
     article_errors = _prefixed(stats, P + "errors/article/")
-    # Redirects to another domain are dropped by Scrapy's offsite filter before any errback
-    # runs; the spider follows only on-site links, so every offsite drop is a redirect.
-    offsite = int(stats.get("offsite/filtered", 0))
-    if offsite:
-        article_errors["offsite_redirect"] = article_errors.get("offsite_redirect", 0) + offsite
     cpu = {k: round(float(v), 1) for k, v in stats.items() if k.startswith(P + "cpu_ms/")}
     s = CrawlSummary(
         source=source,
@@ -68,6 +63,10 @@ def summarise(source: str, stats: dict[str, Any]) -> CrawlSummary:
             "links_known": get("links/known"),
             "index_not_modified": get("index/not_modified"),
             "robots_forbidden": int(stats.get("robotstxt/forbidden", 0)),
+            # requests out of the source's scope (file://, another port or site), by reason
+            "refused": _prefixed(stats, P + "refused/"),
+            # links dropped before a request was made (links/refused/scheme, sitemap/...)
+            "links_refused": {k: v for k, v in _prefixed(stats, P).items() if "/refused/" in k},
             "cpu_ms": {k[len(P + "cpu_ms/") :]: v for k, v in cpu.items()},
         },
     )
