@@ -235,3 +235,29 @@ def test_search_finds_stored_articles_by_words(site, crawl, crawl_settings, runn
     assert (
         bad.exit_code == 1 and bad.output.strip() == "Error: QUERY must contain at least one word"
     )
+
+
+def test_a_missing_feed_is_gone_and_an_oversized_one_too_large(crawl, crawl_settings):
+    from stancewatch.demo.server import LocalServer, Response
+
+    big = b'<rss version="2.0"><channel>' + b"<!-- padding -->" * 4096 + b"</channel></rss>"
+    app = {"/big.xml": Response(200, big, {"Content-Type": "application/rss+xml"})}
+    with LocalServer(app) as server:
+        toml = "".join(
+            f'[[sources]]\nname = "{name}"\nkind = "{kind}"\nstart_urls = ["{server.url(path)}"]\n'
+            for name, kind, path in (
+                ("moved-feed", "feed", "/feed.xml"),
+                ("moved-sitemap", "sitemap", "/sitemap.xml"),
+                ("big-feed", "feed", "/big.xml"),
+            )
+        )
+        settings = crawl_settings.replace(max_download_size=32 * 1024)
+        summaries = by_name(crawl(settings, toml))
+    assert {k: (s["status"], s["reason"]) for k, s in summaries.items()} == {
+        "moved-feed": ("gone", "gone: the start URL is not found (http_404 x1)"),
+        "moved-sitemap": ("gone", "gone: the start URL is not found (http_404 x1)"),
+        "big-feed": ("too_large", "index page too large (max_download_size): too_large x1"),
+    }
+    statuses = scalar(crawl_settings.database_url, select(func.count()).select_from(CrawlRun)
+                      .where(CrawlRun.status.in_(("gone", "too_large"))))  # fmt: skip
+    assert statuses == 3

@@ -60,3 +60,28 @@ def test_verdicts_distinguish_blocked_from_down():
     assert nomatch.reason == "no article links matched the pattern"
     ok = summarise("e", {"stancewatch/index/fetched": 1, "stancewatch/stored/new": 2})
     assert (ok.status, ok.articles_new) == ("ok", 2)
+
+
+def test_a_missing_feed_is_gone_and_an_oversized_one_too_large_not_down():
+    gone = summarise("g", {"stancewatch/errors/index/http_404": 1})
+    assert (gone.status, gone.reason) == ("gone", "gone: the start URL is not found (http_404 x1)")
+    assert summarise("h", {"stancewatch/errors/index/http_410": 2}).status == "gone"
+    big = summarise("i", {"stancewatch/errors/index/too_large": 1})
+    assert (big.status, big.reason) == (
+        "too_large",
+        "index page too large (max_download_size): too_large x1",
+    )
+    pages = summarise(
+        "j",
+        {
+            "stancewatch/index/fetched": 1,
+            "stancewatch/links/seen": 2,
+            "stancewatch/errors/article/too_large": 2,
+        },
+    )
+    assert (pages.status, pages.reason) == ("too_large", "article pages too large: too_large x2")
+    # a 404 next to a timeout is still a site in trouble, not an address to fix
+    mixed = summarise(
+        "k", {"stancewatch/errors/index/http_404": 1, "stancewatch/errors/index/timeout": 1}
+    )
+    assert mixed.status == "down"
