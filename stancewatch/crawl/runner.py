@@ -103,7 +103,13 @@ def run_crawl(
     runs: list[tuple[SourceConfig, Any, int]] = []
     try:
         for source in sources:
-            run_id = store.start_run(store.source_id(source.name, source.kind))
+            source_id = store.source_id(source.name, source.kind)
+            stale = store.close_stale_runs(source_id, source.timeout)
+            if stale:
+                log.warning(
+                    "%s: %d earlier crawl(s) had died while running: closed", source.name, stale
+                )
+            run_id = store.start_run(source_id)
             crawler = process.create_crawler(NewsSpider)
             runs.append((source, crawler, run_id))
             process.crawl(
@@ -112,6 +118,8 @@ def run_crawl(
                 store=store,
                 max_pages=settings.max_listing_pages,
                 verify_every=settings.conditional_verify_every,
+                sitemap_max_urls=settings.sitemap_max_urls,
+                sitemap_max_urls_per_crawl=settings.sitemap_max_urls_per_crawl,
                 extract_pool=pool,
             )
         process.start()

@@ -43,6 +43,8 @@ class NewsSpider(scrapy.Spider):
         *,
         max_pages: int,
         verify_every: int,
+        sitemap_max_urls: int,
+        sitemap_max_urls_per_crawl: int,
         extract_pool: Executor | None = None,
         **kwargs: Any,
     ) -> None:
@@ -55,6 +57,10 @@ class NewsSpider(scrapy.Spider):
         self.scope = SiteScope.of(source.domains, source.start_urls)
         self.max_pages = source.max_pages or max_pages
         self.verify_every = max(1, verify_every)
+        #: Entries read from one sitemap, and from all sitemaps of this crawl (the rest counted).
+        self.sitemap_max_urls = sitemap_max_urls
+        self.sitemap_max_urls_per_crawl = sitemap_max_urls_per_crawl
+        self._sitemap_urls_taken = 0
         self.article_re = re.compile(source.article_pattern) if source.article_pattern else None
         self.pagination_re = (
             re.compile(source.pagination_pattern) if source.pagination_pattern else _PAGE_IN_PATH
@@ -131,15 +137,21 @@ class NewsSpider(scrapy.Spider):
         yield from self._follow(entries)
 
     def _from_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        parsed = parse_sitemap(response.body, response.url)
-        if parsed is None:
+        page = parse_sitemap(response.body, response.url, self.sitemap_max_urls)
+        if page is None:
             self.count("index/not_a_sitemap")
             return
-        entries, children = parsed
-        if not entries and not children:
+        if page.dropped:
+            self.count("sitemap/capped/per_sitemap", page.dropped)
+        if not page.entries and not page.children:
             self.count("index/feed_empty")
-        for child in self._on_site(children, "sitemap")[: self.max_pages]:
+        for child in self._on_site(page.children, "sitemap")[: self.max_pages]:
             yield self._index_request(child, page=response.meta["page"] + 1)
+        room = max(0, self.sitemap_max_urls_per_crawl - self._sitemap_urls_taken)
+        if len(page.entries) > room:
+            self.count("sitemap/capped/per_crawl", len(page.entries) - room)
+        entries = page.entries[:room]
+        self._sitemap_urls_taken += len(entries)
         yield from self._follow(entries)
 
     def _from_listing(self, response: Response) -> Iterator[scrapy.Request]:

@@ -66,6 +66,8 @@ def summarise(source: str, stats: dict[str, Any]) -> CrawlSummary:
             "robots_forbidden": int(stats.get("robotstxt/forbidden", 0)),
             # requests out of the source's scope (file://, another port or site), by reason
             "refused": _prefixed(stats, P + "refused/"),
+            # sitemap entries beyond sitemap_max_urls(_per_crawl): counted, not followed
+            "sitemap_capped": _prefixed(stats, P + "sitemap/capped/"),
             # links dropped before a request was made (links/refused/scheme, sitemap/...)
             "links_refused": {k: v for k, v in _prefixed(stats, P).items() if "/refused/" in k},
             "cpu_ms": {k[len(P + "cpu_ms/") :]: v for k, v in cpu.items()},
