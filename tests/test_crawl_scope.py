@@ -167,7 +167,8 @@ def test_hostile_links_and_redirects_are_refused_and_counted(tmp_path, crawl, cr
     "url, refusal",
     [
         ("http://127.0.0.1:8080/news/1", None),
-        ("https://127.0.0.1/news/1", None),  # https on its default port: the same site
+        ("https://127.0.0.1/news/1", "other_port"),  # a site on :8080 is not also on :443
+        ("http://127.0.0.1/admin", "other_port"),
         ("http://127.0.0.1:8081/news/1", "other_port"),
         ("http://127.0.0.1:22/", "other_port"),
         ("file://127.0.0.1/etc/passwd", "scheme"),
@@ -183,6 +184,13 @@ def test_hostile_links_and_redirects_are_refused_and_counted(tmp_path, crawl, cr
 def test_scope_of_a_site_on_a_port(url, refusal):
     scope = SiteScope.of(["127.0.0.1"], ["http://127.0.0.1:8080/feed"])
     assert scope.refusal(url) == refusal
+
+
+def test_a_site_on_a_default_port_moves_between_http_and_https_only():
+    scope = SiteScope.of(["fakty.com.ua"], ["https://fakty.com.ua/en/feed/"])
+    assert scope.refusal("http://fakty.com.ua/en/1/") is None
+    assert scope.refusal("https://fakty.com.ua:443/en/1/") is None
+    assert scope.refusal("https://fakty.com.ua:8443/en/1/") == "other_port"
 
 
 def test_same_site_is_the_registered_domain_not_the_last_two_labels():

@@ -13,8 +13,9 @@ decides for every request of a crawl, applied structurally:
   (:data:`DISABLED_HANDLERS`), so even a request that slipped past has nothing to read with.
 
 "Same site" is the registered domain (``sources.registered_domain``, tldextract's:
-``www.fakty.com.ua`` and ``fakty.com.ua`` are one site, ``evil.com.ua`` another). The port must be the scheme's default (80, 443) or one a start URL
-names: a site on ``127.0.0.1:8080`` is that port, and a redirect to ``127.0.0.1:22`` is refused.
+``www.fakty.com.ua`` and ``fakty.com.ua`` are one site, ``evil.com.ua`` another). The port must be one of the start URLs' (80 and 443 both when they
+use a default port, for http <-> https): a site on ``127.0.0.1:8080`` is that port only, and
+a redirect to ``127.0.0.1:22`` or ``127.0.0.1:80`` is refused.
 """
 
 from __future__ import annotations
@@ -67,12 +68,16 @@ class SiteScope:
 
     @classmethod
     def of(cls, domains: Iterable[str], start_urls: Iterable[str]) -> SiteScope:
-        """A source's scope: its domains' registered domains; default ports plus start URLs'."""
-        ports = set(_DEFAULT_PORTS.values())
+        """A source's scope: its domains' registered domains, and its start URLs' ports.
+
+        A site on a default port may move between http and https (80 and 443); a site on an
+        explicit port (``127.0.0.1:8080``) is that port only, not the 80 of the same host."""
+        ports: set[int] = set()
         for url in start_urls:
-            parts = urlsplit(url)
-            port = _port(parts.scheme, url)
-            if port is not None:
+            port = _port(urlsplit(url).scheme, url)
+            if port in _DEFAULT_PORTS.values():
+                ports.update(_DEFAULT_PORTS.values())
+            elif port is not None:
                 ports.add(port)
         return cls(frozenset(registered_domain(d) for d in domains if d), frozenset(ports))
 
