@@ -77,10 +77,19 @@ class _NewsSitemap(Sitemap):
     __slots__ = ()
 
     def _process_sitemap_element(self, elem: etree._Element) -> dict[str, Any] | None:
-        found = elem.xpath(".//*[local-name()='publication_date']/text()")
-        d = super()._process_sitemap_element(elem)
-        if d is not None and found:
-            d["publication_date"] = str(found[0]).strip()
+        published = next(
+            (
+                (date.text or "").strip()
+                for child in elem
+                if self._get_tag_name(child) == "news"
+                for date in child
+                if self._get_tag_name(date) == "publication_date"
+            ),
+            None,
+        )
+        d = super()._process_sitemap_element(elem)  # clears elem: read the date first
+        if d is not None and published:
+            d["publication_date"] = published
         return d
 
 
