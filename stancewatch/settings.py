@@ -61,6 +61,10 @@ class Settings:
     retry_times: int = 2
     #: Listing pages followed per crawl (pagination bound).
     max_listing_pages: int = 5
+    #: Entries read from one sitemap (the protocol's own maximum); the rest are counted.
+    sitemap_max_urls: int = 50_000
+    #: Entries taken from all sitemaps of one source's crawl (memory: ~4 KB per queued URL).
+    sitemap_max_urls_per_crawl: int = 20_000
     #: Worker processes for extraction (0: extract in the crawl process).
     extract_workers: int = 0
     #: Every Nth fetch of a feed/listing is unconditional, to catch servers whose ETag stays

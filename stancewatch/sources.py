@@ -8,16 +8,39 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import tldextract
 
 from stancewatch.errors import ConfigError, UnknownSourceError
 
 KINDS = ("feed", "sitemap", "listing")
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@cache
+def _extractor() -> tldextract.TLDExtract:
+    """tldextract offline: its bundled public-suffix snapshot, no download, no cache files
+    (a crawl must not depend on publicsuffix.org answering, nor write to $HOME)."""
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+
+
+def registered_domain(host: str) -> str:
+    """The site a host belongs to: ``news.bbc.co.uk`` -> ``bbc.co.uk``, ``www.fakty.com.ua`` ->
+    ``fakty.com.ua`` (not ``com.ua``: a public suffix is nobody's site). An IP address or a
+    single-label host (``localhost``) has no registered domain: it is its own site."""
+    host = host.lower().strip(".")
+    return _extractor()(host).top_domain_under_public_suffix or host
+
+
+def same_site(host_a: str, host_b: str) -> bool:
+    """One registered domain (the crawl scope and the rel=canonical check share this)."""
+    return bool(host_a) and registered_domain(host_a) == registered_domain(host_b)
 
 
 def parse_interval(text: str | int | float) -> float:
@@ -89,6 +112,28 @@ _KNOWN_KEYS = {
 }  # fmt: skip
 
 
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"
+)
+
+
+def _allowed_domains(value: Any, label: str) -> tuple[str, ...]:
+    """Bare host names (no scheme, port or path), none of them a public suffix like com.ua."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        raise ConfigError(f"{label}: allowed_domains must be a list of host names")
+    for domain in value:
+        if not isinstance(domain, str) or not _HOSTNAME.match(domain.lower()):
+            raise ConfigError(f"{label}: allowed_domains: not a host name: {domain!r}")
+        parts = _extractor()(domain.lower())
+        if parts.suffix and not parts.domain:
+            raise ConfigError(
+                f"{label}: allowed_domains: {domain!r} is a public suffix, not a site"
+            )
+    return tuple(d.lower() for d in value)
+
+
 def _entry(raw: dict[str, Any], index: int, origin: str) -> SourceConfig:
     name = raw.get("name")
     label = f"{origin}: source #{index + 1}" + (f" ({name!r})" if name else "")
@@ -109,6 +154,11 @@ def _entry(raw: dict[str, Any], index: int, origin: str) -> SourceConfig:
         parts = urlsplit(str(url))
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigError(f"{label}: start URL is not an http(s) URL: {url!r}")
+    domains = _allowed_domains(raw.get("allowed_domains", ()), label)
+    sites = {registered_domain(d) for d in domains}
+    for url in urls if domains else ():
+        if registered_domain(urlsplit(str(url)).hostname or "") not in sites:
+            raise ConfigError(f"{label}: start URL {url!r} is not on its allowed_domains")
     pattern = raw.get("article_pattern")
     for key in ("article_pattern", "pagination_pattern"):
         if raw.get(key) is not None:
@@ -138,7 +188,7 @@ def _entry(raw: dict[str, Any], index: int, origin: str) -> SourceConfig:
         article_pattern=pattern,
         interval=interval,
         enabled=enabled,
-        allowed_domains=tuple(raw.get("allowed_domains", ())),
+        allowed_domains=domains,
         pagination_pattern=raw.get("pagination_pattern"),
         max_pages=max_pages,
         timeout=timeout,

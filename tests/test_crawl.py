@@ -162,7 +162,7 @@ def test_bad_input_is_skipped_with_a_counted_reason(site, crawl, crawl_settings)
     assert errors.get("http_500") == 1
     assert errors.get("timeout") == 1
     assert errors.get("too_large") == 1
-    assert errors.get("offsite_redirect") == 1
+    assert errors.get("redirect_offsite") == 1  # to localhost: another site
     assert errors.get("bot_protection") == 1
     assert skipped.get("not_an_article_page") == 1
     stored = articles(crawl_settings.database_url)
@@ -235,3 +235,103 @@ def test_search_finds_stored_articles_by_words(site, crawl, crawl_settings, runn
     assert (
         bad.exit_code == 1 and bad.output.strip() == "Error: QUERY must contain at least one word"
     )
+
+
+def test_a_missing_feed_is_gone_and_an_oversized_one_too_large(crawl, crawl_settings):
+    from stancewatch.demo.server import LocalServer, Response
+
+    big = b'<rss version="2.0"><channel>' + b"<!-- padding -->" * 4096 + b"</channel></rss>"
+    app = {"/big.xml": Response(200, big, {"Content-Type": "application/rss+xml"})}
+    with LocalServer(app) as server:
+        toml = "".join(
+            f'[[sources]]\nname = "{name}"\nkind = "{kind}"\nstart_urls = ["{server.url(path)}"]\n'
+            for name, kind, path in (
+                ("moved-feed", "feed", "/feed.xml"),
+                ("moved-sitemap", "sitemap", "/sitemap.xml"),
+                ("big-feed", "feed", "/big.xml"),
+            )
+        )
+        settings = crawl_settings.replace(max_download_size=32 * 1024)
+        summaries = by_name(crawl(settings, toml))
+    assert {k: (s["status"], s["reason"]) for k, s in summaries.items()} == {
+        "moved-feed": ("gone", "gone: the start URL is not found (http_404 x1)"),
+        "moved-sitemap": ("gone", "gone: the start URL is not found (http_404 x1)"),
+        "big-feed": ("too_large", "index page too large (max_download_size): too_large x1"),
+    }
+    statuses = scalar(crawl_settings.database_url, select(func.count()).select_from(CrawlRun)
+                      .where(CrawlRun.status.in_(("gone", "too_large"))))  # fmt: skip
+    assert statuses == 3
+
+
+def test_a_killed_manual_crawl_is_closed_at_the_next_start(tmp_path, sqlite_url):
+    """kill -9 of ``stancewatch crawl`` leaves its run ``running``; the next crawl closes it."""
+    import os
+    import signal
+    import time
+
+    from stancewatch.demo.server import LocalServer, Response
+
+    hang = {"on": True}
+
+    def feed(request):
+        body = b'<rss version="2.0"><channel></channel></rss>'
+        return Response(
+            200, body, {"Content-Type": "application/rss+xml"}, delay=60 if hang["on"] else 0
+        )
+
+    with LocalServer({"/feed.xml": feed}) as server:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(
+            f'[[sources]]\nname = "slow"\nkind = "feed"\nstart_urls = ["{server.url("/feed.xml")}"]\n'
+        )
+        command = [sys.executable, "-m", "stancewatch", "--database-url", sqlite_url,
+                   "--sources", str(sources), "crawl", "--format", "json"]  # fmt: skip
+        first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        # the feed request has arrived (it hangs): the run row is written by then
+        while not any(r.path == "/feed.xml" for r in server.received):
+            assert time.monotonic() < deadline, "the crawl never asked for the feed"
+            time.sleep(0.1)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(10)  # reaped: no zombie holds its pid
+        running = scalar(sqlite_url, select(CrawlRun).where(CrawlRun.status == "running"))
+        assert running is not None  # what kill -9 leaves behind
+        hang["on"] = False
+        second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0, second.stderr
+    engine = make_engine(sqlite_url)
+    with session_factory(engine)() as s:
+        runs = [(r.status, r.reason) for r in s.scalars(select(CrawlRun).order_by(CrawlRun.id))]
+    engine.dispose()
+    assert runs == [
+        ("failed", "interrupted: the crawl process ended without recording a result"),
+        ("empty", "feed empty: no entries"),
+    ]
+    assert "1 earlier crawl(s) had died while running: closed" in second.stderr
+
+
+def test_sitemap_entries_are_capped_per_sitemap_and_per_crawl(crawl, crawl_settings):
+    from stancewatch.demo.server import LocalServer, Response
+
+    xml = {"Content-Type": "application/xml"}
+
+    def app(request):
+        base = f"http://{request.host}"
+        if request.path == "/index.xml":
+            kids = "".join(f"<sitemap><loc>{base}/sm-{k}.xml</loc></sitemap>" for k in "ab")
+            return Response(200, f"<sitemapindex>{kids}</sitemapindex>".encode(), xml)
+        if request.path.startswith("/sm-"):
+            k = request.path[4]
+            urls = "".join(f"<url><loc>{base}/news/{k}{i}</loc></url>" for i in range(30))
+            return Response(200, f"<urlset>{urls}</urlset>".encode(), xml)
+        return Response(404, b"gone", {"Content-Type": "text/plain"})
+
+    with LocalServer(app) as server:
+        toml = f'[[sources]]\nname = "big-sitemap"\nkind = "sitemap"\nstart_urls = ["{server.url("/index.xml")}"]\n'
+        settings = crawl_settings.replace(sitemap_max_urls=20, sitemap_max_urls_per_crawl=30)
+        [summary] = crawl(settings, toml)
+        articles_asked = [r for r in server.requests if r.path.startswith("/news/")]
+    # each sitemap read up to 20 of its 30; 30 of those 40 taken in the whole crawl
+    assert summary["details"]["sitemap_capped"] == {"per_sitemap": 20, "per_crawl": 10}
+    assert summary["details"]["links_seen"] == 30
+    assert len({r.path for r in articles_asked}) == 30

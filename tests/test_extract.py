@@ -110,3 +110,29 @@ def test_rel_canonical_used_only_on_the_same_site():
         choose_canonical(fetched, "https://partner.example/1") == "https://m.censor.net/en/news/1/x"
     )
     assert choose_canonical(fetched, "/en/news/1/x") == "https://m.censor.net/en/news/1/x"
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("Dec 14, 2025", "2025-12-14T00:00:00+00:00"),
+        ("14 грудня 2025", "2025-12-14T00:00:00+00:00"),
+        ("14 грудня 2025, 10:30", "2025-12-14T10:30:00+00:00"),
+        ("14 декабря 2025", "2025-12-14T00:00:00+00:00"),
+    ],
+)
+def test_dates_written_out_in_words_are_read(written, expected):
+    html = article_html().replace('"2025-12-15T09:30:00+02:00"', json.dumps(written))
+    got = extract(html.encode(), "https://news.example.org/2025/12/15/nato.html")
+    assert got.published_at.isoformat() == expected
+    meta = article_html().replace('"datePublished": "2025-12-15T09:30:00+02:00",', "")
+    meta = meta.replace(
+        "</head>", f'<meta property="article:published_time" content="{written}"></head>'
+    )
+    assert extract(meta.encode(), "https://x.org/a").published_at.isoformat() == expected
+
+
+def test_text_that_is_no_date_stays_empty():
+    from stancewatch.crawl.extract import parse_date
+
+    assert [parse_date(t) for t in ("nonsense", "2 hours ago", "Issue 7", "x" * 500)] == [None] * 4

@@ -776,3 +776,53 @@ def test_an_adaptive_source_next_run_follows_its_rhythm(db_url, site, tmp_path, 
     assert [("new=2" in x, "next_in=" in x) for x in lines] == [(True, False), (False, True)]
     logged = float(lines[1].split("next_in=")[1].split("s")[0])
     assert abs(logged - delay) <= 1
+
+
+def test_a_gone_feed_has_its_own_state_weight_and_alert(db_url):
+    _add_runs(db_url, "moved", [("ok", None, 2)])
+    gone = ("gone", "gone: the start URL is not found (http_404 x1)", 0)
+    _add_runs(db_url, "moved", [gone], start=utcnow() + timedelta(seconds=1))
+    a, added = _health(db_url, "moved")
+    assert (a.state, a.score, added) == ("failing", 1.5, 0)
+    _add_runs(db_url, "moved", [gone], start=utcnow() + timedelta(seconds=2))
+    a, added = _health(db_url, "moved")
+    assert (a.state, a.score, added) == ("gone", 3.0, 2)  # 2 x 1.5: one alert per target
+    rows = _health_rows(db_url)
+    assert rows[0].title == "stancewatch: source moved is gone"
+    assert rows[0].body.startswith(
+        "2 failed crawls in a row of moved; its feed or sitemap is not found "
+        "(gone: the start URL is not found (http_404 x1)): the address is wrong or has moved. "
+        "Update its start_urls in sources.toml."
+    )
+    assert failure_weight("gone", gone[1]) == 1.5
+    assert failure_weight("too_large", "index page too large") == 1.0
+
+
+def test_the_sqlite_lock_file_dies_with_a_killed_scheduler(sqlite_url):
+    """kill -9 of the holder frees the lock file at once: nothing to clean up by hand."""
+    code = (
+        "import sys, threading, time\n"
+        "from stancewatch.db import make_engine\n"
+        "from stancewatch.scheduler.lock import SchedulerLock\n"
+        "lock = SchedulerLock(make_engine(sys.argv[1]))\n"
+        "assert lock.acquire(threading.Event())\n"
+        "print('held', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code, sqlite_url], stdout=subprocess.PIPE,
+                              text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        engine = make_engine(sqlite_url)
+        waiting = SchedulerLock(engine, poll=0.05)
+        stop = threading.Event()
+        threading.Timer(0.3, stop.set).start()
+        assert waiting.acquire(stop) is False  # held by the other process
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+        assert waiting.acquire(threading.Event()) and waiting.held()
+        waiting.release()
+        engine.dispose()
+    finally:
+        holder.kill()
+        holder.wait(10)

@@ -38,11 +38,54 @@ def test_html_is_not_a_feed_and_broken_xml_is_tolerated():
 
 
 def test_news_sitemap_and_index():
-    entries, children = parse_sitemap(SITEMAP, "https://x.org/sitemap.xml")
-    assert entries[0].url == "https://x.org/s" and not children
+    page = parse_sitemap(SITEMAP, "https://x.org/sitemap.xml", 100)
+    entries = page.entries
+    assert entries[0].url == "https://x.org/s" and not page.children
     assert entries[0].published.isoformat() == "2025-12-15T10:00:00+00:00"
     assert entries[0].modified.day == 16
-    assert parse_sitemap(INDEX, "https://x.org/") == ([], ["https://x.org/sm-1.xml"])
+    index = parse_sitemap(INDEX, "https://x.org/", 100)
+    assert (index.entries, index.children) == ([], ["https://x.org/sm-1.xml"])
+    assert parse_sitemap(b"<html><body>Just a moment</body></html>", "https://x.org/", 9) is None
+    assert parse_sitemap(b"", "https://x.org/", 9) is None
+
+
+def test_a_sitemap_is_read_up_to_its_cap_and_the_rest_counted():
+    urls = "".join(f"<url><loc>https://x.org/{i}</loc></url>" for i in range(1000))
+    body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    page = parse_sitemap(body.encode(), "https://x.org/sitemap.xml", 10)
+    assert [e.url for e in page.entries] == [f"https://x.org/{i}" for i in range(10)]
+    assert page.dropped == 990
+    children = "".join(f"<sitemap><loc>/sm-{i}.xml</loc></sitemap>" for i in range(50))
+    index = f"<sitemapindex>{children}</sitemapindex>".encode()
+    capped = parse_sitemap(index, "https://x.org/", 5)
+    assert capped.children[-1] == "https://x.org/sm-4.xml" and capped.dropped == 45
+
+
+def test_feed_edge_cases_that_feedparser_handles():
+    # a cp1251 feed declared in its XML prolog, an RSS 0.91 feed, entities, a relative link
+    cp1251 = (
+        '<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><item>'
+        "<title>Новини НАТО</title><link>/uk/news/1</link>"
+        "<pubDate>Sun, 14 Dec 2025 09:00:00 +0200</pubDate></item></channel></rss>"
+    ).encode("cp1251")
+    [entry] = parse_feed(cp1251, "https://x.com.ua/rss")
+    assert entry.url == "https://x.com.ua/uk/news/1"
+    assert entry.published.isoformat() == "2025-12-14T07:00:00+00:00"
+    rss091 = b"""<rss version="0.91"><channel><item><title>T &amp; U</title>
+    <link>https://x.org/91</link></item></channel></rss>"""
+    assert [e.url for e in parse_feed(rss091, "https://x.org/")] == ["https://x.org/91"]
+    # an Atom entry's non-URL id is not a link; its alternate link is
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>urn:uuid:1</id>
+    <link rel="alternate" href="https://x.org/e"/><published>2025-12-14T08:00:00+01:00</published>
+    </entry><entry><id>tag:x.org,2025:2</id></entry></feed>"""
+    [only] = parse_feed(atom, "https://x.org/atom")
+    assert (only.url, only.published.hour) == ("https://x.org/e", 7)
+    # xml:base resolves relative links (the hand-written parser dropped them)
+    based = b"""<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://x.org/news/">
+    <entry><link href="a-story"/><updated>2025-12-14T08:00:00Z</updated></entry></feed>"""
+    assert [e.url for e in parse_feed(based, "https://x.org/atom")] == [
+        "https://x.org/news/a-story"
+    ]
 
 
 def test_verdicts_distinguish_blocked_from_down():
@@ -60,3 +103,28 @@ def test_verdicts_distinguish_blocked_from_down():
     assert nomatch.reason == "no article links matched the pattern"
     ok = summarise("e", {"stancewatch/index/fetched": 1, "stancewatch/stored/new": 2})
     assert (ok.status, ok.articles_new) == ("ok", 2)
+
+
+def test_a_missing_feed_is_gone_and_an_oversized_one_too_large_not_down():
+    gone = summarise("g", {"stancewatch/errors/index/http_404": 1})
+    assert (gone.status, gone.reason) == ("gone", "gone: the start URL is not found (http_404 x1)")
+    assert summarise("h", {"stancewatch/errors/index/http_410": 2}).status == "gone"
+    big = summarise("i", {"stancewatch/errors/index/too_large": 1})
+    assert (big.status, big.reason) == (
+        "too_large",
+        "index page too large (max_download_size): too_large x1",
+    )
+    pages = summarise(
+        "j",
+        {
+            "stancewatch/index/fetched": 1,
+            "stancewatch/links/seen": 2,
+            "stancewatch/errors/article/too_large": 2,
+        },
+    )
+    assert (pages.status, pages.reason) == ("too_large", "article pages too large: too_large x2")
+    # a 404 next to a timeout is still a site in trouble, not an address to fix
+    mixed = summarise(
+        "k", {"stancewatch/errors/index/http_404": 1, "stancewatch/errors/index/timeout": 1}
+    )
+    assert mixed.status == "down"

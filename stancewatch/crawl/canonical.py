@@ -2,7 +2,7 @@
 
 w3lib canonicalises (sorted query, no fragment, normalised escapes); on top we drop tracking
 parameters and AMP variants, and prefer the page's own ``rel=canonical`` when it stays on the
-same site.
+same site (the same registered domain: ``fakty.com.ua`` and ``evil.com.ua`` are two sites).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from w3lib.url import canonicalize_url
 
 from stancewatch.crawl.items import ArticleItem
 from stancewatch.crawl.pipelines import Step
+from stancewatch.sources import same_site
 
 _TRACKING = re.compile(
     r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|yclid|mc_cid|mc_eid|ocid|cmpid|"
@@ -22,12 +23,6 @@ _TRACKING = re.compile(
     re.IGNORECASE,
 )
 _AMP_PATH = re.compile(r"(/amp/?$)|(^/amp(?=/))|(\.amp(?=\.html?$))", re.IGNORECASE)
-
-
-def _registrable(host: str) -> str:
-    """The last two labels of a host: enough to tell 'same site' for rel=canonical."""
-    parts = host.lower().split(".")
-    return ".".join(parts[-2:]) if len(parts) >= 2 else host.lower()
 
 
 def canonical_url(url: str) -> str:
@@ -57,7 +52,7 @@ def choose_canonical(fetched_url: str, declared: str | None) -> str:
             declared = urlunsplit((f.scheme, f.netloc, d.path, d.query, ""))
             d = urlsplit(declared)
         if d.scheme in ("http", "https") and d.hostname and f.hostname:
-            if _registrable(d.hostname) == _registrable(f.hostname):
+            if same_site(d.hostname, f.hostname):
                 return canonical_url(declared)
     return canonical_url(fetched_url)
 

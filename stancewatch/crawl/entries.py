@@ -1,21 +1,28 @@
-"""Article links out of feeds (RSS 2.0, RSS 1.0/RDF, Atom) and news sitemaps, with their dates.
+"""Article links out of feeds and sitemaps, with their dates: well-kept parsers, not our own.
 
-Namespace-agnostic (``local-name()``) and tolerant of broken XML (``recover=True``): real
-feeds are often not well-formed.
+Feeds (RSS 0.9x/1.0/2.0, Atom, RDF, with their date formats, encodings and broken XML) are
+feedparser's. Sitemaps and sitemap indexes are Scrapy's ``Sitemap``: streaming (``iterparse``),
+entities not resolved, recovering from broken XML; a sitemap is read up to a cap of entries, and
+the rest only counted, so a 200,000-URL sitemap costs no more memory than the cap.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import calendar
+import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urljoin
 
+import feedparser
 from lxml import etree
+from scrapy.utils.sitemap import Sitemap
 
 from stancewatch.crawl.extract import parse_date
 
-_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+#: feedparser's versions of an RSS 1.0/0.90 feed, where ``dc:date`` is the item's date.
+_RSS1 = {"rss090", "rss10"}
 
 
 @dataclass(frozen=True)
@@ -25,82 +32,98 @@ class Entry:
     modified: datetime | None = None
 
 
-def _entry_date(text: str | None) -> datetime | None:
-    if not text or not text.strip():
+def _utc(parsed: time.struct_time | None) -> datetime | None:
+    """feedparser's dates are UTC ``struct_time``s."""
+    if parsed is None:
         return None
-    parsed = parse_date(text)
-    if parsed is not None:
-        return parsed
-    try:
-        dt = parsedate_to_datetime(text.strip())  # RFC 822, as RSS 2.0 writes dates
-    except (TypeError, ValueError, IndexError):
-        return None
-    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
+    return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
 
 
-def _root(body: bytes) -> etree._Element | None:
-    try:
-        root = etree.fromstring(body.lstrip(), _PARSER)
-    except (etree.XMLSyntaxError, ValueError):
-        return None
-    return root
+def _feed_link(entry: Any) -> str | None:
+    """The entry's alternate link; its id only when that is a URL (an id may be a URN).
 
-
-def _first(node: etree._Element, *names: str) -> str | None:
-    for name in names:
-        found = node.xpath(f"./*[local-name()='{name}']")
-        if found:
-            el = found[0]
-            value = el.get("href") if name == "link" and el.get("href") else el.text
-            if value and value.strip():
-                return value.strip()
-    return None
+    A link of any scheme is returned: the crawl scope refuses and counts what is not http(s)."""
+    for link in entry.get("links", ()):
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return str(link["href"])
+    # feedparser copies an id into ``link`` (``guidislink``): a URN is no page to fetch
+    guid = str(entry.get("id") or entry.get("link") or "")
+    return guid if guid.startswith(("http://", "https://", "/")) else None
 
 
 def parse_feed(body: bytes, base_url: str) -> list[Entry] | None:
     """Entries of an RSS/RDF/Atom feed; None when the body is not a feed at all."""
-    root = _root(body)
-    if root is None or etree.QName(root).localname.lower() not in {"rss", "feed", "rdf"}:
+    # bytes, never a str: feedparser reads a str that looks like a path or URL from there
+    parsed = feedparser.parse(bytes(body), response_headers={"content-location": base_url})
+    version = parsed.get("version") or ""
+    if not version:
         return None
     entries: list[Entry] = []
-    for node in root.xpath("//*[local-name()='item' or local-name()='entry']"):
-        link = None
-        for el in node.xpath("./*[local-name()='link']"):
-            rel = el.get("rel", "alternate")
-            href = el.get("href") or (el.text or "").strip()
-            if href and rel == "alternate":
-                link = href
-                break
-        link = link or _first(node, "guid", "id")
-        if not link or not link.startswith(("http", "/")):
+    for item in parsed.entries:
+        link = _feed_link(item)
+        if not link:
             continue
-        published = _entry_date(_first(node, "pubDate", "published", "date", "issued"))
-        modified = _entry_date(_first(node, "updated", "modified", "lastmod"))
+        published = _utc(item.get("published_parsed")) or _utc(item.get("created_parsed"))
+        modified = _utc(item.get("updated_parsed"))
+        if published is None and version in _RSS1:
+            published, modified = modified, None  # dc:date is when the item was published
         entries.append(Entry(urljoin(base_url, link), published, modified))
     return entries
 
 
-def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Entry], list[str]] | None:
-    """(article entries, child sitemaps) of a sitemap or sitemap index; None if neither."""
-    root = _root(body)
-    if root is None:
+class _NewsSitemap(Sitemap):
+    """Scrapy's sitemap reader, also keeping Google News' nested ``publication_date``."""
+
+    __slots__ = ()
+
+    def _process_sitemap_element(self, elem: etree._Element) -> dict[str, Any] | None:
+        published = next(
+            (
+                (date.text or "").strip()
+                for child in elem
+                if self._get_tag_name(child) == "news"
+                for date in child
+                if self._get_tag_name(date) == "publication_date"
+            ),
+            None,
+        )
+        d = super()._process_sitemap_element(elem)  # clears elem: read the date first
+        if d is not None and published:
+            d["publication_date"] = published
+        return d
+
+
+@dataclass
+class SitemapPage:
+    """What one sitemap or sitemap index holds, up to the cap."""
+
+    entries: list[Entry] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)
+    #: Entries (or child sitemaps) beyond the cap: counted, not kept.
+    dropped: int = 0
+
+
+def parse_sitemap(body: bytes, base_url: str, max_urls: int) -> SitemapPage | None:
+    """The first ``max_urls`` entries of a sitemap (or child sitemaps of an index); None if
+    the body is neither."""
+    try:
+        sitemap = _NewsSitemap(body.lstrip())
+    except (etree.XMLSyntaxError, StopIteration, ValueError):
         return None
-    kind = etree.QName(root).localname
-    if kind == "sitemapindex":
-        children = [
-            urljoin(base_url, loc.strip())
-            for loc in root.xpath("//*[local-name()='sitemap']/*[local-name()='loc']/text()")
-        ]
-        return [], children
-    if kind != "urlset":
+    if sitemap.type not in ("urlset", "sitemapindex"):
         return None
-    entries = []
-    for node in root.xpath("./*[local-name()='url']"):
-        loc = _first(node, "loc")
-        if not loc:
-            continue
-        news = node.xpath(".//*[local-name()='publication_date']/text()")
-        published = _entry_date(news[0]) if news else None
-        modified = _entry_date(_first(node, "lastmod"))
-        entries.append(Entry(urljoin(base_url, loc), published, modified))
-    return entries, []
+    page = SitemapPage()
+    try:
+        for item in sitemap:
+            if len(page.entries) + len(page.children) >= max_urls:
+                page.dropped += 1
+                continue
+            loc = urljoin(base_url, item["loc"])
+            if sitemap.type == "sitemapindex":
+                page.children.append(loc)
+            else:
+                published = parse_date(item.get("publication_date"))
+                page.entries.append(Entry(loc, published, parse_date(item.get("lastmod"))))
+    except etree.XMLSyntaxError:
+        pass  # broken at the end: keep what was read
+    return page

@@ -16,10 +16,12 @@ from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 import charset_normalizer
 import lxml.html
 import trafilatura
+from dateparser.date import DateDataParser
 from lxml import etree
 from trafilatura.settings import Document
 
@@ -71,8 +73,25 @@ def decode_body(body: bytes, declared: str | None) -> str:
         return body.decode(encoding, errors="replace")
 
 
+#: Languages of written-out dates ("Dec 14, 2025", "14 грудня 2025"): those of the outlets we
+#: read. A closed list keeps dateparser fast (auto-detection tries ~200 languages: seconds).
+DATE_LANGUAGES = ("en", "uk", "ru", "de", "fr", "pl")
+_DATEPARSER_SETTINGS = {
+    "TIMEZONE": "UTC",  # a date without a zone is taken as UTC, as ISO dates are
+    "TO_TIMEZONE": "UTC",
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    # absolute dates only: "2 hours ago" on a page says nothing without the time it was said
+    "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+    "REQUIRE_PARTS": ["day", "month", "year"],
+}
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+
+
 def parse_date(value: object) -> datetime | None:
-    """ISO 8601 (with or without zone, 'Z') to an aware UTC datetime; None if unparsable."""
+    """A date as pages and feeds write it, to an aware UTC datetime; None if unparsable.
+
+    ISO 8601 first (most metadata; fast), then dateparser for dates written out in words or
+    with slashes, in the :data:`DATE_LANGUAGES`."""
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip().replace("Z", "+00:00")
@@ -83,8 +102,23 @@ def parse_date(value: object) -> datetime | None:
         try:
             dt = datetime.strptime(text[:10], "%Y-%m-%d")
         except ValueError:
-            return None
+            found = _written_date(value.strip())
+            if found is None:
+                return None
+            dt = found
     return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+@cache
+def _date_parser() -> DateDataParser:
+    return DateDataParser(languages=list(DATE_LANGUAGES), settings=_DATEPARSER_SETTINGS)
+
+
+def _written_date(text: str) -> datetime | None:
+    """dateparser on short text that names a year (anything else is no date: skip the work)."""
+    if len(text) > 100 or not _YEAR.search(text):
+        return None
+    return _date_parser().get_date_data(text).date_obj
 
 
 def _json_ld(tree: lxml.html.HtmlElement) -> list[dict]:

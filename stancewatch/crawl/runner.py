@@ -15,6 +15,7 @@ from scrapy.crawler import CrawlerProcess
 from sqlalchemy.orm import Session, sessionmaker
 
 from stancewatch.crawl.pipelines import ITEM_PIPELINES
+from stancewatch.crawl.scope import DISABLED_HANDLERS, DOWNLOADER_MIDDLEWARES
 from stancewatch.crawl.spider import NewsSpider
 from stancewatch.crawl.store import ArticleStore, load_index
 from stancewatch.crawl.summary import CrawlSummary, summarise
@@ -45,6 +46,9 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": settings.crawl_log_level.upper(),
         "ITEM_PIPELINES": ITEM_PIPELINES,
+        # http(s) on the source's own site only, redirects included (crawl/scope.py)
+        "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
+        "DOWNLOAD_HANDLERS": DISABLED_HANDLERS,
         "STANCEWATCH_MINHASH_PERMS": settings.minhash_perms,
         "STANCEWATCH_SHINGLE_SIZE": settings.shingle_size,
         "STANCEWATCH_NEAR_DUPLICATE_JACCARD": settings.near_duplicate_jaccard,
@@ -99,7 +103,13 @@ def run_crawl(
     runs: list[tuple[SourceConfig, Any, int]] = []
     try:
         for source in sources:
-            run_id = store.start_run(store.source_id(source.name, source.kind))
+            source_id = store.source_id(source.name, source.kind)
+            stale = store.close_stale_runs(source_id, source.timeout)
+            if stale:
+                log.warning(
+                    "%s: %d earlier crawl(s) had died while running: closed", source.name, stale
+                )
+            run_id = store.start_run(source_id)
             crawler = process.create_crawler(NewsSpider)
             runs.append((source, crawler, run_id))
             process.crawl(
@@ -108,6 +118,8 @@ def run_crawl(
                 store=store,
                 max_pages=settings.max_listing_pages,
                 verify_every=settings.conditional_verify_every,
+                sitemap_max_urls=settings.sitemap_max_urls,
+                sitemap_max_urls_per_crawl=settings.sitemap_max_urls_per_crawl,
                 extract_pool=pool,
             )
         process.start()

@@ -13,7 +13,6 @@ import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import Executor
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -25,6 +24,7 @@ from stancewatch.crawl.canonical import canonical_url
 from stancewatch.crawl.entries import Entry, parse_feed, parse_sitemap
 from stancewatch.crawl.failures import failure_reason
 from stancewatch.crawl.items import ArticleItem
+from stancewatch.crawl.scope import SiteScope
 from stancewatch.crawl.store import ArticleStore
 from stancewatch.sources import SourceConfig
 
@@ -43,6 +43,8 @@ class NewsSpider(scrapy.Spider):
         *,
         max_pages: int,
         verify_every: int,
+        sitemap_max_urls: int,
+        sitemap_max_urls_per_crawl: int,
         extract_pool: Executor | None = None,
         **kwargs: Any,
     ) -> None:
@@ -51,15 +53,20 @@ class NewsSpider(scrapy.Spider):
         self.store = store
         #: Worker processes for extraction, or None to extract in this process.
         self.extract_pool = extract_pool
-        self.allowed_domains = list(source.domains)
+        #: What this crawl may fetch; ScopeMiddleware applies it to every request.
+        self.scope = SiteScope.of(source.domains, source.start_urls)
         self.max_pages = source.max_pages or max_pages
         self.verify_every = max(1, verify_every)
+        #: Entries read from one sitemap, and from all sitemaps of this crawl (the rest counted).
+        self.sitemap_max_urls = sitemap_max_urls
+        self.sitemap_max_urls_per_crawl = sitemap_max_urls_per_crawl
+        self._sitemap_urls_taken = 0
         self.article_re = re.compile(source.article_pattern) if source.article_pattern else None
         self.pagination_re = (
             re.compile(source.pagination_pattern) if source.pagination_pattern else _PAGE_IN_PATH
         )
-        # Domains are checked by hostname below: LinkExtractor's allow_domains compares the
-        # host with its port, so a site on a non-default port would match nothing.
+        # Links are checked by the scope below: LinkExtractor's allow_domains compares the
+        # host with its port and knows nothing of schemes or registered domains.
         self._listing_links = LinkExtractor(unique=True)
 
     # --- counters --------------------------------------------------------------------------
@@ -130,26 +137,28 @@ class NewsSpider(scrapy.Spider):
         yield from self._follow(entries)
 
     def _from_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        parsed = parse_sitemap(response.body, response.url)
-        if parsed is None:
+        page = parse_sitemap(response.body, response.url, self.sitemap_max_urls)
+        if page is None:
             self.count("index/not_a_sitemap")
             return
-        entries, children = parsed
-        if not entries and not children:
+        if page.dropped:
+            self.count("sitemap/capped/per_sitemap", page.dropped)
+        if not page.entries and not page.children:
             self.count("index/feed_empty")
-        for child in children[: self.max_pages]:
+        for child in self._on_site(page.children, "sitemap")[: self.max_pages]:
             yield self._index_request(child, page=response.meta["page"] + 1)
+        room = max(0, self.sitemap_max_urls_per_crawl - self._sitemap_urls_taken)
+        if len(page.entries) > room:
+            self.count("sitemap/capped/per_crawl", len(page.entries) - room)
+        entries = page.entries[:room]
+        self._sitemap_urls_taken += len(entries)
         yield from self._follow(entries)
 
     def _from_listing(self, response: Response) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
             self.count("index/not_html")
             return
-        links = [
-            link.url
-            for link in self._listing_links.extract_links(response)
-            if self._on_site(link.url)
-        ]
+        links = self._on_site([link.url for link in self._listing_links.extract_links(response)])
         requests = list(self._follow([Entry(u) for u in links if not self._is_pagination(u)]))
         yield from requests
         page = response.meta["page"]
@@ -162,7 +171,9 @@ class NewsSpider(scrapy.Spider):
             return
         nxt = response.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href').get()
         candidates = (
-            [response.urljoin(nxt)] if nxt else [u for u in links if self._is_pagination(u)]
+            self._on_site([response.urljoin(nxt)], "next_page")
+            if nxt
+            else [u for u in links if self._is_pagination(u)]
         )
         for url in candidates[:1]:
             yield self._index_request(url, page=page + 1)
@@ -171,9 +182,16 @@ class NewsSpider(scrapy.Spider):
         """Pagination wins over the article pattern (``/news/page/2`` is a listing page)."""
         return bool(self.pagination_re.search(url))
 
-    def _on_site(self, url: str) -> bool:
-        host = urlsplit(url).hostname or ""
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+    def _on_site(self, urls: list[str], kind: str = "links") -> list[str]:
+        """The URLs in scope; the others counted by reason (``links/refused/scheme``...)."""
+        kept = []
+        for url in urls:
+            why = self.scope.refusal(url)
+            if why is None:
+                kept.append(url)
+            else:
+                self.count(f"{kind}/refused/{why}")
+        return kept
 
     def _is_article(self, url: str) -> bool:
         return self.article_re.search(url) is not None if self.article_re else True
@@ -181,9 +199,8 @@ class NewsSpider(scrapy.Spider):
     # --- article links ---------------------------------------------------------------------
     def _follow(self, entries: Iterable[Entry]) -> Iterator[scrapy.Request]:
         entries = list(entries)
-        on_site = [e for e in entries if self._on_site(e.url)]
-        if len(on_site) < len(entries):
-            self.count("links/offsite", len(entries) - len(on_site))
+        in_scope = set(self._on_site([e.url for e in entries]))
+        on_site = [e for e in entries if e.url in in_scope]
         wanted = [e for e in on_site if self._is_article(e.url)]
         if entries and not wanted:
             self.count("index/no_matching_links")

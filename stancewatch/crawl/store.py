@@ -8,6 +8,8 @@ never leaves a half-written row.
 from __future__ import annotations
 
 import json
+import os
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +31,26 @@ from stancewatch.models import (
     utcnow,
 )
 from stancewatch.models.status import RunStatus
+
+#: The reason of a run closed because its process died before it recorded a result.
+INTERRUPTED = "interrupted: the crawl process ended without recording a result"
+
+
+def _owner_gone(details: str | None) -> bool:
+    """True when the run names a process of this host that no longer exists."""
+    try:
+        owner = json.loads(details or "{}").get("owner") or {}
+    except (ValueError, AttributeError):
+        return False
+    if owner.get("host") != socket.gethostname() or not isinstance(owner.get("pid"), int):
+        return False
+    try:
+        os.kill(owner["pid"], 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # exists, someone else's
+    return False
 
 
 @dataclass(frozen=True)
@@ -60,11 +82,34 @@ class ArticleStore:
         return self._source_ids[name]
 
     def start_run(self, source_id: int) -> int:
+        """A ``running`` row that names its process, so a later start can tell it died."""
         with self.sessions.begin() as s:
-            run = CrawlRun(source_id=source_id, status=RunStatus.RUNNING)
+            owner = {"pid": os.getpid(), "host": socket.gethostname()}
+            run = CrawlRun(
+                source_id=source_id, status=RunStatus.RUNNING, details=json.dumps({"owner": owner})
+            )
             s.add(run)
             s.flush()
             return run.id
+
+    def close_stale_runs(self, source_id: int, older_than: float) -> int:
+        """Close this source's runs left ``running`` by a crawl that died (``kill -9``, a
+        crash, a power cut): its process is gone from this host, or (another host's, or one
+        that names no process) it started more than ``older_than`` seconds ago. A live crawl
+        closed by age records its real result when it finishes. Returns the count closed."""
+        now = utcnow()
+        closed = 0
+        with self.sessions.begin() as s:
+            rows = s.scalars(
+                select(CrawlRun).where(
+                    CrawlRun.source_id == source_id, CrawlRun.status == RunStatus.RUNNING
+                )
+            )
+            for run in rows:
+                if _owner_gone(run.details) or (now - run.started_at).total_seconds() > older_than:
+                    run.status, run.reason, run.finished_at = RunStatus.FAILED, INTERRUPTED, now
+                    closed += 1
+        return closed
 
     def finish_run(self, run_id: int, status: str, reason: str | None, counts: dict) -> None:
         with self.sessions.begin() as s:

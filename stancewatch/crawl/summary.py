@@ -2,8 +2,9 @@
 
 A crawl that ends with nothing is never silent. The status says which kind of nothing:
 ``ok`` (new or updated articles), ``empty`` (the site answered, nothing new: with why),
-``blocked`` (robots.txt, 403, bot protection), ``down`` (timeouts, refused connections, 5xx),
-``failed`` (nothing fetched for another reason).
+``blocked`` (robots.txt, 403, bot protection), ``gone`` (the feed, sitemap or listing answers
+404/410: a wrong or moved address), ``too_large`` (the pages are above ``max_download_size``),
+``down`` (timeouts, refused connections, 5xx), ``failed`` (nothing fetched for another reason).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from stancewatch.crawl.failures import BLOCKED
+from stancewatch.crawl.failures import BLOCKED, GONE, TOO_LARGE
 from stancewatch.models.status import RunStatus
 
 P = "stancewatch/"
@@ -45,11 +46,6 @@ def summarise(source: str, stats: dict[str, Any]) -> CrawlSummary:
     skipped = _prefixed(stats, P + "skipped/")
     index_errors = _prefixed(stats, P + "errors/index/")
     article_errors = _prefixed(stats, P + "errors/article/")
-    # Redirects to another domain are dropped by Scrapy's offsite filter before any errback
-    # runs; the spider follows only on-site links, so every offsite drop is a redirect.
-    offsite = int(stats.get("offsite/filtered", 0))
-    if offsite:
-        article_errors["offsite_redirect"] = article_errors.get("offsite_redirect", 0) + offsite
     cpu = {k: round(float(v), 1) for k, v in stats.items() if k.startswith(P + "cpu_ms/")}
     s = CrawlSummary(
         source=source,
@@ -68,6 +64,12 @@ def summarise(source: str, stats: dict[str, Any]) -> CrawlSummary:
             "links_known": get("links/known"),
             "index_not_modified": get("index/not_modified"),
             "robots_forbidden": int(stats.get("robotstxt/forbidden", 0)),
+            # requests out of the source's scope (file://, another port or site), by reason
+            "refused": _prefixed(stats, P + "refused/"),
+            # sitemap entries beyond sitemap_max_urls(_per_crawl): counted, not followed
+            "sitemap_capped": _prefixed(stats, P + "sitemap/capped/"),
+            # links dropped before a request was made (links/refused/scheme, sitemap/...)
+            "links_refused": {k: v for k, v in _prefixed(stats, P).items() if "/refused/" in k},
             "cpu_ms": {k[len(P + "cpu_ms/") :]: v for k, v in cpu.items()},
         },
     )
@@ -91,6 +93,10 @@ def _verdict(s: CrawlSummary, stats: dict[str, Any]) -> tuple[str, str | None]:
             return RunStatus.FAILED, "no index page was fetched"
         if set(errors) & BLOCKED:
             return RunStatus.BLOCKED, f"blocked: {_top(errors)}"
+        if set(errors) <= GONE:
+            return RunStatus.GONE, f"gone: the start URL is not found ({_top(errors)})"
+        if set(errors) == {TOO_LARGE}:
+            return RunStatus.TOO_LARGE, f"index page too large (max_download_size): {_top(errors)}"
         return RunStatus.DOWN, f"site down or unreachable: {_top(errors)}"
     if get("index/not_modified") and not index_ok:
         return RunStatus.EMPTY, "nothing new: index pages not modified since the last crawl"
@@ -104,6 +110,8 @@ def _verdict(s: CrawlSummary, stats: dict[str, Any]) -> tuple[str, str | None]:
     if get("links/seen") and not fetched:
         if d["article_errors"]:
             errors = d["article_errors"]
+            if set(errors) == {TOO_LARGE}:
+                return RunStatus.TOO_LARGE, f"article pages too large: {_top(errors)}"
             kind = RunStatus.BLOCKED if set(errors) & BLOCKED else RunStatus.DOWN
             return kind, f"article pages failed: {_top(errors)}"
         return (

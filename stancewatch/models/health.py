@@ -24,7 +24,7 @@ class SourceHealth(Base):
     source_id: Mapped[int] = mapped_column(
         ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
     )
-    #: ok | failing (some failures, under the threshold) | broken | silent
+    #: ok | failing (some failures, under the threshold) | broken | gone (404) | silent
     state: Mapped[str] = mapped_column(String(10), default=HealthState.OK)
     #: Consecutive failures weighted by kind (see ``stancewatch.scheduler.health``).
     score: Mapped[float] = mapped_column(Float, default=0.0)
@@ -40,7 +40,7 @@ class SourceHealth(Base):
     rhythm_seconds: Mapped[float | None] = mapped_column(Float)
     #: A failing source is not crawled again before this time.
     backoff_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: broken | silent while an alert is out and the source has not recovered; NULL otherwise.
+    #: broken | gone | silent while an alert is out and the source has not recovered; NULL otherwise.
     alert_kind: Mapped[str | None] = mapped_column(String(10))
     alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,12 +17,18 @@ class RunStatus(StrEnum):
     EMPTY = "empty"
     BLOCKED = "blocked"
     DOWN = "down"
+    #: The feed, sitemap or listing answers 404/410: its address is wrong or has moved.
+    GONE = "gone"
+    #: The site answers, but with pages above ``max_download_size``: not "down".
+    TOO_LARGE = "too_large"
     FAILED = "failed"
 
 
 #: Runs that reached the site, and runs that count against a source's health.
 RUN_SUCCESS = frozenset({RunStatus.OK, RunStatus.EMPTY})
-RUN_FAILURE = frozenset({RunStatus.FAILED, RunStatus.DOWN, RunStatus.BLOCKED})
+RUN_FAILURE = frozenset(
+    {RunStatus.FAILED, RunStatus.DOWN, RunStatus.BLOCKED, RunStatus.GONE, RunStatus.TOO_LARGE}
+)
 
 
 class HealthState(StrEnum):
@@ -31,6 +37,8 @@ class HealthState(StrEnum):
     OK = "ok"
     FAILING = "failing"
     BROKEN = "broken"
+    #: Broken because its feed/sitemap is gone (404/410): sources.toml needs a new address.
+    GONE = "gone"
     SILENT = "silent"
 
 

@@ -34,7 +34,10 @@ def failure_weight(status: str, reason: str | None) -> float:
     """How much one failed run counts toward ``health_failure_threshold``.
 
     A 429 says "slow down", not "broken": half. A block by robots.txt or bot protection will
-    not go away by itself: double, so it is reported sooner. Hard errors and timeouts: one.
+    not go away by itself: double, so it is reported sooner. A feed or sitemap that is gone
+    (404/410) will not come back by itself either, but a redeploy can 404 for a moment: one
+    and a half (two crawls in a row break the default threshold of 3). Hard errors, timeouts
+    and oversized pages: one.
     """
     if status not in FAILURE:
         return 0.0
@@ -43,12 +46,14 @@ def failure_weight(status: str, reason: str | None) -> float:
         return 0.5
     if status == RunStatus.BLOCKED:
         return 2.0
+    if status == RunStatus.GONE:
+        return 1.5
     return 1.0
 
 
 @dataclass
 class Assessment:
-    state: str  # ok | failing | broken | silent
+    state: str  # ok | failing | broken | gone | silent
     score: float
     consecutive_failures: int
     rate_limited: bool
@@ -83,7 +88,8 @@ def assess(runs: list[CrawlRun], interval: float, settings: Settings, now: datet
     last_new = news[0] if news else None
     state = HealthState.OK
     if score >= settings.health_failure_threshold:
-        state = HealthState.BROKEN
+        gone = runs[0].status == RunStatus.GONE
+        state = HealthState.GONE if gone else HealthState.BROKEN
     elif score > 0:
         state = HealthState.FAILING
     elif last_new is not None and rhythm is not None:
@@ -133,6 +139,13 @@ def _describe(name: str, a: Assessment) -> tuple[str, str]:
             f"No new article from {name} since {a.last_new_at:%Y-%m-%d %H:%M} UTC, while it "
             f"usually publishes every {(a.rhythm_seconds or 0) / 3600:.1f} h."
         )
+    elif a.state == HealthState.GONE:
+        title = f"stancewatch: source {name} is gone"
+        body = (
+            f"{a.consecutive_failures} failed crawls in a row of {name}; its feed or sitemap "
+            f"is not found ({(last.reason if last else None) or 'http_404'}): the address is "
+            "wrong or has moved. Update its start_urls in sources.toml."
+        )
     else:
         title = f"stancewatch: source {name} is failing"
         body = (
@@ -177,7 +190,8 @@ def update_health(
     record = session.get(SourceHealth, source.id) or SourceHealth(source_id=source.id)
     session.add(record)
     added = 0
-    if a.state in (HealthState.BROKEN, HealthState.SILENT) and record.alert_kind is None:
+    alerting = (HealthState.BROKEN, HealthState.GONE, HealthState.SILENT)
+    if a.state in alerting and record.alert_kind is None:
         title, body = _describe(source_name, a)
         subject = f"health:{source_name}:{a.state}:{now.isoformat(timespec='seconds')}"
         added = enqueue_health(session, targets, subject, title, body)

@@ -7,14 +7,12 @@ so a crashed scheduler releases it with its process; nothing is left to clean up
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import threading
 import zlib
 from pathlib import Path
-from typing import IO
 
+from filelock import FileLock, Timeout
 from sqlalchemy import Connection, Engine, text
 
 log = logging.getLogger(__name__)
@@ -38,7 +36,7 @@ class SchedulerLock:
         self.engine = engine
         self.poll = poll
         self._conn: Connection | None = None
-        self._file: IO[str] | None = None
+        self._file: FileLock | None = None
 
     @property
     def where(self) -> str:
@@ -77,16 +75,15 @@ class SchedulerLock:
         path = lock_file_path(self.engine)
         if path is None:
             return True  # an in-memory database cannot be shared with another process
-        if self._file is None:
-            self._file = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for life
+        # filelock: an OS lock on the open file (flock on POSIX), so it dies with its process;
+        # not thread-local and not a per-path singleton, so a second SchedulerLock in this
+        # process waits like a second process would.
+        lock = FileLock(path, thread_local=False, is_singleton=False)
         try:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            lock.acquire(timeout=0)
+        except Timeout:
             return False
-        self._file.seek(0)
-        self._file.truncate()
-        self._file.write(f"{os.getpid()}\n")
-        self._file.flush()
+        self._file = lock
         return True
 
     def held(self) -> bool:
@@ -115,6 +112,5 @@ class SchedulerLock:
                 self._conn.close()
                 self._conn = None
         if self._file is not None:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
-            self._file.close()
+            self._file.release()
             self._file = None
