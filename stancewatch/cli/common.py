@@ -32,18 +32,22 @@ class App:
     settings: Settings
     _engine: Engine | None = field(default=None, repr=False)
 
-    def engine(self, migrate: bool = True) -> Engine:
-        """The database engine; on first use an empty database is upgraded to head."""
+    def engine(self, migrate: bool = True, create: bool = False) -> Engine:
+        """The database engine; on first use an empty database is upgraded to head.
+
+        Only the commands that write (``db upgrade``, ``crawl``, ``run``) pass ``create``: the
+        others refuse a SQLite file that does not exist rather than make an empty one.
+        """
         if self._engine is None:
-            engine = make_engine(self.settings.database_url)
+            engine = make_engine(self.settings.database_url, create=create)
             check_connection(engine)
             if migrate:
                 ensure_schema(engine)
             self._engine = engine
         return self._engine
 
-    def sessions(self) -> sessionmaker[Session]:
-        return session_factory(self.engine())
+    def sessions(self, create: bool = False) -> sessionmaker[Session]:
+        return session_factory(self.engine(create=create))
 
     def sources(self) -> list[SourceConfig]:
         return load_sources(self.settings.sources)
@@ -114,9 +118,61 @@ def emit_rows(
     console().print(table)
 
 
-def setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes (click's test runner and
+    ``--help`` pagers swap it), like logging's own last-resort handler."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+class _LevelByOrigin(logging.Filter):
+    """Our records at our level, every library's at the library level; Scrapy's are left to
+    the handler Scrapy installs for a crawl (at ``crawl_log_level``), so none shows twice."""
+
+    SCRAPY = ("scrapy", "twisted")
+    #: Our spider's logger (Scrapy names it after the spider): Scrapy's handler has it.
+    SPIDER = "stancewatch"
+
+    def __init__(self, ours: int, libraries: int) -> None:
+        super().__init__()
+        self.ours, self.libraries = ours, libraries
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        top = record.name.split(".", 1)[0]
+        if record.name in (self.SPIDER, "py.warnings") or top in self.SCRAPY:
+            return False
+        own = record.name.startswith("stancewatch.")
+        return record.levelno >= (self.ours if own else self.libraries)
+
+
+def _level(name: str) -> int:
+    level = logging.getLevelName(name.upper())
+    return level if isinstance(level, int) else logging.INFO
+
+
+def setup_logging(level: str, library_level: str | None = None) -> None:
+    """Log to stderr: our lines at ``level``, the libraries' (Alembic's migration lines,
+    apprise's per-send lines) at ``library_level`` or ``level``, whichever is higher.
+
+    The command group calls it once with both settings, before any command opens the
+    database; a later call with ``level`` only (``run``, ``deliver``) changes nothing.
+    """
+    root = logging.getLogger()
+    previous = [h for h in root.handlers if isinstance(h, _Stderr)]
+    if previous and library_level is None:
+        return
+    ours = _level(level)
+    libraries = max(ours, _level(library_level or Settings.library_log_level))
+    for handler in previous:
+        root.removeHandler(handler)
+    handler = _Stderr()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_LevelByOrigin(ours, libraries))
+    root.addHandler(handler)
+    root.setLevel(min(ours, libraries))

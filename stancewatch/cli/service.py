@@ -30,7 +30,7 @@ def run(app: App) -> None:
 
     setup_logging(app.settings.log_level)
     sources = app.sources()  # a bad sources.toml fails here, not at 3 a.m.
-    run_service(app.settings, app.engine(), sources)
+    run_service(app.settings, app.engine(create=True), sources)
 
 
 @click.command()
@@ -48,7 +48,7 @@ def status(app: App, fmt: str) -> None:
     """
     from stancewatch.scheduler.status import collect_status
 
-    engine = make_engine(app.settings.database_url, wait=STATUS_WAIT)
+    engine = make_engine(app.settings.database_url, wait=STATUS_WAIT, create=False)
     try:
         check_connection(engine)
         if not inspect(engine).has_table("crawl_runs"):

@@ -366,7 +366,9 @@ def resolve_actor(session: Session, name: str, actors: list[Any] | None) -> str:
         names = [*getattr(actor, "aliases", ()), *getattr(actor, "metonyms", ())]
         if any(str(n).rstrip("*").casefold() == wanted for n in names):
             return str(actor.name)
-    raise UnknownActorError(name)
+    known = [str(a.name) for a in actors or []]
+    known += [str(n).rstrip("*") for a in actors or [] for n in getattr(a, "aliases", ())]
+    raise UnknownActorError(name, known)
 
 
 def between(query: Select, column: Any, since: datetime | None, until: datetime | None) -> Select:
