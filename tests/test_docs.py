@@ -113,3 +113,16 @@ def test_eval_stance_defaults_to_the_repository_corpus(monkeypatch):
     spec.loader.exec_module(module)
     assert module.CORPUS == ROOT / "bench" / "corpus"
     assert sorted(module.CORPUS.glob("*.jsonl")), "the corpus ships in the repository"
+
+
+def test_the_quick_start_opens_with_a_virtual_environment():
+    """Debian's own Python refuses ``pip install .`` outside a virtual environment."""
+    quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.strip() for b in re.findall(r"```sh\n(.*?)```", quick, re.S)]
+    assert blocks[:3] == [
+        "python3 -m venv .venv && . .venv/bin/activate",
+        "pip install . && stancewatch demo",
+        "pip install '.[test]' && python -m pytest",
+    ]
+    marked = quick.split("<!-- test-command -->", 1)[1].split("<!-- /test-command -->", 1)[0]
+    assert blocks[2] in marked  # .ci/run runs the command between the markers
