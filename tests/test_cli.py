@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from stancewatch.cli import cli
+from stancewatch.models import utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -197,3 +198,104 @@ def test_a_misspelt_config_key_is_refused_with_the_closest(runner, tmp_path):
     assert one_line(result) == (
         f"Error: {config}: unknown key(s) deliver_max_atempts (did you mean deliver_max_attempts?)"
     )
+
+
+LONG_URL = "https://www.example.org/en/news/4151860/" + "nato_membership_is_the_only_guarantee_" * 3
+
+
+def _stored_statement(url: str) -> None:
+    from stancewatch.db import make_engine, session_factory
+    from stancewatch.models import Article, Source, Statement
+
+    engine = make_engine(url)
+    with session_factory(engine).begin() as s:
+        source = Source(name="censor-nato-membership", kind="listing")
+        s.add(source)
+        s.flush()
+        article = Article(source_id=source.id, url=LONG_URL, canonical_url=LONG_URL,
+                          title="NATO membership is the only guarantee", text="x" * 40,
+                          content_hash="h1", published_at=utcnow(), fetched_at=utcnow())  # fmt: skip
+        s.add(article)
+        s.flush()
+        for stance in ("support", "oppose"):
+            s.add(Statement(article_id=article.id, actor="Gabrielius Landsbergis",
+                            actor_kind="person", stance=stance, confidence=0.9,
+                            evidence="NATO membership is the only effective guarantee of "
+                                     "security for Ukraine, said the former minister " * 2,
+                            span_start=0, span_end=10, cue="test"))  # fmt: skip
+    engine.dispose()
+
+
+@pytest.mark.parametrize("argv", [["history", "Gabrielius Landsbergis"], ["search", "NATO"]])
+def test_tables_fit_80_columns_with_urls_whole(runner, sqlite_url, argv):
+    _stored_statement(sqlite_url)
+    result = runner.invoke(cli, ["--database-url", sqlite_url, *argv], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert f"  {LONG_URL}" in lines  # whole, on its own line, never cut with an ellipsis
+    assert all(len(line) <= 80 for line in lines if LONG_URL not in line), result.output
+    day = utcnow().date().isoformat()
+    assert any(day in line and "censor-nato-membership" in line for line in lines), lines
+
+
+def test_wide_keeps_one_table_row_per_line(runner, sqlite_url):
+    _stored_statement(sqlite_url)
+    result = runner.invoke(
+        cli, ["--database-url", sqlite_url, "search", "NATO", "--wide"], env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    [row] = [line for line in result.output.splitlines() if LONG_URL in line]
+    assert row.startswith("│ 1 ") and "NATO membership is the only guarantee" in row
+
+
+def test_stances_are_coloured_on_a_terminal(runner, sqlite_url):
+    _stored_statement(sqlite_url)
+    argv = ["--database-url", sqlite_url, "history", "Gabrielius Landsbergis", "--wide"]
+    coloured = runner.invoke(cli, argv, env={"FORCE_COLOR": "1"})
+    assert "\x1b[32msupport\x1b[0m" in coloured.output  # green
+    assert "\x1b[31moppose\x1b[0m" in coloured.output  # red
+    plain = runner.invoke(cli, argv, env={"NO_COLOR": "1", "FORCE_COLOR": ""})
+    assert "\x1b[" not in plain.output
+
+
+def _export_on_terminals(sqlite_url: str, tmp_path: Path, stdout_tty: bool, *args: str) -> str:
+    """Run ``export`` with stderr (and perhaps stdout) on a pseudo-terminal; what the
+    terminal shows."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "COLUMNS": "80", "TERM": "xterm"}
+    out_file = (tmp_path / "stdout.txt").open("w")
+    done = subprocess.run(
+        [sys.executable, "-m", "stancewatch", "--database-url", sqlite_url, "export", *args],
+        stdout=follower if stdout_tty else out_file, stderr=follower, env=env, timeout=120,
+    )  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert done.returncode == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_the_export_bar_shows_only_on_a_terminal_and_never_over_the_rows(sqlite_url, tmp_path):
+    _stored_statement(sqlite_url)
+    target = tmp_path / "out.csv"
+    to_file = _export_on_terminals(sqlite_url, tmp_path, False, "-o", str(target))
+    assert "exporting" in to_file and target.read_text().count("\n") == 3
+    to_screen = _export_on_terminals(sqlite_url, tmp_path, True)
+    assert "exporting" not in to_screen and "Gabrielius Landsbergis" in to_screen
+    piped = subprocess.run(
+        [sys.executable, "-m", "stancewatch", "--database-url", sqlite_url, "export"],
+        capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin",
+                                                          "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert piped.returncode == 0 and piped.stderr == "" and piped.stdout.count("\n") == 3

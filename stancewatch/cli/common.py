@@ -6,13 +6,16 @@ import functools
 import json
 import logging
 import sys
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -82,8 +85,23 @@ def one_line_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _remember_wide(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    ctx.meta[WIDE] = value
+
+
+WIDE = "stancewatch.wide"
+
+
 def output_options(func: F) -> F:
-    """``--format table|json|jsonl`` for every command that lists things."""
+    """``--format table|json|jsonl`` for every command that lists things, and ``--wide`` for
+    its table (read by :func:`emit_rows`, so commands do not take it as an argument)."""
+    func = click.option(
+        "--wide",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_wide,
+        help="Table: one line per row, nothing wrapped or cut (for a wide terminal or a pager).",
+    )(func)
     return click.option(
         "--format",
         "fmt",
@@ -94,14 +112,93 @@ def output_options(func: F) -> F:
     )(func)
 
 
-def console() -> Console:
-    return Console(soft_wrap=False)
+#: How each stance shows in a table (colour only on a terminal).
+STANCE_STYLES = {"support": "green", "oppose": "red", "neutral": "yellow"}
+#: Columns whose values hold stances, coloured by STANCE_STYLES.
+STANCE_COLUMNS = {"stance", "old_stance", "new_stance", "change"}
+#: Columns never cut: a URL with an ellipsis cannot be opened.
+WHOLE_COLUMNS = {"url", "start_urls", "target"}
+
+
+def _wide() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().meta.get(WIDE))
+
+
+def console(wide: bool = False) -> Console:
+    """stdout as rich sees it; ``wide`` lets a table take its natural width, however long."""
+    return Console(soft_wrap=False, width=100_000 if wide else None)
+
+
+def _cell(column: str, value: Any) -> Text:
+    text = Text("" if value is None else str(value))
+    if column in STANCE_COLUMNS:
+        for stance, style in STANCE_STYLES.items():
+            text.highlight_words([stance], style=style)
+    return text
+
+
+#: Columns of running text: wrapped in a table, on their own lines in records.
+TEXT_COLUMNS = {"evidence", "previous_evidence", "title", "reason", "aliases", "roles"}
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str], title: str | None) -> Table:
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col, no_wrap=col not in TEXT_COLUMNS)
+    for row in rows:
+        table.add_row(*(_cell(c, row.get(c)) for c in columns))
+    return table
+
+
+def _records(
+    out: Console, rows: list[dict[str, Any]], columns: list[str], title: str | None
+) -> None:
+    """Rows too wide for the terminal, one block each: the short values on one line, the
+    text wrapped under them, each URL whole on its own line (a cut URL cannot be opened)."""
+    if title:
+        out.print(Text(title, style="bold"))
+    for row in rows:
+        short = [c for c in columns if c not in TEXT_COLUMNS | WHOLE_COLUMNS]
+        out.print()
+        out.print(Text("  ").join(_cell(c, row.get(c)) for c in short if row.get(c) is not None))
+        for col in columns:
+            value = row.get(col)
+            if value in (None, ""):
+                continue
+            if col in TEXT_COLUMNS:
+                label = f"{col}: " if len(TEXT_COLUMNS & set(columns)) > 1 else ""
+                wrapped = textwrap.fill(label + str(value), out.width - 1, initial_indent="  ",
+                                        subsequent_indent="  ")  # fmt: skip
+                out.print(Text(wrapped), soft_wrap=True, highlight=False)
+            elif col in WHOLE_COLUMNS:
+                out.print(Text("  " + str(value)), soft_wrap=True, highlight=False)
+
+
+#: Width a table leaves at least to each text column (it wraps there) before it gives up.
+TEXT_MIN_WIDTH = 30
+
+
+def _fits(out: Console, rows: list[dict[str, Any]], columns: list[str], title: str | None) -> bool:
+    """True when the table fits the terminal with every short value and URL whole and each
+    text column at least TEXT_MIN_WIDTH wide."""
+    probe = [
+        {c: str(v)[:TEXT_MIN_WIDTH] if c in TEXT_COLUMNS and v is not None else v
+         for c, v in row.items()}
+        for row in rows
+    ]  # fmt: skip
+    table = _table(probe, columns, title)
+    return Measurement.get(out, out.options.update_width(100_000), table).maximum <= out.width
 
 
 def emit_rows(
     rows: Iterable[dict[str, Any]], columns: list[str], fmt: str, title: str | None = None
 ) -> None:
-    """Print rows as a rich table, a JSON array (one document, for ``jq``) or JSON Lines."""
+    """Print rows as a rich table, a JSON array (one document, for ``jq``) or JSON Lines.
+
+    A table wider than the terminal (80 columns, say) is printed as one block per row
+    instead, so nothing is squeezed into slivers; ``--wide`` keeps the table, one line a row.
+    """
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False, default=str))
@@ -110,12 +207,13 @@ def emit_rows(
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
-    table = Table(title=title)
-    for col in columns:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    console().print(table)
+    wide = _wide()
+    out = console(wide)
+    table = _table(rows, columns, title)
+    if wide or not rows or _fits(out, rows, columns, title):
+        out.print(table)
+    else:
+        _records(out, rows, columns, title)
 
 
 class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
