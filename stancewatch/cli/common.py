@@ -85,11 +85,12 @@ def one_line_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: Where ``--wide`` is kept for :func:`emit_rows` (click shares ``meta`` across contexts).
+WIDE = "stancewatch.wide"
+
+
 def _remember_wide(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     ctx.meta[WIDE] = value
-
-
-WIDE = "stancewatch.wide"
 
 
 def output_options(func: F) -> F:
@@ -122,7 +123,7 @@ WHOLE_COLUMNS = {"url", "start_urls", "target"}
 
 def _wide() -> bool:
     ctx = click.get_current_context(silent=True)
-    return bool(ctx and ctx.find_root().meta.get(WIDE))
+    return bool(ctx and ctx.meta.get(WIDE))
 
 
 def console(wide: bool = False) -> Console:
@@ -158,8 +159,9 @@ def _records(
     text wrapped under them, each URL whole on its own line (a cut URL cannot be opened)."""
     if title:
         out.print(Text(title, style="bold"))
+    short = [c for c in columns if c not in TEXT_COLUMNS | WHOLE_COLUMNS]
+    labelled = len(TEXT_COLUMNS & set(columns)) > 1
     for row in rows:
-        short = [c for c in columns if c not in TEXT_COLUMNS | WHOLE_COLUMNS]
         out.print()
         out.print(Text("  ").join(_cell(c, row.get(c)) for c in short if row.get(c) is not None))
         for col in columns:
@@ -167,7 +169,7 @@ def _records(
             if value in (None, ""):
                 continue
             if col in TEXT_COLUMNS:
-                label = f"{col}: " if len(TEXT_COLUMNS & set(columns)) > 1 else ""
+                label = f"{col}: " if labelled else ""
                 wrapped = textwrap.fill(label + str(value), out.width - 1, initial_indent="  ",
                                         subsequent_indent="  ")  # fmt: skip
                 out.print(Text(wrapped), soft_wrap=True, highlight=False)
