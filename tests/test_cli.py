@@ -154,14 +154,12 @@ def test_opening_a_database_logs_no_alembic_lines(tmp_path):
 
 
 def test_library_info_lines_show_when_asked_for(tmp_path):
-    path = tmp_path / "fresh.db"
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(ROOT),
-        "STANCEWATCH_LIBRARY_LOG_LEVEL": "INFO",
-    }
+    path = tmp_path / "empty.db"
+    path.touch()
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "STANCEWATCH_LIBRARY_LOG_LEVEL": "INFO",
+           "STANCEWATCH_NOTIFY_URLS": "json://127.0.0.1:1/hook"}  # fmt: skip
     done = subprocess.run(
-        [sys.executable, "-m", "stancewatch", "--database-url", f"sqlite:///{path}", "db", "upgrade"],
+        [sys.executable, "-m", "stancewatch", "--database-url", f"sqlite:///{path}", "deliver"],
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

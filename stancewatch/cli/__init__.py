@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from stancewatch import __version__
-from stancewatch.cli.common import App, UserError, setup_logging
+from stancewatch.cli.common import App, UserError
 from stancewatch.errors import StancewatchError
 from stancewatch.settings import load_settings
 
@@ -36,7 +36,6 @@ def cli(ctx: click.Context, **flags: str | None) -> None:
         settings = load_settings(overrides=flags)
     except StancewatchError as exc:
         raise UserError(str(exc), exc.exit_code) from None
-    setup_logging(settings.log_level, settings.library_log_level)
     app = App(settings)
     ctx.obj = app
     ctx.call_on_close(app.close)

@@ -232,21 +232,13 @@ class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 class _LevelByOrigin(logging.Filter):
-    """Our records at our level, every library's at the library level; Scrapy's are left to
-    the handler Scrapy installs for a crawl (at ``crawl_log_level``), so none shows twice."""
-
-    SCRAPY = ("scrapy", "twisted")
-    #: Our spider's logger (Scrapy names it after the spider): Scrapy's handler has it.
-    SPIDER = "stancewatch"
+    """Our records at our level, every library's at the library level."""
 
     def __init__(self, ours: int, libraries: int) -> None:
         super().__init__()
         self.ours, self.libraries = ours, libraries
 
     def filter(self, record: logging.LogRecord) -> bool:
-        top = record.name.split(".", 1)[0]
-        if record.name in (self.SPIDER, "py.warnings") or top in self.SCRAPY:
-            return False
         own = record.name.startswith("stancewatch.")
         return record.levelno >= (self.ours if own else self.libraries)
 
@@ -257,20 +249,26 @@ def _level(name: str) -> int:
 
 
 def setup_logging(level: str, library_level: str | None = None) -> None:
-    """Log to stderr: our lines at ``level``, the libraries' (Alembic's migration lines,
-    apprise's per-send lines) at ``library_level`` or ``level``, whichever is higher.
+    """Log to stderr, for the commands whose log is part of their output (``run``,
+    ``deliver``, ``notify-test``): our lines at ``level``, the libraries' (Alembic's migration
+    lines, apprise's per-send lines) at ``library_level`` or ``level``, whichever is higher.
 
-    The command group calls it once with both settings, before any command opens the
-    database; a later call with ``level`` only (``run``, ``deliver``) changes nothing.
+    Without ``library_level``, the invocation's ``library_log_level`` setting. The other
+    commands install no handler: a library's warning reaches stderr through logging's last
+    resort, its INFO lines never. Logging set up by someone else (pytest's capture, a program
+    that embeds the CLI) is left alone, as ``logging.basicConfig`` would.
     """
     root = logging.getLogger()
-    previous = [h for h in root.handlers if isinstance(h, _Stderr)]
-    if previous and library_level is None:
+    if any(not isinstance(h, _Stderr) for h in root.handlers):
         return
+    if library_level is None:
+        ctx = click.get_current_context(silent=True)
+        app = ctx.find_object(App) if ctx else None
+        library_level = (app.settings if app else Settings()).library_log_level
     ours = _level(level)
-    libraries = max(ours, _level(library_level or Settings.library_log_level))
-    for handler in previous:
-        root.removeHandler(handler)
+    libraries = max(ours, _level(library_level))
+    for previous in [h for h in root.handlers if isinstance(h, _Stderr)]:
+        root.removeHandler(previous)
     handler = _Stderr()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_LevelByOrigin(ours, libraries))

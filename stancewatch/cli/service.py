@@ -28,7 +28,7 @@ def run(app: App) -> None:
     """
     from stancewatch.scheduler.service import run_service
 
-    setup_logging(app.settings.log_level)
+    setup_logging(app.settings.log_level, app.settings.library_log_level)
     sources = app.sources()  # a bad sources.toml fails here, not at 3 a.m.
     run_service(app.settings, app.engine(create=True), sources)
 
