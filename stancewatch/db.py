@@ -1,7 +1,9 @@
 """Engines, sessions and migrations: the one place that opens the database.
 
 SQLite gets WAL mode, foreign keys and a busy timeout on every connection; connection failures
-are wrapped once into :class:`DatabaseNotAvailableError` so the CLI can say them in one line.
+(a corrupt file, a directory that cannot be made, a bad port, a missing driver) are wrapped once
+into :class:`DatabaseNotAvailableError`, and a URL of a database we do not run on into
+:class:`UnsupportedDatabaseError`, so the CLI can say them in one line, the URL redacted.
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.engine.url import URL
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from stancewatch.errors import DatabaseNotAvailableError
-from stancewatch.redact import redact_url, scrub, secret_pieces
+from stancewatch.errors import DatabaseNotAvailableError, NoDatabaseError, UnsupportedDatabaseError
+from stancewatch.redact import redact_text, redact_url
+
+#: The database backends the models and migrations are tested on.
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
 def _sqlite_pragmas(busy_ms: int):  # type: ignore[no-untyped-def]
@@ -31,25 +37,65 @@ def _sqlite_pragmas(busy_ms: int):  # type: ignore[no-untyped-def]
     return on_connect
 
 
-def make_engine(url: str, wait: float = 30.0) -> Engine:
+def _parse(url: str) -> URL:
+    """The URL of a database we run on, or a one-line error naming the ones we do."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise UnsupportedDatabaseError(shown_url(url)) from None
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise UnsupportedDatabaseError(shown_url(url))
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def shown_url(url: str) -> str:
+    """``url`` as a message may show it: a SQLite file as it is (its path is all it holds and
+    all the reader needs), any other URL redacted."""
+    try:
+        if make_url(url).get_backend_name() == "sqlite":
+            return url
+    except (ArgumentError, ValueError):
+        pass
+    return redact_url(url, keep_path=True)
+
+
+def _sqlite_file(parsed: URL) -> Path | None:
+    """The file of a SQLite URL (None for an in-memory database or another backend)."""
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def _prepare_sqlite_file(url: str, path: Path, create: bool) -> None:
+    """Make the file's directory when creating; refuse a missing file when only reading."""
+    if not create:
+        if not path.exists():
+            raise NoDatabaseError(str(path))
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = f"cannot create directory {path.parent}: {exc.strerror or exc}"
+        raise DatabaseNotAvailableError(shown_url(url), reason) from None
+
+
+def make_engine(url: str, wait: float = 30.0, create: bool = True) -> Engine:
     """Create an engine for ``url``; SQLite connections get WAL and foreign keys.
 
     ``wait`` bounds, in seconds, how long a connection attempt or a locked table is waited
     for; a health check passes a short one so it can never hang on a locked database.
+    ``create=False`` (the commands that only read) refuses a SQLite file that does not exist
+    instead of creating an empty one, and its directories, by accident.
     """
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise DatabaseNotAvailableError(
-            redact_url(url, keep_path=True), "not a database URL"
-        ) from None
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    parsed = _parse(url)
     kwargs: dict = {"future": True}
+    path = _sqlite_file(parsed)
+    if path is not None:
+        _prepare_sqlite_file(url, path, create)
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"timeout": wait}
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     else:
         kwargs["pool_pre_ping"] = True
         if wait < 30.0:
@@ -58,7 +104,11 @@ def make_engine(url: str, wait: float = 30.0) -> Engine:
                 "connect_timeout": max(1, int(wait)),
                 "options": f"-c lock_timeout={ms} -c statement_timeout={ms}",
             }
-    engine = create_engine(parsed, **kwargs)
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (ImportError, NoSuchModuleError) as exc:
+        reason = f"driver {parsed.drivername} is not installed ({exc})"
+        raise DatabaseNotAvailableError(shown_url(url), reason) from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(int(wait * 1000)))
     return engine
@@ -69,13 +119,16 @@ def check_connection(engine: Engine) -> None:
     try:
         with engine.connect():
             pass
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        # Our parser, not SQLAlchemy's hide_password: that one leaves ``?password=`` shown.
-        url = engine.url.render_as_string(hide_password=False)
-        raise DatabaseNotAvailableError(
-            redact_url(url, keep_path=True), scrub(reason, secret_pieces(url))
-        ) from None
+    except DBAPIError as exc:  # refused, bad port, not a database file, cannot open...
+        raise DatabaseNotAvailableError(*_redacted(engine, exc)) from None
+
+
+def _redacted(engine: Engine, exc: DBAPIError) -> tuple[str, str]:
+    """The engine's URL and the driver's first line of ``exc``, with the secrets hidden."""
+    url = engine.url.render_as_string(hide_password=False)
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    lines = text.strip().splitlines() or [type(exc).__name__]
+    return shown_url(url), redact_text(lines[0], [url])
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

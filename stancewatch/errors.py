@@ -6,6 +6,22 @@ user's mistake never shows a traceback.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name nearest to a misspelt ``name`` (any case), or None when none is near."""
+    by_fold = {k.casefold(): k for k in known}
+    match = difflib.get_close_matches(name.casefold(), list(by_fold), n=1, cutoff=0.6)
+    return by_fold[match[0]] if match else None
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``"did you mean X? "`` for the closest known name, or nothing."""
+    near = closest(name, known)
+    return f"did you mean {near}? " if near else ""
+
 
 class StancewatchError(Exception):
     """Base class: a problem a user can act on, said in one line."""
@@ -25,8 +41,30 @@ class UnknownSourceError(StancewatchError):
     exit_code = 2
 
     def __init__(self, names: list[str], known: list[str]) -> None:
-        shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
-        super().__init__(f"unknown source: {', '.join(names)} (known: {shown})")
+        hint = did_you_mean(names[0], known) if len(names) == 1 else ""
+        super().__init__(
+            f"unknown source: {', '.join(names)} ({hint}known: {', '.join(sorted(known))})"
+        )
+
+
+class UnsupportedDatabaseError(ConfigError):
+    """A database URL naming a database stancewatch does not run on (MySQL, say)."""
+
+    def __init__(self, redacted_url: str) -> None:
+        super().__init__(
+            f"unsupported database URL {redacted_url}: stancewatch runs on SQLite "
+            "(sqlite:///FILE) and PostgreSQL (postgresql://USER@HOST/DB)"
+        )
+
+
+class NoDatabaseError(ConfigError):
+    """A command that only reads, pointed at a SQLite file that does not exist: creating an
+    empty database there would hide the typo behind empty tables."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"no database at {path}: create it with `stancewatch db upgrade` or `stancewatch crawl`"
+        )
 
 
 class DatabaseNotAvailableError(StancewatchError):

@@ -15,12 +15,12 @@ import dataclasses
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from stancewatch import __version__
-from stancewatch.errors import ConfigError
+from stancewatch.errors import ConfigError, closest
 
 ENV_PREFIX = "STANCEWATCH_"
 
@@ -156,9 +156,12 @@ class Settings:
     adaptive_max_factor: float = 4.0
 
     # --- logging -------------------------------------------------------------------------
+    #: Level of our own log lines (the scheduler's one line per job is INFO).
     log_level: str = "INFO"
-
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    #: Level of the libraries' log lines (Alembic, apprise, APScheduler, ...): their INFO lines
+    #: say what they do, not what a user must act on. A ``log_level`` above it wins (ERROR
+    #: silences their warnings too). Scrapy has its own, ``crawl_log_level``.
+    library_log_level: str = "WARNING"
 
     @property
     def user_agent(self) -> str:
@@ -170,7 +173,7 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
-_FIELDS = {f.name: f for f in fields(Settings) if f.name != "extra"}
+_FIELDS = {f.name: f for f in fields(Settings)}
 
 
 def _convert(name: str, value: Any, origin: str) -> Any:
@@ -216,6 +219,20 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
     return data.get("stancewatch", data)
 
 
+def _refuse_unknown_keys(data: Mapping[str, Any], origin: str) -> None:
+    """A misspelt key is an error, as in sources.toml: ignored, it would leave the default in
+    force without a word (``deliver_max_atempts = 3`` keeping 8 attempts)."""
+    unknown = sorted(set(data) - set(_FIELDS))
+    if unknown:
+        named = ", ".join(_with_suggestion(key) for key in unknown)
+        raise ConfigError(f"{origin}: unknown key(s) {named}")
+
+
+def _with_suggestion(key: str) -> str:
+    near = closest(key, _FIELDS)
+    return f"{key} (did you mean {near}?)" if near else key
+
+
 def settings_environ(settings: Settings) -> dict[str, str]:
     """The environment of a child process that must see exactly ``settings``.
 
@@ -245,13 +262,10 @@ def load_settings(
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     values: dict[str, Any] = {}
     config_path = overrides.get("config") or env.get(ENV_PREFIX + "CONFIG")
-    extra: dict[str, Any] = {}
     if config_path:
-        for key, value in read_config_file(config_path).items():
-            if key in _FIELDS:
-                values[key] = _convert(key, value, str(config_path))
-            else:
-                extra[key] = value
+        data = read_config_file(config_path)
+        _refuse_unknown_keys(data, str(config_path))
+        values.update({k: _convert(k, v, str(config_path)) for k, v in data.items()})
         values["config"] = str(config_path)
     for name in _FIELDS:
         raw = env.get(ENV_PREFIX + name.upper())
@@ -261,4 +275,4 @@ def load_settings(
         if name not in _FIELDS:
             raise ConfigError(f"unknown setting: {name}")
         values[name] = _convert(name, value, "command line")
-    return Settings(**values, extra=extra)
+    return Settings(**values)

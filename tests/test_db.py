@@ -83,3 +83,28 @@ def test_unreachable_database_is_one_line_error(runner):
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: database unreachable")
     assert "secretpw" not in result.output
+
+
+def test_make_engine_for_reading_never_creates_a_sqlite_file(tmp_path):
+    from stancewatch.errors import NoDatabaseError
+
+    path = tmp_path / "missing" / "x.db"
+    with pytest.raises(NoDatabaseError, match=r"^no database at .*missing/x\.db: create it"):
+        make_engine(f"sqlite:///{path}", create=False)
+    assert not path.parent.exists()
+    make_engine(f"sqlite:///{path}").dispose()  # creating (the default) makes the directory
+    assert path.parent.is_dir()
+
+
+def test_a_corrupt_sqlite_file_is_wrapped_once(tmp_path):
+    from stancewatch.db import check_connection
+    from stancewatch.errors import DatabaseNotAvailableError
+
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(b"\x00garbage" * 512)
+    engine = make_engine(f"sqlite:///{path}", create=False)
+    with pytest.raises(DatabaseNotAvailableError) as err:
+        check_connection(engine)
+    engine.dispose()
+    assert str(err.value) == f"database unreachable (sqlite:///{path}): file is not a database"
+    assert err.value.exit_code == 3

@@ -78,7 +78,9 @@ def test_the_stack_has_its_services_in_order():
             "service_completed_successfully"
         )
         assert SERVICES[name]["restart"] == "unless-stopped"
-    assert SERVICES["scheduler"]["healthcheck"]["test"] == ["CMD", "stancewatch", "status"]
+    assert SERVICES["scheduler"]["healthcheck"]["test"] == [
+        "CMD", "stancewatch", "status", "--service"
+    ]  # fmt: skip
     for port in SERVICES["web"]["ports"]:
         assert str(port).startswith("127.0.0.1:"), "the web page is published on localhost only"
 
@@ -96,10 +98,89 @@ def test_env_example_names_only_real_settings():
     text = (ROOT / ".env.example").read_text(encoding="utf-8")
     names = set(re.findall(r"^#?\s*STANCEWATCH_([A-Z_]+)=", text, re.M))
     fields = {name.upper() for name in Settings.__dataclass_fields__}
-    assert {"DATABASE_URL", "NOTIFY_URLS"} <= names
+    assert "NOTIFY_URLS" in names
+    assert "DATABASE_URL" not in names, "compose builds the URL from POSTGRES_PASSWORD"
     assert names <= fields, names - fields
     assert re.search(r"^# STANCEWATCH_NOTIFY_URLS=mailtos?://", text, re.M)
     assert re.search(r"^# STANCEWATCH_NOTIFY_URLS=slack://", text, re.M)
+
+
+def _seconds(duration: str) -> float:
+    """A compose duration (``45s``, ``1m30s``) in seconds."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|h|m|s)", duration)
+    assert parts and "".join(n + u for n, u in parts) == duration, duration
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+def test_docker_lets_running_crawls_have_their_grace_period():
+    grace = _seconds(SERVICES["scheduler"]["stop_grace_period"])
+    environment = SERVICES["scheduler"].get("environment", {})
+    crawl_grace = float(environment.get("STANCEWATCH_CRAWL_GRACE_PERIOD") or
+                        Settings().crawl_grace_period)  # fmt: skip
+    assert grace >= crawl_grace + 10, (grace, crawl_grace)  # and time to record the stop
+
+
+def test_every_image_tag_is_pinned():
+    version = re.search(r'^version = "(.+)"', (ROOT / "pyproject.toml").read_text(), re.M)
+    for name, service in SERVICES.items():
+        image = service["image"]
+        repo, _, tag = image.partition(":")
+        assert tag and tag != "latest", f"{name}: {image}"
+        if "build" in service:
+            assert tag == version.group(1), f"{name}: the image is tagged with the version"
+        else:
+            assert re.match(r"\d+\.\d+", tag), f"{name}: {image} is not pinned to a release"
+
+
+def test_secrets_reach_only_the_containers_that_need_them():
+    """The password is written once (.env); compose builds the database URL from it; the
+    alert targets reach the scheduler alone; no service gets the whole .env."""
+    env_text = (ROOT / ".env.example").read_text(encoding="utf-8")
+    assert len(re.findall(r"^POSTGRES_PASSWORD=", env_text, re.M)) == 1
+    assert env_text.count("change-me") == 1
+    raw = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    assert "env_file" not in raw
+    database = {"migrate", "scheduler", "web"}
+    for name, service in SERVICES.items():
+        environment = service.get("environment", {})
+        assert ("STANCEWATCH_DATABASE_URL" in environment) == (name in database), name
+        assert ("POSTGRES_PASSWORD" in environment) == (name == "db"), name
+        assert ("STANCEWATCH_NOTIFY_URLS" in environment) == (name == "scheduler"), name
+    url = SERVICES["web"]["environment"]["STANCEWATCH_DATABASE_URL"]
+    assert url.startswith("postgresql://stancewatch:${POSTGRES_PASSWORD:?") and url.endswith(
+        "@db/stancewatch"
+    )
+
+
+def test_the_scheduler_health_check_ignores_a_failing_outside_site(runner, sqlite_url, tmp_path):
+    """Three failed runs of an outside site are a source-health alert, not a service to
+    restart: the compose health check passes while plain ``status`` reports the problem."""
+    from stancewatch.db import session_factory
+    from stancewatch.models import CrawlRun, Source, utcnow
+
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[[sources]]\nname = "outside"\nkind = "feed"\nstart_urls = ["http://127.0.0.1:9/f"]\n'
+        'interval = "30m"\n'
+    )  # fmt: skip
+    engine = make_engine(sqlite_url)
+    with session_factory(engine).begin() as s:
+        source = Source(name="outside", kind="feed")
+        s.add(source)
+        s.flush()
+        for _ in range(3):
+            s.add(CrawlRun(source_id=source.id, started_at=utcnow(), finished_at=utcnow(),
+                           status="down", reason="site down: timeout x1"))  # fmt: skip
+    engine.dispose()
+    argv = ["--database-url", sqlite_url, "--sources", str(sources)]
+    check = SERVICES["scheduler"]["healthcheck"]["test"][2:]
+    healthy = runner.invoke(cli, [*argv, *check])
+    assert healthy.exit_code == 0, healthy.output
+    assert "unhealthy: source outside failed its last 3 runs" in healthy.output
+    assert runner.invoke(cli, [*argv, "status"]).exit_code == 1
+    unreachable = runner.invoke(cli, ["--database-url", "postgresql://x@127.0.0.1:1/x", *check])
+    assert unreachable.exit_code == 3, unreachable.output
 
 
 @pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose is not installed")

@@ -408,6 +408,7 @@ def test_status_exit_codes(db_url, runner, site, tmp_path):
 
 
 def test_status_of_an_uninitialised_database_is_one_line(runner, tmp_path):
+    (tmp_path / "none.db").touch()  # there, but never migrated
     result = runner.invoke(cli, ["--database-url", f"sqlite:///{tmp_path / 'none.db'}", "status"])
     assert result.exit_code == 3
     assert result.output.strip().splitlines() == [

@@ -73,7 +73,7 @@ def crawl(app: App, names: tuple[str, ...], fmt: str, analyze: bool) -> None:
     if not chosen:
         raise click.ClickException("no enabled source to crawl")
     summary = flow.crawl_analyze_deliver(
-        app.settings, app.sessions(), chosen, analyze_after=analyze
+        app.settings, app.sessions(create=True), chosen, analyze_after=analyze
     )
     if fmt == "json":
         click.echo(

@@ -22,7 +22,7 @@ def upgrade(app: App, revision: str) -> None:
 
     Example: stancewatch --database-url postgresql://localhost/test db upgrade
     """
-    engine = app.engine(migrate=False)
+    engine = app.engine(migrate=False, create=True)
     before = migrations.current_revision(engine)
     migrations.upgrade(engine, revision)
     after = migrations.current_revision(engine)

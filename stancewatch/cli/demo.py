@@ -32,6 +32,8 @@ def demo(app: App, db_path: Path) -> None:
                     f'stancewatch {db} search "NATO membership"'):  # fmt: skip
         click.echo(f"  {command}")
     click.echo(f"  sqlite3 {db_path} 'select actor, stance, evidence from statements limit 10'")
+    click.echo("Browse it on the web page (http://127.0.0.1:8000, Ctrl-C stops it):")
+    click.echo(f"  stancewatch {db} web")
 
 
 COMMANDS = [demo]

@@ -49,6 +49,13 @@ def _target(output: str | None) -> Iterator[IO[str]]:
         partial.unlink(missing_ok=True)
 
 
+def _show_progress(output: str | None) -> bool:
+    """A bar only for a person watching a terminal, and never drawn over the rows themselves
+    (an export to the screen), nor into a log or a pipe."""
+    to_screen = output in (None, "-") and sys.stdout.isatty()
+    return sys.stderr.isatty() and not to_screen
+
+
 def _progress() -> Progress:
     return Progress(
         TextColumn("exporting"),
@@ -107,7 +114,7 @@ def export(
             until=end,
         )
         filters.check(session)
-        show = sys.stderr.isatty()
+        show = _show_progress(output)
         total = count_rows(session, what, filters) if show else 0
         with _target(output) as out, _progress() if show else contextlib.nullcontext() as bar:
             advance: Callable[[], None] = lambda: None  # noqa: E731
