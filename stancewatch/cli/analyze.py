@@ -27,7 +27,7 @@ def _print_analysis(summary: AnalyzeSummary, fmt: str) -> None:
         f"{s.errors} failed), {s.statements_written} statements written; "
         f"replayed {s.actors_replayed} actors: {s.changes_new} new changes, "
         f"{s.changes_kept} kept, {s.changes_moved} moved, {s.changes_retracted} retracted "
-        f"in {s.seconds:.1f}s"
+        f"({s.changes_backfill} backfill, {s.changes_blocked} blocked) in {s.seconds:.1f}s"
     )
 
 
