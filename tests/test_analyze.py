@@ -76,6 +76,8 @@ def snapshot(sessions):
                 StanceChange.new_stance, StanceChange.changed_at, StanceChange.statement_id,
                 StanceChange.previous_statement_id, StanceChange.stories, StanceChange.evidence,
                 StanceChange.previous_evidence, StanceChange.retracted_at,
+                StanceChange.backfill, StanceChange.blocked, StanceChange.event_key,
+                StanceChange.reason,
             ).order_by(StanceChange.id)
         ).all()  # fmt: skip
         links = s.execute(select(stance_change_statements).order_by("change_id", "statement_id"))
@@ -220,7 +222,9 @@ def test_restance_after_a_rule_change_never_duplicates_alerts(sessions, settings
     assert count(sessions, OutboxMessage) == 1
 
 
-def test_old_coverage_found_late_is_recorded_but_never_flips(sessions, settings, stance_engine):
+def test_old_coverage_found_late_never_flips_a_live_stance_and_is_kept_as_blocked(
+    sessions, settings, stance_engine
+):
     seed_flip(sessions)
     analyze_pending(settings, sessions, stance_engine)
     before = snapshot(sessions)
@@ -230,9 +234,14 @@ def test_old_coverage_found_late_is_recorded_but_never_flips(sessions, settings,
         sessions, "Zelenskyy backs strongly", D + timedelta(days=33), fetched=D + timedelta(days=61)
     )
     summary = analyze_pending(settings, sessions, stance_engine)
-    assert summary.statements_written == 2 and summary.changes_new == 0
+    assert summary.statements_written == 2
+    assert (summary.changes_blocked, summary.changes_backfill) == (1, 0)
     after = snapshot(sessions)
-    assert after["changes"] == before["changes"] and after["states"] == before["states"]
+    # the live change and the states stand; the late article that would have flipped the
+    # stance back is recorded as such, blocked (and never alerted)
+    assert after["changes"][:1] == before["changes"] and after["states"] == before["states"]
+    [blocked] = after["changes"][1:]
+    assert (blocked.new_stance, blocked.blocked, blocked.backfill) == ("support", True, True)
     restance(settings, sessions, stance_engine)
     assert snapshot(sessions) == after
 

@@ -126,6 +126,8 @@ class ActorTrack:
     statement: int | None = None
     #: The latest statement of the current stance: "what the actor said before" in an alert.
     latest: int | None = None
+    #: Publication time of the newest support/oppose evidence seen.
+    latest_at: datetime | None = None
     #: When the current stance was first known (its earliest-fetched statement so far).
     known_at: datetime | None = None
     #: Timely coverage established or confirmed the current stance: late coverage cannot flip it.
@@ -188,6 +190,7 @@ def track(evidence: Iterable[Evidence], rule: ChangeRule) -> TrackResult:
 
 def step(state: ActorTrack, ev: Evidence, rule: ChangeRule) -> Change | None:
     """Apply one support/oppose statement to ``state``; return the change it makes, if any."""
+    state.latest_at = ev.published
     if state.stance is None:
         state.establish(ev, rule)
         return None
@@ -276,9 +279,10 @@ def _change(
 
 def pending_summary(state: ActorTrack, rule: ChangeRule) -> dict | None:
     """The evidence building up against ``state``'s stance, for the read side (None: none)."""
+    if state.pending and state.latest_at is not None:
+        _prune(state, state.latest_at, rule)  # what fell out of the window builds nothing
     if not state.pending:
         return None
-    _prune(state, state.pending[-1].published, rule)
     return {
         "stance": state.pending[-1].stance,
         "stories": len(state.stories),
