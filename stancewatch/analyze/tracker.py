@@ -283,8 +283,10 @@ def pending_summary(state: ActorTrack, rule: ChangeRule) -> dict | None:
         _prune(state, state.latest_at, rule)  # what fell out of the window builds nothing
     if not state.pending:
         return None
+    last = state.pending[-1]
+    held = state.last_change_at is not None and last.published - state.last_change_at < rule.window
     return {
-        "stance": state.pending[-1].stance,
+        "stance": last.stance,
         "stories": len(state.stories),
         "needed": rule.min_stories,
         "window_days": rule.window.days,
@@ -292,6 +294,12 @@ def pending_summary(state: ActorTrack, rule: ChangeRule) -> dict | None:
         "last": state.pending[-1].published.isoformat(),
         "confidence": round(max(p.confidence for p in state.pending), 3),
         "needed_confidence": rule.confidence,
+        #: Strong enough, but the actor changed less than a window ago: held until then.
+        "held_until": (
+            (state.last_change_at + rule.window).isoformat()
+            if held and state.last_change_at is not None
+            else None
+        ),
     }
 
 

@@ -72,11 +72,11 @@ class RecordedChange:
     blocked: bool = False
     #: Why it was allowed: rule, stories and outlets, pending evidence (``StanceChange.reason``).
     reason: dict[str, Any] | None = None
+    #: live | backfill | blocked: how the table, the pages and the API mark it (derived).
+    kind: str = ""
 
-    @property
-    def kind(self) -> str:
-        """live | backfill | blocked: how the table and the pages mark it."""
-        return "blocked" if self.blocked else "backfill" if self.backfill else "live"
+    def __post_init__(self) -> None:
+        self.kind = "blocked" if self.blocked else "backfill" if self.backfill else "live"
 
     def as_row(self) -> dict[str, Any]:
         """The plain row the CLI prints and ``changes --format json`` emits."""
@@ -212,10 +212,16 @@ def building_up(pending: dict[str, Any] | None) -> str | None:
     if not pending:
         return None
     stories, needed = int(pending["stories"]), int(pending["needed"])
-    return (
+    text = (
         f"{pending['stance']}: {stories} of {needed} stor{'y' if needed == 1 else 'ies'}"
         f" in {pending['window_days']} days (latest {str(pending['last'])[:10]})"
     )
+    if pending.get("held_until"):
+        text += (
+            f"; held until {str(pending['held_until'])[:10]}:"
+            f" at most one change per {pending['window_days']} days"
+        )
+    return text
 
 
 def statements(session: Session, actor: str, limit: int | None = None) -> list[TimelineEntry]:

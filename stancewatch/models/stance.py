@@ -68,7 +68,7 @@ class ActorState(Base):
     #: Evidence of the other stance building up below the change rule's threshold (None:
     #: nothing pending): ``{"stance", "stories", "needed", "window_days", "first", "last",
     #: "confidence", "needed_confidence"}``, so the read side needs no settings to show it.
-    pending: Mapped[dict | None] = mapped_column(JSON)
+    pending: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
 
 class ActorQueue(Base):
@@ -134,7 +134,7 @@ class StanceChange(Base):
     event_key: Mapped[str] = mapped_column(String(100), default="", server_default="")
     #: Why the change was allowed: the rule, the stories and outlets behind it, the evidence
     #: pending against the old stance (see ``analyze.replay.reason``).
-    reason: Mapped[dict | None] = mapped_column(JSON)
+    reason: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     statement = relationship(Statement, foreign_keys=[statement_id])
     previous_statement = relationship(Statement, foreign_keys=[previous_statement_id])
