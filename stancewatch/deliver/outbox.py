@@ -25,7 +25,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, select, update
+from sqlalchemy import Engine, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -91,12 +91,20 @@ def events(session: Session) -> list[list[Any]]:
 
 
 def withdraw_retracted(session: Session) -> int:
-    """Delete the unsent rows of changes a replay retracted (sent ones stay as history).
+    """Delete the unsent rows of changes a replay retracted, or found to be backfill or blocked
+    (sent ones stay as history).
 
     Analysis only marks a change retracted; the outbox is this stage's, so the rows go here,
     both after every analysis (``stancewatch.flow``) and before every enqueue.
     """
-    retracted = select(StanceChange.id).where(StanceChange.retracted_at.is_not(None))
+    retracted = select(StanceChange.id).where(
+        or_(
+            StanceChange.retracted_at.is_not(None),
+            # a replay under other settings may find a queued change late after all
+            StanceChange.backfill.is_(True),
+            StanceChange.blocked.is_(True),
+        )
+    )
     result = session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.change_id.in_(retracted), OutboxMessage.status.in_(UNSENT)
