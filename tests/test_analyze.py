@@ -347,3 +347,31 @@ def test_an_outlet_update_does_not_make_old_evidence_late(sessions, settings, st
         art.version, art.fetched_at = 2, art.fetched_at + timedelta(days=40)
     restance(settings, sessions, stance_engine)
     assert snapshot(sessions) == before
+
+
+def test_history_and_changes_mark_live_and_backfill(sessions, settings, stance_engine, runner):
+    db_url = settings.database_url
+    add_article(sessions, "Zelenskyy backs membership", D, fetched=D + timedelta(days=400))
+    add_article(sessions, "Zelenskyy blocks strongly", D + timedelta(days=30),
+                fetched=D + timedelta(days=400))  # fmt: skip
+    add_article(sessions, "Zelenskyy backs strongly", D + timedelta(days=399))
+    analyze_pending(settings, sessions, stance_engine)
+    changes = json.loads(invoke(runner, db_url, "changes", "--format", "json").output)
+    assert [(c["new_stance"], c["kind"]) for c in changes] == [
+        ("oppose", "backfill"),
+        ("support", "live"),
+    ]
+    assert all(c["reason"]["rule"] == "confidence" for c in changes)
+    live = json.loads(invoke(runner, db_url, "changes", "--live", "--format", "json").output)
+    old = json.loads(invoke(runner, db_url, "changes", "--backfill", "--format", "json").output)
+    assert [c["kind"] for c in live] == ["live"] and [c["kind"] for c in old] == ["backfill"]
+    table = invoke(runner, db_url, "changes")
+    assert table.exit_code == 0 and "backfill" in table.output and "live" in table.output
+    rows = json.loads(invoke(runner, db_url, "history", "Zelenskyy", "--format", "json").output)
+    assert [r["change"] for r in rows] == [
+        None,
+        "support → oppose (backfill)",
+        "oppose → support (live)",
+    ]
+    exported = invoke(runner, db_url, "export", "--what", "changes", "--format", "json")
+    assert [c["backfill"] for c in json.loads(exported.output)] == [True, False]

@@ -210,3 +210,11 @@ def test_replay_is_deterministic_whatever_the_input_order():
     assert first, "the random history should contain some changes"
     gaps = [b.changed_at - a.changed_at for a, b in itertools.pairwise(first)]
     assert all(g >= RULE.window for g in gaps)
+
+
+def test_a_strong_timely_statement_is_live_even_with_late_evidence_pending():
+    base = ev(0, "support", 0.9, known_after=25)  # a backfilled stance: not live
+    late_weak = ev(29, "oppose", 0.6, known_after=20)  # pending, found late
+    strong = ev(30, "oppose", 0.9)  # one strong statement, found in time, decides alone
+    [change] = track([base, late_weak, strong], replace(RULE, min_stories=5)).changes
+    assert (change.rule, change.backfill, change.stories) == ("confidence", False, 2)

@@ -229,10 +229,9 @@ def _opposite(state: ActorTrack, ev: Evidence, rule: ChangeRule) -> Change | Non
     allowed = _strong(ev, len(state.stories), rule)
     if allowed is None:
         return None  # not strong yet: one high-confidence statement or enough stories
-    decisive = _decisive(state.pending, ev) if allowed == "stories" else [ev]
+    decisive = _decisive(state.pending, ev)
     change = _change(state, ev, rule, allowed, decisive)
-    known = max(p.known_at for p in decisive)
-    state.establish(ev, rule, known_at=known)
+    state.establish(ev, rule, known_at=_known(ev, allowed, decisive))
     state.last_change_at = ev.published
     return change
 
@@ -244,7 +243,7 @@ def _blocked(state: ActorTrack, ev: Evidence, rule: ChangeRule) -> Change | None
     allowed = _strong(ev, len(stories), rule)
     if allowed is None:
         return None
-    decisive = [*_decisive(state.pending, ev)] if allowed == "stories" else [ev]
+    decisive = _decisive(state.pending, ev)
     return _change(state, ev, rule, allowed, decisive, blocked=True)
 
 
@@ -258,7 +257,7 @@ def _change(
     blocked: bool = False,
 ) -> Change:
     assert state.stance is not None and state.known_at is not None
-    known = max([state.known_at, *(p.known_at for p in decisive)])
+    known = max(state.known_at, _known(ev, allowed, decisive))
     late = rule.late_after is not None and known - ev.published > rule.late_after
     return Change(
         actor=state.actor,
@@ -275,6 +274,12 @@ def _change(
         backfill=late or blocked,
         blocked=blocked,
     )
+
+
+def _known(ev: Evidence, allowed: str, decisive: list[Evidence]) -> datetime:
+    """When the evidence that allowed a change was all known: the one strong statement, or
+    every story the story count needed."""
+    return ev.known_at if allowed == "confidence" else max(p.known_at for p in decisive)
 
 
 def pending_summary(state: ActorTrack, rule: ChangeRule) -> dict | None:

@@ -111,7 +111,11 @@ def history_cmd(app: App, actor: str, since: str | None, until: str | None, fmt:
     with session_scope(app.sessions()) as session:
         name = queries.resolve_actor(session, actor, actors)
         rows = queries.history(session, name, start, end)
-    columns = ["date", "stance", "confidence", "outlet", "evidence", "url", "change"]
+    columns = ["date", "stance", "confidence", "outlet", "evidence", "url"]
+    if fmt == "table":  # the statement that decided a change says so, and of which kind
+        for row in rows:
+            if row["change"]:
+                row["stance"] += f" (decided {row['change']})"
     emit_rows(_short(rows, fmt, "evidence"), columns, fmt, title=f"Statements of {name}")
 
 
