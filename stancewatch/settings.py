@@ -61,6 +61,11 @@ class Settings:
     retry_times: int = 2
     #: Listing pages followed per crawl (pagination bound).
     max_listing_pages: int = 5
+    #: Index pages ``stancewatch backfill`` walks back through per source (``--max-pages``).
+    backfill_max_pages: int = 1000
+    #: Where ``stancewatch backfill`` keeps each source's crawl state (Scrapy's JOBDIR), so an
+    #: interrupted backfill resumes where it stopped; relative paths are from the working dir.
+    backfill_dir: str = ".stancewatch-backfill"
     #: Worker processes for extraction (0: extract in the crawl process).
     extract_workers: int = 0
     #: Every Nth fetch of a feed/listing is unconditional, to catch servers whose ETag stays

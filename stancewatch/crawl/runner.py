@@ -76,8 +76,14 @@ def run_crawl(
     sessions: sessionmaker[Session],
     sources: list[SourceConfig],
     extra_scrapy_settings: dict[str, Any] | None = None,
+    *,
+    backfill: bool = False,
+    max_pages: int | None = None,
 ) -> list[CrawlSummary]:
-    """Crawl ``sources`` concurrently, record one crawl run each, and return the summaries."""
+    """Crawl ``sources`` concurrently, record one crawl run each, and return the summaries.
+
+    ``backfill`` walks listings past their known pages, up to ``max_pages`` index pages
+    (default ``Settings.max_listing_pages``)."""
     index = load_index(
         sessions,
         settings.minhash_perms,
@@ -106,9 +112,10 @@ def run_crawl(
                 crawler,
                 source=source,
                 store=store,
-                max_pages=settings.max_listing_pages,
+                max_pages=max_pages or settings.max_listing_pages,
                 verify_every=settings.conditional_verify_every,
                 extract_pool=pool,
+                backfill=backfill,
             )
         process.start()
     finally:

@@ -44,6 +44,7 @@ class NewsSpider(scrapy.Spider):
         max_pages: int,
         verify_every: int,
         extract_pool: Executor | None = None,
+        backfill: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(name=source.name, **kwargs)
@@ -52,7 +53,10 @@ class NewsSpider(scrapy.Spider):
         #: Worker processes for extraction, or None to extract in this process.
         self.extract_pool = extract_pool
         self.allowed_domains = list(source.domains)
-        self.max_pages = source.max_pages or max_pages
+        self.max_pages = max_pages if backfill else (source.max_pages or max_pages)
+        #: ``stancewatch backfill``: walk a listing past pages whose articles are all stored,
+        #: back in time up to ``max_pages``.
+        self.backfill = backfill
         self.verify_every = max(1, verify_every)
         self.article_re = re.compile(source.article_pattern) if source.article_pattern else None
         self.pagination_re = (
@@ -85,7 +89,9 @@ class NewsSpider(scrapy.Spider):
             headers=headers,
             callback=self.parse_index,
             errback=self.on_error,
-            dont_filter=True,
+            # a backfill's seen requests persist in its JOBDIR: a resumed one skips the pages
+            # it already walked (a crawl re-reads its index pages every time)
+            dont_filter=not self.backfill,
             meta={"handle_httpstatus_list": [304], "page": page, "index": True},
         )
 
@@ -155,7 +161,7 @@ class NewsSpider(scrapy.Spider):
         page = response.meta["page"]
         if page >= self.max_pages:
             return
-        if not requests:
+        if not requests and not self.backfill:
             # Listings run newest first: a page whose every article is stored means the pages
             # after it hold nothing new either. This keeps a re-crawl to one page per source.
             self.count("index/stopped_at_known_page")
