@@ -7,6 +7,7 @@ are stored, stops there; ``backfill`` walks on to the oldest page and analyses w
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -94,9 +95,12 @@ def counts(tmp_path: Path) -> tuple[int, int]:
 def test_backfill_walks_a_listing_past_its_known_pages_and_analyses(archive, tmp_path):
     assert cli(tmp_path, "db", "upgrade").returncode == 0
     for _ in range(2):  # the second crawl stops at the known first page
-        crawled = cli(tmp_path, "crawl", "archive", "--no-analyze")
+        crawled = cli(tmp_path, "crawl", "archive", "--no-analyze", "--format", "json")
         assert crawled.returncode == 0, crawled.stderr[-2000:]
         assert counts(tmp_path)[0] == PER_PAGE
+        if _ == 0:  # the crawl's stats say how far back the source reaches
+            [summary] = json.loads(crawled.stdout)
+            assert summary["details"]["oldest_published"].startswith("2024-05-30")
     done = cli(tmp_path, "backfill", "archive", "--max-pages", "5")
     assert done.returncode == 0, done.stderr[-2000:]
     articles, statements = counts(tmp_path)

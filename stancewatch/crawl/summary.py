@@ -68,6 +68,8 @@ def summarise(source: str, stats: dict[str, Any]) -> CrawlSummary:
             "links_known": get("links/known"),
             "index_not_modified": get("index/not_modified"),
             "robots_forbidden": int(stats.get("robotstxt/forbidden", 0)),
+            # the oldest publication date among the articles stored: how far back it reaches
+            "oldest_published": stats.get(P + "oldest_published"),
             "cpu_ms": {k[len(P + "cpu_ms/") :]: v for k, v in cpu.items()},
         },
     )
