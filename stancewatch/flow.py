@@ -115,6 +115,9 @@ class BackfillProgress:
     #: The oldest publication date stored for the source: how far back it reaches.
     oldest: datetime | None = None
     analysed: int = 0
+    #: Stance changes recorded during the run, and how many of them are backfill.
+    changes: int = 0
+    changes_backfill: int = 0
     #: Why it stopped early: "since" (reached --since), None when it ran to the end.
     stopped: str | None = None
     crawl: dict[str, Any] = field(default_factory=dict)
@@ -153,6 +156,23 @@ def _reach(sessions: sessionmaker[Session], source: str, started: datetime) -> t
             select(func.min(Article.published_at)).where(Article.source_id == mine)
         )
     return int(new or 0), oldest
+
+
+def _recorded(sessions: sessionmaker[Session], started: datetime) -> tuple[int, int]:
+    """Stance changes recorded since ``started``, and how many of them are backfill."""
+    from sqlalchemy import select
+
+    from stancewatch.models import StanceChange
+
+    with session_scope(sessions) as session:
+        flags = list(
+            session.scalars(
+                select(StanceChange.backfill).where(
+                    StanceChange.recorded_at >= started, StanceChange.blocked.is_(False)
+                )
+            )
+        )
+    return len(flags), sum(flags)
 
 
 def backfill(
@@ -201,6 +221,7 @@ def backfill(
     progress.analyze = analyze(settings, sessions, actors, engine=engine)
     progress.analysed += progress.analyze.articles
     progress.articles, progress.oldest = _reach(sessions, source.name, started)
+    progress.changes, progress.changes_backfill = _recorded(sessions, started)
     if settings.notify_urls:
         progress.deliver = deliver(settings, sessions, actors)
     on_progress(progress)

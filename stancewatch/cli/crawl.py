@@ -148,10 +148,8 @@ def backfill(app: App, name: str, since: str | None, max_pages: int | None) -> N
     stop = " (reached --since)" if done.stopped == "since" else ""
     click.echo(f"{name}: {pages} pages, {done.articles} new articles, reaches back to "
                f"{oldest}{stop}; {done.analysed} analysed")  # fmt: skip
-    if done.analyze is not None:
-        a = done.analyze
-        click.echo(f"changes: {a.changes_new} new ({a.changes_backfill} backfill, never "
-                   f"alerted)")  # fmt: skip
+    click.echo(f"stance changes recorded: {done.changes} ({done.changes_backfill} backfill, "
+               f"never alerted)")  # fmt: skip
 
 
 @click.command()
