@@ -118,7 +118,8 @@ class BackfillProgress:
     #: Stance changes recorded during the run, and how many of them are backfill.
     changes: int = 0
     changes_backfill: int = 0
-    #: Why it stopped early: "since" (reached --since), None when it ran to the end.
+    #: Why it stopped early: "since" (reached --since), "interrupted" (a signal: resumable),
+    #: None when it ran to the end.
     stopped: str | None = None
     crawl: dict[str, Any] = field(default_factory=dict)
     analyze: AnalyzeSummary | None = None
@@ -136,6 +137,8 @@ def _backfill_child(conn: Any, settings: Settings, source: SourceConfig, pages: 
         [summary] = run_crawl(settings, session_factory(engine), [source], {"JOBDIR": jobdir},
                               backfill=True, max_pages=pages)  # fmt: skip
         conn.send(summary.as_dict())
+    except KeyboardInterrupt:  # a second Ctrl-C: Scrapy's state in the JOBDIR stays
+        conn.send({"details": {"finish_reason": "interrupted"}})
     finally:
         engine.dispose()
         conn.close()
@@ -216,8 +219,11 @@ def backfill(
         raise
     if parent.poll(5):
         progress.crawl = parent.recv()
-    if child.exitcode == 0 or progress.stopped == "since":
+    finished = progress.crawl.get("details", {}).get("finish_reason") == "finished"
+    if finished or progress.stopped == "since":
         shutil.rmtree(Path(settings.backfill_dir) / source.name, ignore_errors=True)
+    else:  # stopped by a signal: the next backfill resumes from the JOBDIR
+        progress.stopped = "interrupted"
     progress.analyze = analyze(settings, sessions, actors, engine=engine)
     progress.analysed += progress.analyze.articles
     progress.articles, progress.oldest = _reach(sessions, source.name, started)

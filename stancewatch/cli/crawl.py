@@ -150,6 +150,8 @@ def backfill(app: App, name: str, since: str | None, max_pages: int | None) -> N
                f"{oldest}{stop}; {done.analysed} analysed")  # fmt: skip
     click.echo(f"stance changes recorded: {done.changes} ({done.changes_backfill} backfill, "
                f"never alerted)")  # fmt: skip
+    if done.stopped == "interrupted":
+        raise click.ClickException(f"backfill of {name} interrupted; run it again to resume")
 
 
 @click.command()

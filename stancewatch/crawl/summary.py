@@ -70,6 +70,8 @@ def summarise(source: str, stats: dict[str, Any]) -> CrawlSummary:
             "robots_forbidden": int(stats.get("robotstxt/forbidden", 0)),
             # the oldest publication date among the articles stored: how far back it reaches
             "oldest_published": stats.get(P + "oldest_published"),
+            # Scrapy's: "finished" when the crawl ran out of pages, "shutdown" when stopped
+            "finish_reason": stats.get("finish_reason"),
             "cpu_ms": {k[len(P + "cpu_ms/") :]: v for k, v in cpu.items()},
         },
     )
