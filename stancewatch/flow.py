@@ -9,8 +9,10 @@ and handed to both the engine and the alert routing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -102,6 +104,159 @@ def crawl_analyze_deliver(
     if settings.notify_urls:
         summary.deliver = deliver(settings, sessions, actors)
     return summary
+
+
+@dataclass
+class BackfillProgress:
+    """How far a backfill has got: what the progress bar and the final line show."""
+
+    source: str
+    articles: int = 0
+    #: The oldest publication date stored for the source: how far back it reaches.
+    oldest: datetime | None = None
+    analysed: int = 0
+    #: Stance changes recorded during the run, and how many of them are backfill.
+    changes: int = 0
+    changes_backfill: int = 0
+    #: Why it stopped early: "since" (reached --since), "interrupted" (a signal: resumable),
+    #: None when it ran to the end.
+    stopped: str | None = None
+    crawl: dict[str, Any] = field(default_factory=dict)
+    analyze: AnalyzeSummary | None = None
+    deliver: DeliverSummary | None = None
+
+
+def _backfill_child(conn: Any, settings: Settings, source: SourceConfig, pages: int) -> None:
+    """Runs in a forked child (Scrapy's reactor runs once per process): the crawl itself."""
+    from stancewatch.crawl.runner import run_crawl
+    from stancewatch.db import make_engine, session_factory
+
+    engine = make_engine(settings.database_url)
+    try:
+        jobdir = str(Path(settings.backfill_dir) / source.name)
+        [summary] = run_crawl(settings, session_factory(engine), [source], {"JOBDIR": jobdir},
+                              backfill=True, max_pages=pages)  # fmt: skip
+        conn.send(summary.as_dict())
+    except KeyboardInterrupt:  # a second Ctrl-C: Scrapy's state in the JOBDIR stays
+        conn.send({"details": {"finish_reason": "interrupted"}})
+    finally:
+        engine.dispose()
+        conn.close()
+
+
+def _reach(sessions: sessionmaker[Session], source: str, started: datetime) -> tuple[int, Any]:
+    """Articles of ``source`` stored since ``started``, and its oldest publication date."""
+    from sqlalchemy import func, select
+
+    from stancewatch.models import Article, Source
+
+    with session_scope(sessions) as session:
+        mine = select(Source.id).where(Source.name == source).scalar_subquery()
+        new = session.scalar(
+            select(func.count()).where(Article.source_id == mine, Article.fetched_at >= started)
+        )
+        oldest = session.scalar(
+            select(func.min(Article.published_at)).where(Article.source_id == mine)
+        )
+    return int(new or 0), oldest
+
+
+def _recorded(sessions: sessionmaker[Session], started: datetime) -> tuple[int, int]:
+    """Stance changes recorded since ``started``, and how many of them are backfill."""
+    from sqlalchemy import select
+
+    from stancewatch.models import StanceChange
+
+    with session_scope(sessions) as session:
+        flags = list(
+            session.scalars(
+                select(StanceChange.backfill).where(
+                    StanceChange.recorded_at >= started, StanceChange.blocked.is_(False)
+                )
+            )
+        )
+    return len(flags), sum(flags)
+
+
+def backfill(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    source: SourceConfig,
+    *,
+    since: datetime | None = None,
+    max_pages: int | None = None,
+    on_progress: Callable[[BackfillProgress], None] = lambda _p: None,
+    poll_seconds: float = 1.0,
+) -> BackfillProgress:
+    """Walk ``source`` back in time, analysing as it goes, then deliver (only live changes
+    alert: what a backfill finds is history).
+
+    The crawl runs in a child with Scrapy's JOBDIR under ``settings.backfill_dir``: an
+    interrupted backfill (Ctrl-C, SIGTERM) keeps its queue and seen requests and the next one
+    resumes there; a finished one (or one that reached ``since``) clears it.
+    """
+    import multiprocessing
+    import shutil
+
+    from stancewatch.models import utcnow
+
+    actors = load_actors(settings.actors)
+    engine = analysis.make_stance_engine(settings, actors)
+    progress = BackfillProgress(source.name)
+    parent, child_end = multiprocessing.get_context("fork").Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(
+        target=_backfill_child,
+        args=(child_end, settings, source, max_pages or settings.backfill_max_pages),
+    )
+    started = utcnow()
+    child.start()
+    child_end.close()
+    try:
+        _follow_backfill(settings, sessions, source, engine, child, progress, started, since,
+                         on_progress, poll_seconds)  # fmt: skip
+    except KeyboardInterrupt:  # the child got the SIGINT too: it stops cleanly, state kept
+        child.join(60)
+        raise
+    if parent.poll(5):
+        progress.crawl = parent.recv()
+    finished = progress.crawl.get("details", {}).get("finish_reason") == "finished"
+    if finished or progress.stopped == "since":
+        shutil.rmtree(Path(settings.backfill_dir) / source.name, ignore_errors=True)
+    else:  # stopped by a signal: the next backfill resumes from the JOBDIR
+        progress.stopped = "interrupted"
+    progress.analyze = analyze(settings, sessions, actors, engine=engine)
+    progress.analysed += progress.analyze.articles
+    progress.articles, progress.oldest = _reach(sessions, source.name, started)
+    progress.changes, progress.changes_backfill = _recorded(sessions, started)
+    if settings.notify_urls:
+        progress.deliver = deliver(settings, sessions, actors)
+    on_progress(progress)
+    return progress
+
+
+def _follow_backfill(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    source: SourceConfig,
+    engine: Any,
+    child: Any,
+    progress: BackfillProgress,
+    started: datetime,
+    since: datetime | None,
+    on_progress: Callable[[BackfillProgress], None],
+    poll_seconds: float,
+) -> None:
+    """While the crawl runs: analyse what it stored, report, stop it at ``since``."""
+    while child.is_alive():
+        child.join(poll_seconds)
+        step = analysis.analyze_pending(settings, sessions, engine, limit=analysis.BATCH_SIZE)
+        progress.analysed += step.articles
+        progress.articles, progress.oldest = _reach(sessions, source.name, started)
+        if since is not None and progress.oldest is not None and progress.oldest < since:
+            if progress.stopped is None:
+                progress.stopped = "since"
+                child.terminate()  # SIGTERM: Scrapy stops cleanly and records the run
+        on_progress(progress)
 
 
 def _withdraw(sessions: sessionmaker[Session]) -> None:

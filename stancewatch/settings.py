@@ -65,6 +65,11 @@ class Settings:
     sitemap_max_urls: int = 50_000
     #: Entries taken from all sitemaps of one source's crawl (memory: ~4 KB per queued URL).
     sitemap_max_urls_per_crawl: int = 20_000
+    #: Index pages ``stancewatch backfill`` walks back through per source (``--max-pages``).
+    backfill_max_pages: int = 1000
+    #: Where ``stancewatch backfill`` keeps each source's crawl state (Scrapy's JOBDIR), so an
+    #: interrupted backfill resumes where it stopped; relative paths are from the working dir.
+    backfill_dir: str = ".stancewatch-backfill"
     #: Worker processes for extraction (0: extract in the crawl process).
     extract_workers: int = 0
     #: Every Nth fetch of a feed/listing is unconditional, to catch servers whose ETag stays

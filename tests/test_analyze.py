@@ -76,6 +76,8 @@ def snapshot(sessions):
                 StanceChange.new_stance, StanceChange.changed_at, StanceChange.statement_id,
                 StanceChange.previous_statement_id, StanceChange.stories, StanceChange.evidence,
                 StanceChange.previous_evidence, StanceChange.retracted_at,
+                StanceChange.backfill, StanceChange.blocked, StanceChange.event_key,
+                StanceChange.reason,
             ).order_by(StanceChange.id)
         ).all()  # fmt: skip
         links = s.execute(select(stance_change_statements).order_by("change_id", "statement_id"))
@@ -220,7 +222,9 @@ def test_restance_after_a_rule_change_never_duplicates_alerts(sessions, settings
     assert count(sessions, OutboxMessage) == 1
 
 
-def test_old_coverage_found_late_is_recorded_but_never_flips(sessions, settings, stance_engine):
+def test_old_coverage_found_late_never_flips_a_live_stance_and_is_kept_as_blocked(
+    sessions, settings, stance_engine
+):
     seed_flip(sessions)
     analyze_pending(settings, sessions, stance_engine)
     before = snapshot(sessions)
@@ -230,9 +234,14 @@ def test_old_coverage_found_late_is_recorded_but_never_flips(sessions, settings,
         sessions, "Zelenskyy backs strongly", D + timedelta(days=33), fetched=D + timedelta(days=61)
     )
     summary = analyze_pending(settings, sessions, stance_engine)
-    assert summary.statements_written == 2 and summary.changes_new == 0
+    assert summary.statements_written == 2
+    assert (summary.changes_blocked, summary.changes_backfill) == (1, 0)
     after = snapshot(sessions)
-    assert after["changes"] == before["changes"] and after["states"] == before["states"]
+    # the live change and the states stand; the late article that would have flipped the
+    # stance back is recorded as such, blocked (and never alerted)
+    assert after["changes"][:1] == before["changes"] and after["states"] == before["states"]
+    [blocked] = after["changes"][1:]
+    assert (blocked.new_stance, blocked.blocked, blocked.backfill) == ("support", True, True)
     restance(settings, sessions, stance_engine)
     assert snapshot(sessions) == after
 
@@ -338,3 +347,31 @@ def test_an_outlet_update_does_not_make_old_evidence_late(sessions, settings, st
         art.version, art.fetched_at = 2, art.fetched_at + timedelta(days=40)
     restance(settings, sessions, stance_engine)
     assert snapshot(sessions) == before
+
+
+def test_history_and_changes_mark_live_and_backfill(sessions, settings, stance_engine, runner):
+    db_url = settings.database_url
+    add_article(sessions, "Zelenskyy backs membership", D, fetched=D + timedelta(days=400))
+    add_article(sessions, "Zelenskyy blocks strongly", D + timedelta(days=30),
+                fetched=D + timedelta(days=400))  # fmt: skip
+    add_article(sessions, "Zelenskyy backs strongly", D + timedelta(days=399))
+    analyze_pending(settings, sessions, stance_engine)
+    changes = json.loads(invoke(runner, db_url, "changes", "--format", "json").output)
+    assert [(c["new_stance"], c["kind"]) for c in changes] == [
+        ("oppose", "backfill"),
+        ("support", "live"),
+    ]
+    assert all(c["reason"]["rule"] == "confidence" for c in changes)
+    live = json.loads(invoke(runner, db_url, "changes", "--live", "--format", "json").output)
+    old = json.loads(invoke(runner, db_url, "changes", "--backfill", "--format", "json").output)
+    assert [c["kind"] for c in live] == ["live"] and [c["kind"] for c in old] == ["backfill"]
+    table = invoke(runner, db_url, "changes")
+    assert table.exit_code == 0 and "backfill" in table.output and "live" in table.output
+    rows = json.loads(invoke(runner, db_url, "history", "Zelenskyy", "--format", "json").output)
+    assert [r["change"] for r in rows] == [
+        None,
+        "support → oppose (backfill)",
+        "oppose → support (live)",
+    ]
+    exported = invoke(runner, db_url, "export", "--what", "changes", "--format", "json")
+    assert [c["backfill"] for c in json.loads(exported.output)] == [True, False]

@@ -755,3 +755,74 @@ def test_sigterm_stops_a_worker_after_the_send_under_way(sqlite_url):
     sent = int(re.search(r"\bsent=(\d+)", output).group(1))
     assert sent == len(hook.received) and 1 <= sent < 6
     assert sorted(found) == sorted([("sent", 1, None)] * sent + [("pending", 0, None)] * (6 - sent))
+
+
+# --- one alert per event, with its reasons -------------------------------------------------
+
+REASON = {
+    "rule": "stories",
+    "text": "2 distinct stories within 7 days",
+    "confidence": 0.85,
+    "min_stories": 2,
+    "window_days": 7,
+    "stories": [
+        {"article_id": 1, "outlet": "censor", "url": "https://censor.net/en/news/s1",
+         "published_at": "2025-02-19T09:00:00+00:00", "confidence": 0.7},
+        {"article_id": 2, "outlet": "kyivindependent", "url": "https://kyivindependent.com/s2",
+         "published_at": "2025-02-20T09:00:00+00:00", "confidence": 0.75},
+    ],
+    "pending_count": 3,
+    "pending_stories": 2,
+    "pending": [
+        {"article_id": 1, "outlet": "censor", "url": "https://censor.net/en/news/s1",
+         "published_at": "2025-02-18T09:00:00+00:00", "confidence": 0.6},
+    ],
+}  # fmt: skip
+
+
+def seed_event(sessions) -> tuple[int, int]:
+    """Zelenskyy and Ukraine (for which he speaks) changed by one sentence: one event."""
+    person = seed_change(sessions, actor="Zelenskyy", event_key="9:0:40", reason=REASON)
+    country = seed_change(sessions, actor="Ukraine", n=1, event_key="9:0:40", reason=REASON)
+    with session_scope(sessions) as s:
+        for statement in s.scalars(select(Statement).where(Statement.actor == "Ukraine")):
+            statement.actor_kind = "country"
+    return person, country
+
+
+def test_a_person_and_their_country_make_one_alert_per_target_with_its_reasons(
+    db_url, sessions, mailbox, slack, runner
+):
+    person, _ = seed_event(sessions)
+    summary = deliver(make_settings(db_url, mailbox.url(), SLACK_URL), sessions)
+    assert (summary.enqueued, summary.sent) == (2, 2)
+    queued = rows(sessions)
+    assert [r.change_id for r in queued] == [person, person]  # one row per target, the person's
+    assert len({r.target_key for r in queued}) == 2
+    [mail] = mailbox.messages
+    assert mail["Subject"] == "Zelenskyy (and Ukraine): support → oppose on Ukraine joining NATO"
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    [payload] = slack.accepted
+    flat = json.dumps(payload, ensure_ascii=False)
+    assert "Zelenskyy (and Ukraine): support → oppose" in flat
+    for part in (text, html, flat):
+        for fact in (
+            "Why:", "2 distinct stories within 7 days", "censor", "kyivindependent",
+            "https://kyivindependent.com/s2", "2025-02-20", "Pending against support",
+            "3 statements from 2 stories", "since 2025-02-18",
+        ):  # fmt: skip
+            assert fact in part, (fact, part)
+    assert deliver(make_settings(db_url, mailbox.url(), SLACK_URL), sessions).sent == 0
+    result = runner.invoke(cli, ["--database-url", db_url, "changes", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    reasons = [c["reason"] for c in json.loads(result.output)]
+    assert reasons == [REASON, REASON]
+
+
+def test_backfill_and_blocked_changes_are_never_queued(db_url, sessions, slack):
+    seed_change(sessions, actor="Scholz", backfill=True)
+    seed_change(sessions, actor="Orban", n=1, backfill=True, blocked=True)
+    summary = deliver(make_settings(db_url, SLACK_URL), sessions)
+    assert (summary.enqueued, summary.sent) == (0, 0)
+    assert rows(sessions) == [] and slack.requests == []

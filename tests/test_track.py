@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from stancewatch.analyze.tracker import ChangeRule, Evidence, track
@@ -79,33 +80,78 @@ def test_two_copies_of_one_story_count_once():
     assert change.stories == 2
 
 
-def test_old_coverage_discovered_late_does_not_flip():
+def test_old_coverage_discovered_late_takes_part_in_history_as_backfill():
     base = ev(300, "support", 0.9)
     old = ev(0, "oppose", 0.99, known_after=400)  # a 2024 piece found a year later
     result = track([base, old], RULE)
-    assert result.changes == []
-    assert result.states["Zelenskyy"].stance == "support"
+    # in publication order: oppose (found late), then support: a change the live system could
+    # not have known when it happened, so history, not an alert
+    [change] = result.changes
+    assert (change.old_stance, change.new_stance, change.backfill) == ("oppose", "support", True)
+    assert result.blocked == []
+    assert result.states["Zelenskyy"].stance == "support"  # the newer stance stands
     assert result.states["Zelenskyy"].statement == base.ref
 
 
-def test_late_coverage_never_changes_even_when_newer_than_the_stance():
-    # Published after the baseline, but only found long after: recorded, never flips.
-    result = track([ev(0, "support"), ev(100, "oppose", 0.99, known_after=60)], RULE)
+def test_a_backfill_builds_changes_in_publication_order_all_marked_backfill():
+    archive = [
+        ev(0, "support", 0.9, known_after=500),
+        ev(100, "oppose", 0.9, known_after=400),
+        ev(200, "support", 0.6, story=1, known_after=300),
+        ev(201, "support", 0.6, story=2, known_after=299),
+    ]
+    result = track(archive, RULE)
+    assert [(c.old_stance, c.new_stance, c.backfill) for c in result.changes] == [
+        ("support", "oppose", True),
+        ("oppose", "support", True),
+    ]
+    assert [c.rule for c in result.changes] == ["confidence", "stories"]
+    assert result.changes[1].stories == 2 and len(result.changes[1].pending) == 2
+
+
+def test_live_news_after_a_backfill_is_a_live_change():
+    archive = [ev(0, "support", 0.9, known_after=500)]  # known at day 500
+    live = ev(499, "oppose", 0.9, known_after=1.2)  # today's news, fetched a day later
+    [change] = track([*archive, live], RULE).changes
+    assert (change.new_stance, change.backfill) == ("oppose", False)
+
+
+def test_late_coverage_never_flips_a_live_stance_and_is_recorded_as_blocked():
+    # Published after the baseline, but only found long after: never flips, kept as blocked.
+    late = ev(100, "oppose", 0.99, known_after=60)
+    result = track([ev(0, "support"), late], RULE)
     assert result.changes == []
+    [blocked] = result.blocked
+    assert (blocked.blocked, blocked.backfill, blocked.statement) == (True, True, late.ref)
+    assert result.states["Zelenskyy"].stance == "support"
 
 
-def test_late_baseline_gives_way_to_timely_evidence_from_before_it_was_known():
+def test_weak_late_coverage_against_a_live_stance_is_neither_applied_nor_recorded():
+    result = track([ev(0, "support"), ev(100, "oppose", 0.6, known_after=60)], RULE)
+    assert result.changes == [] and result.blocked == []
+
+
+def test_late_baseline_then_timely_evidence_is_a_backfill_change():
     late = ev(0, "oppose", 0.9, known_after=700)
     timely = ev(300, "support", 0.9)
     result = track([late, timely], RULE)
-    assert result.changes == []  # replay gives what live analysis gave: a support baseline
+    [change] = result.changes  # known only at day 700: history, not an alert
+    assert (change.new_stance, change.backfill) == ("support", True)
     assert result.states["Zelenskyy"].stance == "support"
 
 
 def test_late_baseline_known_before_new_evidence_is_a_real_baseline():
     late = ev(0, "oppose", 0.9, known_after=10)
     [change] = track([late, ev(20, "support", 0.9)], RULE).changes
-    assert (change.old_stance, change.new_stance) == ("oppose", "support")
+    assert (change.old_stance, change.new_stance, change.backfill) == ("oppose", "support", False)
+
+
+def test_the_rule_off_makes_nothing_backfill_and_the_same_changes():
+    evidence = [ev(0, "support", 0.9, known_after=500), ev(100, "oppose", 0.9, known_after=400)]
+    on = track(evidence, RULE).changes
+    off = track(evidence, replace(RULE, late_after=None)).changes
+    assert [(c.changed_at, c.new_stance) for c in on] == [(c.changed_at, c.new_stance) for c in off]
+    assert [c.backfill for c in on] == [True] and [c.backfill for c in off] == [False]
 
 
 def test_flip_flop_inside_a_window_gives_at_most_one_change():
@@ -164,3 +210,11 @@ def test_replay_is_deterministic_whatever_the_input_order():
     assert first, "the random history should contain some changes"
     gaps = [b.changed_at - a.changed_at for a, b in itertools.pairwise(first)]
     assert all(g >= RULE.window for g in gaps)
+
+
+def test_a_strong_timely_statement_is_live_even_with_late_evidence_pending():
+    base = ev(0, "support", 0.9, known_after=25)  # a backfilled stance: not live
+    late_weak = ev(29, "oppose", 0.6, known_after=20)  # pending, found late
+    strong = ev(30, "oppose", 0.9)  # one strong statement, found in time, decides alone
+    [change] = track([base, late_weak, strong], replace(RULE, min_stories=5)).changes
+    assert (change.rule, change.backfill, change.stories) == ("confidence", False, 2)

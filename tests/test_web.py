@@ -7,6 +7,7 @@ Expected values are read from the database with plain SQL, never taken from the 
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -359,3 +360,46 @@ def test_browser_shows_actors_and_a_timeline_with_points(served, served_url, tmp
     _chromium(tmp_path, f"--screenshot={shot}", f"{served}/actors/{quote(actor)}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
     print(f"screenshot: {shot}")
+
+
+def test_change_pages_and_api_say_live_or_backfill_and_why(client, engine):
+    changes = rows(
+        engine,
+        "select id, actor, backfill, event_key from stance_changes where retracted_at is null"
+        " and blocked = :no order by id",
+        no=False,
+    )
+    live = client.get("/api/changes", params={"backfill": "false"}).json()
+    backfill = client.get("/api/changes", params={"backfill": "true"}).json()
+    assert sorted(c["id"] for c in live) == [i for i, _, b, _ in changes if not b]
+    assert sorted(c["id"] for c in backfill) == [i for i, _, b, _ in changes if b]
+    for change in live + backfill:
+        assert change["kind"] == ("backfill" if change["backfill"] else "live")
+        assert change["reason"]["text"] and change["reason"]["stories"]
+    person = next(c for c in changes if c[1] == "Volodymyr Zelenskyy")
+    others = [a for _, a, _, key in changes if key == person[3] and a != person[1]]
+    page = client.get(f"/changes/{person[0]}")
+    assert page.status_code == 200
+    body = page.text
+    assert "Why it was allowed" in body and "Pending against" in body
+    assert client.get(f"/api/changes/{person[0]}").json()["reason"]["text"] in body
+    for other in others:  # the country he speaks for, changed by the same sentence
+        assert f">{other}</a>" in body
+    assert client.get("/changes/999999").status_code == 404
+    assert client.get("/api/changes/999999").status_code == 404
+    listing = client.get("/changes").text
+    assert f'href="/changes/{person[0]}"' in listing
+
+
+def test_overview_and_actor_page_show_evidence_building_up(client, engine):
+    pending = [
+        (actor, json.loads(p) if isinstance(p, str) else p)
+        for actor, p in rows(engine, "select actor, pending from actor_states")
+        if p is not None and p != "null"
+    ]
+    assert pending, "the demo leaves evidence building up against some stance"
+    overview = client.get("/").text
+    for actor, p in pending:
+        words = f"{p['stance']}: {p['stories']} of {p['needed']} stories in {p['window_days']} days"
+        assert words in overview, (actor, words)
+        assert words in client.get(f"/actors/{actor}").text

@@ -10,8 +10,13 @@ Stored changes are reconciled, never blindly rewritten, so no alert is sent twic
   same change seen with earlier evidence (out-of-order arrival): it is moved, not re-alerted;
 * a computed change matching nothing is new (the delivery stage alerts it);
 * a stored change that is no longer computed is *retracted* (``retracted_at`` set, its unsent
-  unsent outbox rows are withdrawn by the delivery stage, ``deliver.outbox.withdraw_retracted``;
+  outbox rows are withdrawn by the delivery stage, ``deliver.outbox.withdraw_retracted``;
   sent ones stay as history); it comes back if a later replay finds it.
+
+Every change is stored with ``backfill`` (history only, never alerted), ``event_key`` (the
+sentence that decided it, shared by a person and the country they speak for) and ``reason``
+(the rule that allowed it, the stories and outlets behind it, the evidence pending against the
+old stance). Late statements that would have flipped a live stance are stored too, ``blocked``.
 """
 
 from __future__ import annotations
@@ -24,12 +29,21 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from stancewatch.analyze.statements import chunks
-from stancewatch.analyze.tracker import POSITIONS, ActorTrack, Change, ChangeRule, Evidence, track
+from stancewatch.analyze.tracker import (
+    POSITIONS,
+    ActorTrack,
+    Change,
+    ChangeRule,
+    Evidence,
+    pending_summary,
+    track,
+)
 from stancewatch.models import (
     ActorQueue,
     ActorState,
     Article,
     ArticleVersion,
+    Source,
     StanceChange,
     Statement,
     stance_change_statements,
@@ -44,6 +58,8 @@ class ReplaySummary:
     changes_kept: int = 0
     changes_moved: int = 0
     changes_retracted: int = 0
+    changes_backfill: int = 0
+    changes_blocked: int = 0
 
 
 def queued_actors(session: Session) -> set[str]:
@@ -68,6 +84,7 @@ def iter_evidence(
             Statement.stance,
             Statement.confidence,
             Statement.span_start,
+            Statement.span_end,
             Statement.article_id,
             Article.published_at,
             Article.fetched_at,
@@ -103,6 +120,8 @@ def iter_evidence(
                 known_at=max(fetched, published),
                 story=row.duplicate_of_id or row.article_id,
                 order=(row.article_id, row.span_start),
+                article=row.article_id,
+                span=(row.span_start, row.span_end),
             )
         )
     if current is not None:
@@ -132,7 +151,10 @@ def replay(
         result = track(evidence, rule)
         states.update(result.states)
         computed.extend(result.changes)
-    _store_states(session, actors, states, now)
+        computed.extend(result.blocked)
+    summary.changes_backfill = sum(c.backfill and not c.blocked for c in computed)
+    summary.changes_blocked = sum(c.blocked for c in computed)
+    _store_states(session, actors, states, rule, now)
     _reconcile(session, actors, computed, rule, now, summary)
     for part in chunks(sorted(actors)):
         session.execute(delete(ActorQueue).where(ActorQueue.actor.in_(part)))
@@ -140,7 +162,11 @@ def replay(
 
 
 def _store_states(
-    session: Session, actors: set[str], states: dict[str, ActorTrack], now: datetime
+    session: Session,
+    actors: set[str],
+    states: dict[str, ActorTrack],
+    rule: ChangeRule,
+    now: datetime,
 ) -> None:
     """Write changed states only, so an unchanged replay leaves the rows as they were."""
     stored = {
@@ -155,7 +181,8 @@ def _store_states(
                 session.delete(row)
             continue
         assert state.since is not None
-        values = (state.stance, state.since, state.statement)
+        pending = pending_summary(state, rule)
+        values = (state.stance, state.since, state.statement, pending)
         if row is None:
             session.add(
                 ActorState(
@@ -163,11 +190,12 @@ def _store_states(
                     stance=state.stance,
                     since=state.since,
                     statement_id=state.statement,
+                    pending=pending,
                     updated_at=now,
                 )
             )
-        elif (row.stance, row.since, row.statement_id) != values:
-            row.stance, row.since, row.statement_id, row.updated_at = (*values, now)
+        elif (row.stance, row.since, row.statement_id, row.pending) != values:
+            row.stance, row.since, row.statement_id, row.pending, row.updated_at = (*values, now)
     session.flush()
 
 
@@ -190,6 +218,7 @@ def _match(stored: list[StanceChange], change: Change, rule: ChangeRule) -> Stan
         row
         for row in stored
         if row.retracted_at is None
+        and row.blocked == change.blocked
         and (row.old_stance, row.new_stance) == (change.old_stance, change.new_stance)
         and abs(row.changed_at - change.changed_at) < rule.window
     ]
@@ -215,6 +244,7 @@ def _reconcile(
     for row in stored:
         by_actor.setdefault(row.actor, []).append(row)
     texts = _evidence_texts(session, computed)
+    sources = _article_sources(session, computed)
     # Exact matches first, so a moved match never steals another change's exact row.
     exact_first = sorted(computed, key=lambda c: _match(by_actor.get(c.actor, []), c, rule) is None)
     for change in exact_first:
@@ -230,7 +260,7 @@ def _reconcile(
             moved = row.changed_at != change.changed_at
             summary.changes_moved += moved
             summary.changes_kept += not moved
-        _fill(row, change, texts)
+        _fill(row, change, texts, reason(change, rule, sources))
         session.flush()
         _link_statements(session, row.id, change.statements)
     leftovers = [row for rows in by_actor.values() for row in rows if row.retracted_at is None]
@@ -240,7 +270,60 @@ def _reconcile(
     session.flush()
 
 
-def _fill(row: StanceChange, change: Change, texts: dict[int, str]) -> None:
+#: Pending statements listed in a change's reason; the count says how many there were.
+MAX_PENDING_LISTED = 20
+
+
+def _article_sources(session: Session, changes: list[Change]) -> dict[int, tuple[str, str]]:
+    """(outlet, link) of every article a change's reason names."""
+    ids = sorted({p.article for c in changes for p in (*c.pending, *c.decisive)})
+    found: dict[int, tuple[str, str]] = {}
+    for part in chunks(ids):
+        query = (
+            select(Article.id, Source.name, Article.canonical_url, Article.url)
+            .join(Source, Source.id == Article.source_id)
+            .where(Article.id.in_(part))
+        )
+        for article_id, outlet, canonical, url in session.execute(query):
+            found[article_id] = (outlet, canonical or url or "")
+    return found
+
+
+def _cited(ev: Evidence, sources: dict[int, tuple[str, str]]) -> dict:
+    outlet, url = sources.get(ev.article, ("", ""))
+    return {
+        "article_id": ev.article,
+        "outlet": outlet,
+        "url": url,
+        "published_at": ev.published.isoformat(),
+        "confidence": round(ev.confidence, 3),
+    }
+
+
+def reason(change: Change, rule: ChangeRule, sources: dict[int, tuple[str, str]]) -> dict:
+    """Why ``change`` was allowed, in plain data: the rule with its thresholds, the stories
+    and outlets behind it, and the evidence that was pending against the old stance.
+
+    Article ids, not statement ids, so that a ``restance`` (which may renumber statements)
+    stores the same reason."""
+    if change.rule == "confidence":
+        text = f"one statement of confidence ≥ {rule.confidence:g}"
+    else:
+        text = f"{rule.min_stories} distinct stories within {rule.window.days} days"
+    return {
+        "rule": change.rule,
+        "text": text,
+        "confidence": rule.confidence,
+        "min_stories": rule.min_stories,
+        "window_days": rule.window.days,
+        "stories": [_cited(ev, sources) for ev in change.decisive],
+        "pending_count": len(change.pending),
+        "pending_stories": len({p.story for p in change.pending}),
+        "pending": [_cited(ev, sources) for ev in change.pending[-MAX_PENDING_LISTED:]],
+    }
+
+
+def _fill(row: StanceChange, change: Change, texts: dict[int, str], why: dict) -> None:
     """Set the row's fields from the computed change, touching only what differs."""
     values = {
         "old_stance": change.old_stance,
@@ -252,6 +335,10 @@ def _fill(row: StanceChange, change: Change, texts: dict[int, str]) -> None:
         "evidence": texts.get(change.statement, ""),
         "previous_evidence": texts.get(change.previous_statement or 0, ""),
         "retracted_at": None,
+        "backfill": change.backfill,
+        "blocked": change.blocked,
+        "event_key": change.event_key,
+        "reason": why,
     }
     for name, value in values.items():
         if getattr(row, name) != value:

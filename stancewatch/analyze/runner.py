@@ -43,6 +43,10 @@ class AnalyzeSummary:
     changes_kept: int = 0
     changes_moved: int = 0
     changes_retracted: int = 0
+    #: Of the changes computed: history only (found late), and late articles kept from
+    #: flipping a live stance.
+    changes_backfill: int = 0
+    changes_blocked: int = 0
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,6 +121,8 @@ def _replay_queue(
     summary.changes_kept = result.changes_kept
     summary.changes_moved = result.changes_moved
     summary.changes_retracted = result.changes_retracted
+    summary.changes_backfill = result.changes_backfill
+    summary.changes_blocked = result.changes_blocked
 
 
 def reanalyze_all(

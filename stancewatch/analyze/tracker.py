@@ -1,9 +1,11 @@
 """The change rule: each actor's established stance, and the changes strong enough to alert.
 
 Pure logic over plain records, so it can be replayed: the same evidence always gives the same
-states and changes, whether it arrives in one ``restance`` or over many ``analyze`` runs.
+states and changes, whether it arrives in one ``restance`` or over many ``analyze`` runs, and
+whatever the settings of the runs that stored it.
 
-Per actor, in publication-time order (ties broken by article and offset):
+Per actor, in publication-time order (ties broken by article and offset), for all coverage
+alike, whenever it was found:
 
 * the first support/oppose statement is the **baseline**, not a change;
 * a statement of the other stance is **strong** when its confidence is at least
@@ -12,12 +14,14 @@ Per actor, in publication-time order (ties broken by article and offset):
 * strong evidence changes the stance unless the actor already changed inside the window
   (at most one change per actor per window); evidence gathered before a change never counts
   toward flipping back, so a flip straight back needs the same strength again;
-* neutral statements never change anything;
-* **late coverage** (fetched more than ``rule.late_after`` after its publication, by default the
-  window; ``Settings.late_coverage_days``) is recorded but
-  never changes a stance. It may stand in as a *provisional* baseline for an actor nobody had
-  seen yet; a timely statement published before that late article was known replaces it
-  silently, because at that time the system could not have known the late one.
+* neutral statements never change anything.
+
+**Backfill and live.** Coverage fetched more than ``rule.late_after`` after its publication
+(``Settings.late_coverage_days``) is *late*. A change is **backfill** (history, never alerted)
+unless it could be known in time: the evidence that decided it and the old stance it replaces
+were all known within ``late_after`` of the change. A stance that timely coverage established or
+confirmed is *live*: late coverage never flips it (old news does not overturn what the news of
+the day said); a late statement that would have flipped it is returned in ``blocked``.
 """
 
 from __future__ import annotations
@@ -37,8 +41,8 @@ class ChangeRule:
     confidence: float
     min_stories: int
     window: timedelta
-    #: Coverage fetched more than this after its publication is late; None: nothing is late
-    #: (the demo replays 2024-2025 coverage on purpose).
+    #: Coverage fetched more than this after its publication is late (its changes are backfill,
+    #: and it cannot flip a live stance); None: nothing is late.
     late_after: timedelta | None
 
     @classmethod
@@ -73,6 +77,9 @@ class Evidence:
     known_at: datetime
     story: int
     order: tuple = ()
+    #: The article the statement is in (0: unknown), so a change can name the evidence.
+    article: int = 0
+    span: tuple[int, int] = (0, 0)
 
     def is_late(self, rule: ChangeRule) -> bool:
         return rule.late_after is not None and self.known_at - self.published > rule.late_after
@@ -90,6 +97,23 @@ class Change:
     previous_statement: int | None
     statements: tuple[int, ...]
     stories: int
+    #: Which part of the rule allowed it: "confidence" (one strong statement) or "stories".
+    rule: str = "confidence"
+    #: All evidence of the new stance inside the window when it changed, oldest first.
+    pending: tuple[Evidence, ...] = ()
+    #: The decisive evidence (one per story), oldest first.
+    decisive: tuple[Evidence, ...] = ()
+    backfill: bool = False
+    #: A late statement that would have flipped a live stance: recorded, not applied.
+    blocked: bool = False
+
+    @property
+    def event_key(self) -> str:
+        """The piece of evidence that decided it: shared by a person and those they speak for."""
+        last = self.decisive[-1] if self.decisive else None
+        if last is None or not last.article:
+            return f"statement:{self.statement}"
+        return f"{last.article}:{last.span[0]}:{last.span[1]}"
 
 
 @dataclass
@@ -102,29 +126,43 @@ class ActorTrack:
     statement: int | None = None
     #: The latest statement of the current stance: "what the actor said before" in an alert.
     latest: int | None = None
-    provisional: bool = False
+    #: Publication time of the newest support/oppose evidence seen.
+    latest_at: datetime | None = None
+    #: When the current stance was first known (its earliest-fetched statement so far).
     known_at: datetime | None = None
+    #: Timely coverage established or confirmed the current stance: late coverage cannot flip it.
+    live: bool = False
     last_change_at: datetime | None = None
     #: Opposite evidence inside the window, oldest first, and how many per story: a busy
     #: actor has thousands of statements a window, so nothing here may cost a pass over them.
     pending: deque[Evidence] = field(default_factory=deque)
     stories: Counter[int] = field(default_factory=Counter)
 
-    def establish(self, ev: Evidence, provisional: bool = False) -> None:
+    def establish(self, ev: Evidence, rule: ChangeRule, known_at: datetime | None = None) -> None:
         self.stance, self.since, self.statement, self.latest = (
             ev.stance,
             ev.published,
             ev.ref,
             ev.ref,
         )
-        self.provisional, self.known_at = provisional, ev.known_at
+        self.known_at = known_at or ev.known_at
+        self.live = not ev.is_late(rule)
         self.pending, self.stories = deque(), Counter()
+
+    def confirm(self, ev: Evidence, rule: ChangeRule) -> None:
+        """Evidence of the current stance: the latest quote, and maybe known earlier or live."""
+        self.latest = ev.ref
+        if self.known_at is None or ev.known_at < self.known_at:
+            self.known_at = ev.known_at
+        self.live = self.live or not ev.is_late(rule)
 
 
 @dataclass
 class TrackResult:
     states: dict[str, ActorTrack]
     changes: list[Change]
+    #: Late statements that would have flipped a live stance (``Change.blocked``).
+    blocked: list[Change] = field(default_factory=list)
 
 
 def sort_key(ev: Evidence) -> tuple:
@@ -137,57 +175,91 @@ def track(evidence: Iterable[Evidence], rule: ChangeRule) -> TrackResult:
     for ev in evidence:
         if ev.stance in POSITIONS:
             by_actor[ev.actor].append(ev)
-    states: dict[str, ActorTrack] = {}
-    changes: list[Change] = []
+    result = TrackResult({}, [])
     for actor in sorted(by_actor):
         state = ActorTrack(actor)
         for ev in sorted(by_actor[actor], key=sort_key):
             change = step(state, ev, rule)
             if change is not None:
-                changes.append(change)
-        states[actor] = state
-    changes.sort(key=lambda c: (c.changed_at, c.actor))
-    return TrackResult(states, changes)
+                (result.blocked if change.blocked else result.changes).append(change)
+        result.states[actor] = state
+    result.changes.sort(key=lambda c: (c.changed_at, c.actor))
+    result.blocked.sort(key=lambda c: (c.changed_at, c.actor))
+    return result
 
 
 def step(state: ActorTrack, ev: Evidence, rule: ChangeRule) -> Change | None:
     """Apply one support/oppose statement to ``state``; return the change it makes, if any."""
-    if ev.is_late(rule):
-        if state.stance is None:
-            state.establish(ev, provisional=True)
-        return None
+    state.latest_at = ev.published
     if state.stance is None:
-        state.establish(ev)
+        state.establish(ev, rule)
         return None
-    if state.provisional:
-        if state.known_at is not None and ev.published < state.known_at:
-            state.establish(ev)  # the late baseline was not known yet when this came out
-            return None
-        state.provisional = False
     if ev.stance == state.stance:
-        state.latest = ev.ref
+        state.confirm(ev, rule)
         return None
+    if ev.is_late(rule) and state.live:
+        return _blocked(state, ev, rule)
     return _opposite(state, ev, rule)
+
+
+def _prune(state: ActorTrack, now: datetime, rule: ChangeRule) -> None:
+    """Drop pending evidence older than the window before ``now`` (it comes in time order)."""
+    horizon = now - rule.window
+    while state.pending and state.pending[0].published < horizon:
+        old = state.pending.popleft()
+        state.stories[old.story] -= 1
+        if not state.stories[old.story]:
+            del state.stories[old.story]
+
+
+def _strong(ev: Evidence, stories: int, rule: ChangeRule) -> str | None:
+    """The part of the rule ``ev`` meets with ``stories`` distinct stories, or None."""
+    if ev.confidence >= rule.confidence:
+        return "confidence"
+    return "stories" if stories >= rule.min_stories else None
 
 
 def _opposite(state: ActorTrack, ev: Evidence, rule: ChangeRule) -> Change | None:
     """Evidence of the other stance: gather it, and change when it is strong enough."""
-    horizon = ev.published - rule.window
-    pending, stories = state.pending, state.stories
-    while pending and pending[0].published < horizon:  # evidence comes in time order
-        old = pending.popleft()
-        stories[old.story] -= 1
-        if not stories[old.story]:
-            del stories[old.story]
-    pending.append(ev)
-    stories[ev.story] += 1
+    _prune(state, ev.published, rule)
+    state.pending.append(ev)
+    state.stories[ev.story] += 1
     if state.last_change_at is not None and ev.published - state.last_change_at < rule.window:
         return None  # one change per actor per window: no alert storm in a mixed week
-    if ev.confidence < rule.confidence and len(stories) < rule.min_stories:
+    allowed = _strong(ev, len(state.stories), rule)
+    if allowed is None:
         return None  # not strong yet: one high-confidence statement or enough stories
-    decisive = _decisive(pending, ev)
-    assert state.stance is not None
-    change = Change(
+    decisive = _decisive(state.pending, ev)
+    change = _change(state, ev, rule, allowed, decisive)
+    state.establish(ev, rule, known_at=_known(ev, allowed, decisive))
+    state.last_change_at = ev.published
+    return change
+
+
+def _blocked(state: ActorTrack, ev: Evidence, rule: ChangeRule) -> Change | None:
+    """A late statement against a live stance: never counted; returned if it would have won."""
+    _prune(state, ev.published, rule)
+    stories = set(state.stories) | {ev.story}
+    allowed = _strong(ev, len(stories), rule)
+    if allowed is None:
+        return None
+    decisive = _decisive(state.pending, ev)
+    return _change(state, ev, rule, allowed, decisive, blocked=True)
+
+
+def _change(
+    state: ActorTrack,
+    ev: Evidence,
+    rule: ChangeRule,
+    allowed: str,
+    decisive: list[Evidence],
+    *,
+    blocked: bool = False,
+) -> Change:
+    assert state.stance is not None and state.known_at is not None
+    known = max(state.known_at, _known(ev, allowed, decisive))
+    late = rule.late_after is not None and known - ev.published > rule.late_after
+    return Change(
         actor=state.actor,
         old_stance=state.stance,
         new_stance=ev.stance,
@@ -196,10 +268,44 @@ def _opposite(state: ActorTrack, ev: Evidence, rule: ChangeRule) -> Change | Non
         previous_statement=state.latest,
         statements=tuple(p.ref for p in decisive),
         stories=len({p.story for p in decisive}),
+        rule=allowed,
+        pending=(*state.pending, *(() if state.pending and state.pending[-1] is ev else (ev,))),
+        decisive=tuple(decisive),
+        backfill=late or blocked,
+        blocked=blocked,
     )
-    state.establish(ev)
-    state.last_change_at = ev.published
-    return change
+
+
+def _known(ev: Evidence, allowed: str, decisive: list[Evidence]) -> datetime:
+    """When the evidence that allowed a change was all known: the one strong statement, or
+    every story the story count needed."""
+    return ev.known_at if allowed == "confidence" else max(p.known_at for p in decisive)
+
+
+def pending_summary(state: ActorTrack, rule: ChangeRule) -> dict | None:
+    """The evidence building up against ``state``'s stance, for the read side (None: none)."""
+    if state.pending and state.latest_at is not None:
+        _prune(state, state.latest_at, rule)  # what fell out of the window builds nothing
+    if not state.pending:
+        return None
+    last = state.pending[-1]
+    held = state.last_change_at is not None and last.published - state.last_change_at < rule.window
+    return {
+        "stance": last.stance,
+        "stories": len(state.stories),
+        "needed": rule.min_stories,
+        "window_days": rule.window.days,
+        "first": state.pending[0].published.isoformat(),
+        "last": state.pending[-1].published.isoformat(),
+        "confidence": round(max(p.confidence for p in state.pending), 3),
+        "needed_confidence": rule.confidence,
+        #: Strong enough, but the actor changed less than a window ago: held until then.
+        "held_until": (
+            (state.last_change_at + rule.window).isoformat()
+            if held and state.last_change_at is not None
+            else None
+        ),
+    }
 
 
 def _decisive(pending: Iterable[Evidence], ev: Evidence) -> list[Evidence]:

@@ -27,7 +27,7 @@ def _print_analysis(summary: AnalyzeSummary, fmt: str) -> None:
         f"{s.errors} failed), {s.statements_written} statements written; "
         f"replayed {s.actors_replayed} actors: {s.changes_new} new changes, "
         f"{s.changes_kept} kept, {s.changes_moved} moved, {s.changes_retracted} retracted "
-        f"in {s.seconds:.1f}s"
+        f"({s.changes_backfill} backfill, {s.changes_blocked} blocked) in {s.seconds:.1f}s"
     )
 
 
@@ -112,6 +112,10 @@ def history_cmd(app: App, actor: str, since: str | None, until: str | None, fmt:
         name = queries.resolve_actor(session, actor, actors)
         rows = queries.history(session, name, start, end)
     columns = ["date", "stance", "confidence", "outlet", "evidence", "url"]
+    if fmt == "table":  # the statement that decided a change says so, and of which kind
+        for row in rows:
+            if row["change"]:
+                row["stance"] += f" (decided {row['change']})"
     emit_rows(_short(rows, fmt, "evidence"), columns, fmt, title=f"Statements of {name}")
 
 
@@ -119,7 +123,19 @@ def history_cmd(app: App, actor: str, since: str | None, until: str | None, fmt:
 @click.option("--since", help="First change date (YYYY-MM-DD).")
 @click.option("--until", help="Last change date, inclusive (YYYY-MM-DD).")
 @click.option("--actor", help="Only this actor (canonical name or alias).")
-@click.option("--all", "include_retracted", is_flag=True, help="Include retracted changes.")
+@click.option(
+    "--all",
+    "include_retracted",
+    is_flag=True,
+    help="Include retracted changes and late articles blocked from flipping a live stance.",
+)
+@click.option(
+    "--live/--backfill",
+    "live",
+    default=None,
+    help="Only changes decided by coverage that arrived in time (alerted), or only backfill "
+    "(coverage found late: history, never alerted). Default: both.",
+)
 @output_options
 @pass_app
 @one_line_errors
@@ -129,18 +145,21 @@ def changes_cmd(
     until: str | None,
     actor: str | None,
     include_retracted: bool,
+    live: bool | None,
     fmt: str,
 ) -> None:
-    """Recorded stance changes, oldest first, with the new and the replaced evidence.
+    """Recorded stance changes, oldest first, with the new and the replaced evidence and the
+    rule that allowed each; backfill changes are marked (history only, never alerted).
 
-    Example: stancewatch changes --since 2025-12-01
+    Example: stancewatch changes --since 2025-12-01 --live
     """
     start = queries.parse_day("--since", since)
     end = queries.parse_day("--until", until, end=True)
+    backfill = None if live is None else not live
     with session_scope(app.sessions()) as session:
         name = queries.resolve_actor(session, actor, _load_actors(app)) if actor else None
-        rows = queries.change_rows(session, start, end, name, include_retracted)
-    columns = ["id", "changed_at", "actor", "change", "stories", "evidence", "previous_evidence"]
+        rows = queries.change_rows(session, start, end, name, include_retracted, backfill)
+    columns = ["id", "changed_at", "actor", "change", "kind", "stories", "evidence"]
     short = _short(rows, fmt, "evidence", "previous_evidence")
     if fmt == "table":
         for row in short:

@@ -80,8 +80,14 @@ def run_crawl(
     sessions: sessionmaker[Session],
     sources: list[SourceConfig],
     extra_scrapy_settings: dict[str, Any] | None = None,
+    *,
+    backfill: bool = False,
+    max_pages: int | None = None,
 ) -> list[CrawlSummary]:
-    """Crawl ``sources`` concurrently, record one crawl run each, and return the summaries."""
+    """Crawl ``sources`` concurrently, record one crawl run each, and return the summaries.
+
+    ``backfill`` walks listings past their known pages, up to ``max_pages`` index pages
+    (default ``Settings.max_listing_pages``)."""
     index = load_index(
         sessions,
         settings.minhash_perms,
@@ -116,11 +122,12 @@ def run_crawl(
                 crawler,
                 source=source,
                 store=store,
-                max_pages=settings.max_listing_pages,
+                max_pages=max_pages or settings.max_listing_pages,
                 verify_every=settings.conditional_verify_every,
                 sitemap_max_urls=settings.sitemap_max_urls,
                 sitemap_max_urls_per_crawl=settings.sitemap_max_urls_per_crawl,
                 extract_pool=pool,
+                backfill=backfill,
             )
         process.start()
     finally:

@@ -46,6 +46,7 @@ class NewsSpider(scrapy.Spider):
         sitemap_max_urls: int,
         sitemap_max_urls_per_crawl: int,
         extract_pool: Executor | None = None,
+        backfill: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(name=source.name, **kwargs)
@@ -55,7 +56,10 @@ class NewsSpider(scrapy.Spider):
         self.extract_pool = extract_pool
         #: What this crawl may fetch; ScopeMiddleware applies it to every request.
         self.scope = SiteScope.of(source.domains, source.start_urls)
-        self.max_pages = source.max_pages or max_pages
+        self.max_pages = max_pages if backfill else (source.max_pages or max_pages)
+        #: ``stancewatch backfill``: walk a listing past pages whose articles are all stored,
+        #: back in time up to ``max_pages``.
+        self.backfill = backfill
         self.verify_every = max(1, verify_every)
         #: Entries read from one sitemap, and from all sitemaps of this crawl (the rest counted).
         self.sitemap_max_urls = sitemap_max_urls
@@ -92,7 +96,9 @@ class NewsSpider(scrapy.Spider):
             headers=headers,
             callback=self.parse_index,
             errback=self.on_error,
-            dont_filter=True,
+            # a backfill's seen requests persist in its JOBDIR: a resumed one skips the pages
+            # it already walked (a crawl re-reads its index pages every time)
+            dont_filter=not self.backfill,
             meta={"handle_httpstatus_list": [304], "page": page, "index": True},
         )
 
@@ -164,7 +170,7 @@ class NewsSpider(scrapy.Spider):
         page = response.meta["page"]
         if page >= self.max_pages:
             return
-        if not requests:
+        if not requests and not self.backfill:
             # Listings run newest first: a page whose every article is stored means the pages
             # after it hold nothing new either. This keeps a re-crawl to one page per source.
             self.count("index/stopped_at_known_page")

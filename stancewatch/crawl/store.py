@@ -305,6 +305,9 @@ class StorePipeline(Step):
                 )
             item.article_id = article_id
             self.count("stored/new")
+            published = item.published_at or item.listed_published
+            if published is not None:  # how far back the source reaches (ISO: sorts as text)
+                self.stats.min_value("stancewatch/oldest_published", published.isoformat())
             if item.duplicate_of_id is not None:
                 self.count("stored/near_duplicate")
         return item

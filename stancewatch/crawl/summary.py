@@ -70,6 +70,10 @@ def summarise(source: str, stats: dict[str, Any]) -> CrawlSummary:
             "sitemap_capped": _prefixed(stats, P + "sitemap/capped/"),
             # links dropped before a request was made (links/refused/scheme, sitemap/...)
             "links_refused": {k: v for k, v in _prefixed(stats, P).items() if "/refused/" in k},
+            # the oldest publication date among the articles stored: how far back it reaches
+            "oldest_published": stats.get(P + "oldest_published"),
+            # Scrapy's: "finished" when the crawl ran out of pages, "shutdown" when stopped
+            "finish_reason": stats.get("finish_reason"),
             "cpu_ms": {k[len(P + "cpu_ms/") :]: v for k, v in cpu.items()},
         },
     )

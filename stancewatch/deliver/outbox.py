@@ -31,14 +31,15 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, select, update
+from sqlalchemy import Engine, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from stancewatch.db import session_scope
 from stancewatch.deliver.targets import Target
-from stancewatch.models import OutboxMessage, StanceChange
+from stancewatch.models import OutboxMessage, StanceChange, Statement
 from stancewatch.models.status import OutboxStatus
 
 PENDING, SENDING, SENT, FAILED, HELD = (
@@ -65,19 +66,53 @@ def digest_due(recorded_at: datetime) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
 
 
-def _live_changes():  # type: ignore[no-untyped-def]
-    """Changes still standing: a ``restance`` may retract one."""
-    query = select(StanceChange.id, StanceChange.actor, StanceChange.recorded_at)
-    return query.where(StanceChange.retracted_at.is_(None))
+def _alerted_changes():  # type: ignore[no-untyped-def]
+    """Changes owed an alert: still standing (a ``restance`` may retract one), decided by
+    coverage that arrived in time (backfill is history only), and applied (not blocked)."""
+    query = select(
+        StanceChange.id,
+        StanceChange.actor,
+        StanceChange.recorded_at,
+        StanceChange.event_key,
+        Statement.actor_kind,
+    ).outerjoin(Statement, Statement.id == StanceChange.statement_id)
+    return query.where(
+        StanceChange.retracted_at.is_(None),
+        StanceChange.backfill.is_(False),
+        StanceChange.blocked.is_(False),
+    ).order_by(StanceChange.id)
+
+
+def events(session: Session) -> list[list[Any]]:
+    """Alerted changes grouped by the evidence that decided them, the lead first.
+
+    A person and the country they speak for changed by one sentence are one event: one
+    message names both, so each target gets one row per event, on the lead change (a person
+    before the sides they speak for, then the oldest)."""
+    grouped: dict[str, list[Any]] = {}
+    for row in session.execute(_alerted_changes()):
+        grouped.setdefault(row.event_key or f"change:{row.id}", []).append(row)
+    return [
+        sorted(members, key=lambda r: (r.actor_kind != "person", r.id))
+        for members in grouped.values()
+    ]
 
 
 def withdraw_retracted(session: Session) -> int:
-    """Delete the unsent rows of changes a replay retracted (sent ones stay as history).
+    """Delete the unsent rows of changes a replay retracted, or found to be backfill or blocked
+    (sent ones stay as history).
 
     Analysis only marks a change retracted; the outbox is this stage's, so the rows go here,
     both after every analysis (``stancewatch.flow``) and before every enqueue.
     """
-    retracted = select(StanceChange.id).where(StanceChange.retracted_at.is_not(None))
+    retracted = select(StanceChange.id).where(
+        or_(
+            StanceChange.retracted_at.is_not(None),
+            # a replay under other settings may find a queued change late after all
+            StanceChange.backfill.is_(True),
+            StanceChange.blocked.is_(True),
+        )
+    )
     result = session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.change_id.in_(retracted), OutboxMessage.status.in_(UNSENT)
@@ -119,7 +154,8 @@ def enqueue(
     now: datetime,
     digest: bool = False,
 ) -> int:
-    """Add a pending row for each (change, target that follows its actor) not yet queued.
+    """Add a pending row for each (event, target that follows one of its actors) not yet
+    queued: an event is the changes one piece of evidence made (see :func:`events`).
 
     Idempotent and safe against a concurrent run: the (subject, target) pair is unique and
     the insert skips existing pairs. Returns the number of rows added.
@@ -128,26 +164,30 @@ def enqueue(
     added = 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    owed = events(session)
     for target in targets:
-        queued = select(OutboxMessage.change_id).where(
-            OutboxMessage.target_key == target.key, OutboxMessage.change_id.is_not(None)
+        queued = set(
+            session.scalars(
+                select(OutboxMessage.change_id).where(
+                    OutboxMessage.target_key == target.key, OutboxMessage.change_id.is_not(None)
+                )
+            )
         )
         rows = [
             {
                 "kind": "change",
-                "change_id": change_id,
-                "subject_key": subject_key(change_id),
+                "change_id": lead.id,
+                "subject_key": subject_key(lead.id),
                 "target_key": target.key,
                 "target_redacted": target.redacted,
                 "status": PENDING,
                 "attempts": 0,
-                "next_attempt_at": digest_due(recorded_at) if digest else now,
+                "next_attempt_at": digest_due(lead.recorded_at) if digest else now,
                 "created_at": now,
             }
-            for change_id, actor, recorded_at in session.execute(
-                _live_changes().where(StanceChange.id.not_in(queued)).order_by(StanceChange.id)
-            )
-            if target.wants(actor, actor_tags)
+            for lead, *rest in owed
+            if not {lead.id, *(r.id for r in rest)} & queued
+            and any(target.wants(r.actor, actor_tags) for r in (lead, *rest))
         ]
         if rows:
             stmt = insert(OutboxMessage).values(rows).on_conflict_do_nothing()

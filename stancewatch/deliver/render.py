@@ -22,6 +22,8 @@ from datetime import date, datetime
 from urllib.parse import quote, urlsplit
 
 import jinja2
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from stancewatch.models import StanceChange, Statement
 
@@ -44,6 +46,28 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Cited:
+    """One story behind a change, or one statement pending against the old stance."""
+
+    outlet: str
+    date: str
+    url: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a change was allowed (``StanceChange.reason``), ready for a template."""
+
+    #: "one statement of confidence ≥ 0.85" or "2 distinct stories within 7 days"
+    rule: str
+    stories: tuple[Cited, ...]
+    #: "2 statements from 2 stories": the evidence of the new stance gathered in the window
+    pending: str
+    pending_since: str
+
+
+@dataclass(frozen=True)
 class Alert:
     change_id: int
     actor: str
@@ -55,6 +79,14 @@ class Alert:
     new: Quote
     old: Quote
     history_url: str
+    #: The others the same evidence changed (the country a person speaks for), in one alert.
+    also: tuple[str, ...] = ()
+    reason: Reason | None = None
+
+    @property
+    def who(self) -> str:
+        """``Zelenskyy (and Ukraine)``: everyone this one event changed."""
+        return f"{self.actor} (and {', '.join(self.also)})" if self.also else self.actor
 
 
 @dataclass(frozen=True)
@@ -95,8 +127,55 @@ def evidence(statement: Statement | None, fallback_quote: str, which: str) -> Qu
     )
 
 
+def _cited(item: dict) -> Cited:
+    return Cited(
+        outlet=str(item.get("outlet") or _outlet(str(item.get("url") or ""))),
+        date=str(item.get("published_at") or "")[:10],
+        url=str(item.get("url") or ""),
+        confidence=float(item.get("confidence") or 0.0),
+    )
+
+
+def reason_of(stored: dict | None) -> Reason | None:
+    """The stored reason of a change as a template reads it (None for changes recorded before
+    reasons were kept)."""
+    if not stored:
+        return None
+    count, stories = int(stored.get("pending_count", 0)), int(stored.get("pending_stories", 0))
+    pending = stored.get("pending") or []
+    return Reason(
+        rule=str(stored.get("text", "")),
+        stories=tuple(_cited(item) for item in stored.get("stories") or []),
+        pending=(
+            f"{count} statement{'' if count == 1 else 's'} from {stories}"
+            f" stor{'y' if stories == 1 else 'ies'}"
+        ),
+        pending_since=str(pending[0].get("published_at", ""))[:10] if pending else "",
+    )
+
+
+def event_members(change: StanceChange) -> list[str]:
+    """The other actors changed by the same evidence and alerted with ``change``."""
+    session = object_session(change)
+    if session is None or not change.event_key:
+        return []
+    query = (
+        select(StanceChange.actor)
+        .where(
+            StanceChange.event_key == change.event_key,
+            StanceChange.id != change.id,
+            StanceChange.retracted_at.is_(None),
+            StanceChange.backfill.is_(False),
+            StanceChange.blocked.is_(False),
+        )
+        .order_by(StanceChange.id)
+    )
+    return list(session.scalars(query))
+
+
 def alert_from_change(change: StanceChange, public_url: str) -> Alert:
-    """Gather what an alert says about ``change`` (loaded in an open session)."""
+    """Gather what an alert says about ``change`` (loaded in an open session), with the
+    others its evidence changed and the reason it was allowed."""
     return Alert(
         change_id=change.id,
         actor=change.actor,
@@ -108,6 +187,8 @@ def alert_from_change(change: StanceChange, public_url: str) -> Alert:
         new=evidence(change.statement, change.evidence, "new"),
         old=evidence(change.previous_statement, change.previous_evidence, "previous"),
         history_url=f"{public_url.rstrip('/')}/actors/{quote(change.actor, safe='')}",
+        also=tuple(event_members(change)),
+        reason=reason_of(change.reason),
     )
 
 

@@ -33,6 +33,7 @@ class DemoSite:
     ``articles``. ``stuck_etag`` names outlets whose feeds keep their first ETag while their
     content changes (Last-Modified stays truthful; like nginx, a 304 needs every validator the
     client sent to match). ``slow_seconds`` is how long the trouble ``slow`` page waits.
+    ``coverage`` replaces the packaged coverage (the demo re-dates its live phases).
     """
 
     def __init__(
@@ -44,8 +45,9 @@ class DemoSite:
         page_size: int = 20,
         slow_seconds: float = 30.0,
         stuck_etag: tuple[str, ...] | list[str] = (),
+        coverage: list[Article] | None = None,
     ) -> None:
-        self._coverage = load_coverage()
+        self._coverage = load_coverage() if coverage is None else coverage
         chosen = articles if articles is not None else select(self._coverage, phase, ids)
         self._articles: dict[str, Article] = {a.id: a for a in chosen}
         self.page_size = page_size

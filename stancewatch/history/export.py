@@ -121,11 +121,13 @@ def changes_query(f: ExportFilters) -> Select:
             Source.name.label("source"),
             art.canonical_url.label("url"),
             StanceChange.recorded_at,
+            StanceChange.backfill,
+            StanceChange.reason,
         )
         .outerjoin(st, st.id == StanceChange.statement_id)
         .outerjoin(art, art.id == st.article_id)
         .outerjoin(Source, Source.id == art.source_id)
-        .where(StanceChange.retracted_at.is_(None))
+        .where(StanceChange.retracted_at.is_(None), StanceChange.blocked.is_(False))
         .order_by(StanceChange.changed_at, StanceChange.id)
     )
     if f.actor is not None:
@@ -161,6 +163,11 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
+def _cell(value: Any) -> Any:
+    """A CSV cell: a change's reason (a JSON document elsewhere) as its JSON text."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
+
+
 def columns(what: str) -> list[str]:
     """The column names of an export, in order (the CSV header)."""
     return list(QUERIES[what](ExportFilters()).selected_columns.keys())
@@ -183,7 +190,7 @@ def write_rows(
     for row in rows:
         row = {k: _plain(v) for k, v in row.items()}
         if fmt == "csv":
-            writer.writerow(row)
+            writer.writerow({k: _cell(v) for k, v in row.items()})
         elif fmt == "json":
             out.write(("\n" if count == 0 else ",\n") + json.dumps(row, ensure_ascii=False))
         else:

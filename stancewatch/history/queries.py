@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, func, literal, literal_column, select, text
+from sqlalchemy import Float, Integer, Select, func, literal_column, select, text
 from sqlalchemy.orm import Session, aliased
 
 from stancewatch.errors import BadDateError, UnknownActorError
@@ -46,6 +46,9 @@ class ActorSummary:
     since: datetime | None
     statements: int
     last: TimelineEntry | None
+    #: Evidence of the other stance building up below the change rule's threshold:
+    #: "support: 1 of 2 stories in 7 days (latest 2026-01-06)"; None when nothing is pending.
+    building: str | None = None
 
 
 @dataclass
@@ -65,9 +68,17 @@ class RecordedChange:
     outlet: str | None
     previous_url: str | None = None
     retracted_at: datetime | None = None
-    #: Decided by late coverage (history only, never alerted); from ``stance_changes.backfill``
-    #: once that column exists (the backfill migration), False before.
+    #: Decided by coverage found late (history only, never alerted).
     backfill: bool = False
+    #: A late article that would have flipped a live stance: recorded, not applied.
+    blocked: bool = False
+    #: Why it was allowed: rule, stories and outlets, pending evidence (``StanceChange.reason``).
+    reason: dict[str, Any] | None = None
+    #: live | backfill | blocked: how the table, the pages and the API mark it (derived).
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        self.kind = "blocked" if self.blocked else "backfill" if self.backfill else "live"
 
     def as_row(self) -> dict[str, Any]:
         """The plain row the CLI prints and ``changes --format json`` emits."""
@@ -84,6 +95,10 @@ class RecordedChange:
             "previous_evidence": self.previous_evidence,
             "previous_url": self.previous_url,
             "retracted_at": self.retracted_at.isoformat() if self.retracted_at else None,
+            "kind": self.kind,
+            "backfill": self.backfill,
+            "blocked": self.blocked,
+            "reason": self.reason,
         }
 
 
@@ -178,9 +193,27 @@ def actors(session: Session) -> list[ActorSummary]:
                 since=state.since if state else None,
                 statements=counts.get(actor, 0),
                 last=last.get(actor),
+                building=building_up(state.pending) if state else None,
             )
         )
     return result
+
+
+def building_up(pending: dict[str, Any] | None) -> str | None:
+    """``ActorState.pending`` in words: "support: 1 of 2 stories in 7 days (latest …)"."""
+    if not pending:
+        return None
+    stories, needed = int(pending["stories"]), int(pending["needed"])
+    text = (
+        f"{pending['stance']}: {stories} of {needed} stor{'y' if needed == 1 else 'ies'}"
+        f" in {pending['window_days']} days (latest {str(pending['last'])[:10]})"
+    )
+    if pending.get("held_until"):
+        text += (
+            f"; held until {str(pending['held_until'])[:10]}:"
+            f" at most one change per {pending['window_days']} days"
+        )
+    return text
 
 
 def statements(session: Session, actor: str, limit: int | None = None) -> list[TimelineEntry]:
@@ -204,9 +237,13 @@ def changes(
     *,
     oldest_first: bool = False,
     include_retracted: bool = False,
+    backfill: bool | None = None,
+    include_blocked: bool = False,
+    change_id: int | None = None,
 ) -> list[RecordedChange]:
-    """Recorded stance changes (not retracted ones unless asked), newest first unless
-    ``oldest_first``, with the deciding and the replaced evidence."""
+    """Recorded stance changes (not retracted or blocked ones unless asked), newest first
+    unless ``oldest_first``, with the deciding and the replaced evidence; ``backfill`` True or
+    False keeps only backfill or only live ones."""
     new_st, old_st = aliased(Statement), aliased(Statement)
     new_art, old_art = aliased(Article), aliased(Article)
     query = (
@@ -216,7 +253,6 @@ def changes(
             new_art.canonical_url,
             old_art.canonical_url,
             Source.name,
-            _backfill_column(),
         )
         .outerjoin(new_st, new_st.id == StanceChange.statement_id)
         .outerjoin(new_art, new_art.id == new_st.article_id)
@@ -233,6 +269,12 @@ def changes(
         query = query.where(StanceChange.actor == actor)
     if not include_retracted:
         query = query.where(StanceChange.retracted_at.is_(None))
+    if not include_blocked:
+        query = query.where(StanceChange.blocked.is_(False))
+    if backfill is not None:
+        query = query.where(StanceChange.backfill.is_(backfill))
+    if change_id is not None:
+        query = query.where(StanceChange.id == change_id)
     if limit is not None:
         query = query.limit(limit)
     return [
@@ -250,16 +292,34 @@ def changes(
             outlet=outlet,
             previous_url=previous_url,
             retracted_at=ch.retracted_at,
-            backfill=bool(backfill),
+            backfill=ch.backfill,
+            blocked=ch.blocked,
+            reason=ch.reason,
         )
-        for ch, article_id, url, previous_url, outlet, backfill in session.execute(query)
+        for ch, article_id, url, previous_url, outlet in session.execute(query)
     ]
 
 
-def _backfill_column() -> Any:
-    """``stance_changes.backfill`` when the model has it, else a constant false."""
-    column = StanceChange.__table__.c.get("backfill")
-    return column if column is not None else literal(False)
+def change(session: Session, change_id: int) -> RecordedChange | None:
+    """One recorded change, whatever became of it (retracted, blocked), or None."""
+    found = changes(
+        session, limit=1, include_retracted=True, include_blocked=True, change_id=change_id
+    )
+    return found[0] if found else None
+
+
+def event_members(session: Session, found: RecordedChange) -> list[str]:
+    """The other actors the same evidence changed (a person and the country they speak for)."""
+    key = session.scalar(select(StanceChange.event_key).where(StanceChange.id == found.id))
+    if not key:
+        return []
+    query = select(StanceChange.actor).where(
+        StanceChange.event_key == key,
+        StanceChange.id != found.id,
+        StanceChange.retracted_at.is_(None),
+        StanceChange.blocked.is_(False),
+    )
+    return list(session.scalars(query.order_by(StanceChange.id)))
 
 
 def change_rows(
@@ -268,10 +328,20 @@ def change_rows(
     until: datetime | None = None,
     actor: str | None = None,
     include_retracted: bool = False,
+    backfill: bool | None = None,
 ) -> list[dict[str, Any]]:
-    """Every recorded change in time order as plain rows (the CLI's ``changes``)."""
+    """Every recorded change in time order as plain rows (the CLI's ``changes``); ``--all``
+    adds the retracted and the blocked ones."""
     found = changes(
-        session, actor, since, until, None, oldest_first=True, include_retracted=include_retracted
+        session,
+        actor,
+        since,
+        until,
+        None,
+        oldest_first=True,
+        include_retracted=include_retracted,
+        backfill=backfill,
+        include_blocked=include_retracted,
     )
     return [c.as_row() for c in found]
 
@@ -484,6 +554,7 @@ def history(
         .order_by(published(), Article.id, Statement.span_start)
     )
     query = between(query, published(), since, until)
+    decided = _decided(session, actor)
     rows = []
     for st, art, outlet in session.execute(query):
         rows.append(
@@ -498,6 +569,24 @@ def history(
                 "cue": st.cue,
                 "statement_id": st.id,
                 "article_id": art.id,
+                "change": decided.get(st.id),
             }
         )
     return rows
+
+
+def _decided(session: Session, actor: str) -> dict[int, str]:
+    """The changes each statement of ``actor`` decided, as the history shows them:
+    "support → oppose (live)", "(backfill)", or "(blocked)" for a late article kept from
+    flipping a live stance."""
+    query = select(StanceChange).where(
+        StanceChange.actor == actor,
+        StanceChange.retracted_at.is_(None),
+        StanceChange.statement_id.is_not(None),
+    )
+    found: dict[int, str] = {}
+    for ch in session.scalars(query):
+        kind = "blocked" if ch.blocked else "backfill" if ch.backfill else "live"
+        assert ch.statement_id is not None
+        found[ch.statement_id] = f"{ch.old_stance} → {ch.new_stance} ({kind})"
+    return found

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -14,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -62,6 +65,10 @@ class ActorState(Base):
         ForeignKey("statements.id", ondelete="SET NULL"), index=True
     )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Evidence of the other stance building up below the change rule's threshold (None:
+    #: nothing pending): ``{"stance", "stories", "needed", "window_days", "first", "last",
+    #: "confidence", "needed_confidence"}``, so the read side needs no settings to show it.
+    pending: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
 
 class ActorQueue(Base):
@@ -116,6 +123,18 @@ class StanceChange(Base):
     #: Set when a ``restance`` no longer finds this change. The row (and any alert already
     #: sent for it) stays as history; unsent outbox rows are dropped; NULL again if it returns.
     retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Decided by coverage found more than ``late_coverage_days`` after publication (an archive,
+    #: a first crawl): part of the history, never alerted.
+    backfill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: A late article that would have flipped a stance established by timely coverage: kept to
+    #: say so, never applied (the state does not change) and never alerted.
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The piece of evidence that decided it (``article:start:end``): a person and the country
+    #: they speak for changed by one sentence share it, and make one alert.
+    event_key: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: Why the change was allowed: the rule, the stories and outlets behind it, the evidence
+    #: pending against the old stance (see ``analyze.replay.reason``).
+    reason: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     statement = relationship(Statement, foreign_keys=[statement_id])
     previous_statement = relationship(Statement, foreign_keys=[previous_statement_id])
@@ -124,4 +143,5 @@ class StanceChange(Base):
     __table_args__ = (
         UniqueConstraint("actor", "changed_at", "new_stance", name="uq_stance_changes_key"),
         Index("ix_stance_changes_changed_at", "changed_at"),
+        Index("ix_stance_changes_event_key", "event_key"),
     )

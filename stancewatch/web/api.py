@@ -39,9 +39,23 @@ def list_changes(
     actor: str | None = None,
     since: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    backfill: Annotated[
+        bool | None,
+        Query(description="true: only backfill (found late, never alerted); false: only live"),
+    ] = None,
 ) -> list[RecordedChange]:
-    """Recorded stance changes, newest first."""
-    return query.changes(session, actor=actor, since=since, limit=limit)
+    """Recorded stance changes, newest first, each with ``kind`` (live or backfill) and the
+    ``reason`` it was allowed."""
+    return query.changes(session, actor=actor, since=since, limit=limit, backfill=backfill)
+
+
+@router.get("/changes/{change_id}", response_model=RecordedChange)
+def get_change(change_id: int, session: DB) -> RecordedChange:
+    """One recorded change (also a retracted or blocked one) with its reason; 404 if none."""
+    found = query.change(session, change_id)
+    if found is None:
+        raise HTTPException(404, f"no stance change {change_id}")
+    return found
 
 
 @router.get("/articles", response_model=list[ArticleHit])

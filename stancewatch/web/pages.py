@@ -32,6 +32,11 @@ def overview(request: Request, session: DB) -> HTMLResponse:
 def actor_page(request: Request, actor: ActorName, session: DB) -> HTMLResponse:
     statements = query.statements(session, actor)
     changes = query.changes(session, actor=actor, limit=None)
+    blocked = [
+        c
+        for c in query.changes(session, actor=actor, limit=None, include_blocked=True)
+        if c.blocked
+    ]
     summary = next((a for a in query.actors(session) if a.actor == actor), None)
     return _page(
         request,
@@ -40,6 +45,7 @@ def actor_page(request: Request, actor: ActorName, session: DB) -> HTMLResponse:
         summary=summary,
         statements=statements,
         changes=changes,
+        blocked=blocked,
         chart=timeline_svg(statements, changes),
     )
 
@@ -47,6 +53,16 @@ def actor_page(request: Request, actor: ActorName, session: DB) -> HTMLResponse:
 @router.get("/changes")
 def changes_page(request: Request, session: DB) -> HTMLResponse:
     return _page(request, "changes.html", changes=query.changes(session, limit=200))
+
+
+@router.get("/changes/{change_id}")
+def change_page(request: Request, change_id: int, session: DB) -> HTMLResponse:
+    """One change with why it was allowed: the rule, the stories and outlets, the pending."""
+    found = query.change(session, change_id)
+    if found is None:
+        raise HTTPException(404, f"No stance change {change_id}.")
+    also = query.event_members(session, found)
+    return _page(request, "change.html", change=found, also=also)
 
 
 @router.get("/articles/{article_id}")
