@@ -31,11 +31,14 @@ def _sqlite_pragmas(busy_ms: int):  # type: ignore[no-untyped-def]
     return on_connect
 
 
-def make_engine(url: str, wait: float = 30.0) -> Engine:
+def make_engine(url: str, wait: float = 30.0, pool_size: int | None = None) -> Engine:
     """Create an engine for ``url``; SQLite connections get WAL and foreign keys.
 
     ``wait`` bounds, in seconds, how long a connection attempt or a locked table is waited
     for; a health check passes a short one so it can never hang on a locked database.
+    ``pool_size`` fixes how many connections the engine holds (no overflow), for a server
+    that limits its concurrent requests to that number (the web page); None keeps
+    SQLAlchemy's defaults.
     """
     try:
         parsed = make_url(url)
@@ -56,6 +59,8 @@ def make_engine(url: str, wait: float = 30.0) -> Engine:
                 "connect_timeout": max(1, int(wait)),
                 "options": f"-c lock_timeout={ms} -c statement_timeout={ms}",
             }
+    if pool_size is not None and parsed.database not in (None, "", ":memory:"):
+        kwargs.update(pool_size=pool_size, max_overflow=0, pool_timeout=wait)
     engine = create_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(int(wait * 1000)))

@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
+import errno
+import signal
+import socket
+from types import FrameType
+
 import click
 
 from stancewatch.cli.common import App, one_line_errors, pass_app
+from stancewatch.db import make_engine
+from stancewatch.errors import CannotListenError
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, opened before uvicorn starts so that a port in use (or a
+    privileged one) is one line and its own exit code, not uvicorn's log and exit 3."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family)
+    except socket.gaierror as exc:
+        raise CannotListenError(host, port, f"unknown host ({exc.strerror})") from None
+    except OSError as exc:
+        reason = "the port is in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+        raise CannotListenError(host, port, reason or str(exc)) from None
+
+
+def _stopped(_signum: int, _frame: FrameType | None) -> None:
+    """A stop request is a normal end: uvicorn re-raises the signal once it has shut down."""
+    raise SystemExit(0)
 
 
 @click.command()
@@ -18,6 +43,8 @@ def web(app: App, host: str, port: int) -> None:
     """Serve the read-only web page (actors, timelines, changes, search) and JSON API.
 
     The API is described at /openapi.json. Nothing on the page writes to the database.
+    Stops within web_shutdown_seconds on SIGTERM or Ctrl-C (exit 0); exits 4 when it cannot
+    listen on the address (the port is in use).
 
     Example: stancewatch web --port 8000
     """
@@ -25,9 +52,29 @@ def web(app: App, host: str, port: int) -> None:
 
     from stancewatch.web import create_app
 
-    engine = app.engine()  # an unreachable database is a one-line error before serving
-    level = app.settings.log_level.lower()
-    uvicorn.run(create_app(engine), host=host, port=port, log_level=level, access_log=False)
+    settings = app.settings
+    app.engine()  # an unreachable database is a one-line error before serving
+    app.close()  # the page gets its own engine, its pool sized to the requests it serves
+    sock = listen(host, port)
+    engine = make_engine(
+        settings.database_url, wait=settings.web_db_wait, pool_size=settings.web_db_connections
+    )
+    config = uvicorn.Config(
+        create_app(engine, settings),
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        timeout_graceful_shutdown=max(1, round(settings.web_shutdown_seconds)),
+    )
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    click.echo(f"serving http://{shown}:{bound_port} (Ctrl-C to stop)", err=True)
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, _stopped)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+        engine.dispose()
 
 
 COMMANDS = [web]

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from stancewatch.errors import BadDateError, UnknownActorError
+from stancewatch.errors import BadDateError, SearchTooLongError, UnknownActorError
 from stancewatch.models import ActorState, Article, Source, StanceChange, Statement
 
 
@@ -296,9 +296,22 @@ def article(session: Session, article_id: int) -> ArticleView | None:
     return view
 
 
+#: Words one search may hold: each is a condition, and SQLite refuses a query whose expression
+#: tree is deeper than 1,000 (about 500 words); nobody types 32 words into a search box.
+MAX_SEARCH_WORDS = 32
+
+
+def search_words(query: str) -> list[str]:
+    """The words of ``query``, lower-cased; more than :data:`MAX_SEARCH_WORDS` is an error."""
+    words = [w.lower() for w in query.split() if w]
+    if len(words) > MAX_SEARCH_WORDS:
+        raise SearchTooLongError(len(words), MAX_SEARCH_WORDS)
+    return words
+
+
 def search(session: Session, query: str, limit: int = 20) -> list[ArticleHit]:
     """Articles whose title or text contains every word of ``query`` (any case), newest first."""
-    words = [w.lower() for w in query.split() if w]
+    words = search_words(query)
     if not words:
         return []
     conditions = [

@@ -1,29 +1,75 @@
-"""What the routes share: a read-only session per request and the templates."""
+"""What the routes share: a read-only session per request and the templates.
+
+A request holds a session only after it got one of the engine's connections (the gate below),
+so a crowd of clients waits here, on the event loop, instead of in worker threads that each
+sit on the pool: the page stays responsive and a request that cannot be served soon is told so
+with a 503 instead of hanging.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, Request
+import anyio
+from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
+
+from stancewatch.web.security import external_link
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters["actor_url"] = lambda name: "/actors/" + quote(name, safe="")
 TEMPLATES.env.filters["day"] = lambda when: when.strftime("%Y-%m-%d") if when else ""
+TEMPLATES.env.filters["external_link"] = external_link
+
+#: Seconds a client is asked to wait before retrying a 503 (a busy page).
+RETRY_AFTER = 2
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """A session per request, rolled back at the end: the web never writes."""
+class ConnectionGate:
+    """At most ``size`` requests hold a session at once (the pool has exactly that many
+    connections, so no worker thread ever waits on the pool); the others wait ``wait`` seconds
+    for a turn, then get a 503."""
+
+    def __init__(self, size: int, wait: float) -> None:
+        self.slots = anyio.Semaphore(size)
+        self.wait = wait
+
+    async def acquire(self) -> None:
+        with anyio.move_on_after(self.wait):
+            await self.slots.acquire()
+            return
+        raise HTTPException(
+            503,
+            "The page is busy; try again in a moment.",
+            headers={"Retry-After": str(RETRY_AFTER)},
+        )
+
+    def release(self) -> None:
+        self.slots.release()
+
+
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """A session per request, rolled back at the end: the web never writes.
+
+    Async on purpose: the wait for a turn happens on the event loop, and the session is closed
+    (its connection handed back) in a worker thread, shielded from a client that went away.
+    """
+    gate: ConnectionGate = request.app.state.gate
     sessions: sessionmaker[Session] = request.app.state.sessions
-    with sessions() as session:
-        try:
-            yield session
-        finally:
-            session.rollback()
+    await gate.acquire()
+    session = sessions()
+    try:
+        yield session
+    finally:
+        with anyio.CancelScope(shield=True):
+            try:
+                await anyio.to_thread.run_sync(session.close)
+            finally:
+                gate.release()
 
 
 DB = Annotated[Session, Depends(db_session)]

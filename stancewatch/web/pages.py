@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from stancewatch.history import queries as query
 from stancewatch.web.deps import DB, TEMPLATES
+from stancewatch.web.params import ArticleId
 from stancewatch.web.render import highlight, timeline_svg
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -49,7 +50,7 @@ def changes_page(request: Request, session: DB) -> HTMLResponse:
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, article_id: int, session: DB) -> HTMLResponse:
+def article_page(request: Request, article_id: ArticleId, session: DB) -> HTMLResponse:
     view = query.article(session, article_id)
     if view is None:
         raise HTTPException(404, f"No article {article_id}.")
