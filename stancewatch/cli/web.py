@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import errno
-import signal
 import socket
-from types import FrameType
 
 import click
 
@@ -27,11 +25,6 @@ def listen(host: str, port: int) -> socket.socket:
         raise CannotListenError(host, port, reason or str(exc)) from None
 
 
-def _stopped(_signum: int, _frame: FrameType | None) -> None:
-    """A stop request is a normal end: uvicorn re-raises the signal once it has shut down."""
-    raise SystemExit(0)
-
-
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on (0.0.0.0 inside a container).")  # fmt: skip
@@ -48,9 +41,8 @@ def web(app: App, host: str, port: int) -> None:
 
     Example: stancewatch web --port 8000
     """
-    import uvicorn  # imported on use: the other commands do not need a web server
-
-    from stancewatch.web import create_app
+    from stancewatch.web import create_app  # imported on use: uvicorn, FastAPI, Jinja2
+    from stancewatch.web.server import serve
 
     settings = app.settings
     app.engine()  # an unreachable database is a one-line error before serving
@@ -59,19 +51,11 @@ def web(app: App, host: str, port: int) -> None:
     engine = make_engine(
         settings.database_url, wait=settings.web_db_wait, pool_size=settings.web_db_connections
     )
-    config = uvicorn.Config(
-        create_app(engine, settings),
-        log_level=settings.log_level.lower(),
-        access_log=False,
-        timeout_graceful_shutdown=max(1, round(settings.web_shutdown_seconds)),
-    )
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     click.echo(f"serving http://{shown}:{bound_port} (Ctrl-C to stop)", err=True)
-    for stop in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(stop, _stopped)
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        serve(create_app(engine, settings), sock, settings)
     finally:
         sock.close()
         engine.dispose()

@@ -8,6 +8,7 @@ with a 503 instead of hanging.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
@@ -32,16 +33,26 @@ RETRY_AFTER = 2
 class ConnectionGate:
     """At most ``size`` requests hold a session at once (the pool has exactly that many
     connections, so no worker thread ever waits on the pool); the others wait ``wait`` seconds
-    for a turn, then get a 503."""
+    for a turn, then get a 503. A stopping server answers its waiting requests 503 at once
+    (:meth:`stop`), so it is never held up by a queue of requests it will not serve."""
 
     def __init__(self, size: int, wait: float) -> None:
         self.slots = anyio.Semaphore(size)
         self.wait = wait
+        self.stopping = False
+        self._waiting: set[anyio.CancelScope] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def acquire(self) -> None:
-        with anyio.move_on_after(self.wait):
-            await self.slots.acquire()
-            return
+        self._loop = asyncio.get_running_loop()
+        if not self.stopping:
+            with anyio.CancelScope(deadline=anyio.current_time() + self.wait) as turn:
+                self._waiting.add(turn)
+                try:
+                    await self.slots.acquire()
+                    return
+                finally:
+                    self._waiting.discard(turn)
         raise HTTPException(
             503,
             "The page is busy; try again in a moment.",
@@ -50,6 +61,16 @@ class ConnectionGate:
 
     def release(self) -> None:
         self.slots.release()
+
+    def stop(self) -> None:
+        """Turn every waiting and later request away (safe from a signal handler)."""
+        self.stopping = True
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._turn_away)
+
+    def _turn_away(self) -> None:
+        for turn in list(self._waiting):
+            turn.cancel()
 
 
 async def db_session(request: Request) -> AsyncIterator[Session]:
