@@ -23,7 +23,7 @@ from stancewatch.db import session_factory
 from stancewatch.errors import StancewatchError
 from stancewatch.settings import Settings
 from stancewatch.web import api, pages
-from stancewatch.web.deps import RETRY_AFTER, TEMPLATES, ConnectionGate
+from stancewatch.web.deps import BUSY, RETRY_AFTER, TEMPLATES, ConnectionGate
 from stancewatch.web.params import check_parameters, validation_message
 from stancewatch.web.security import SECURITY_HEADERS, SecurityHeadersMiddleware
 
@@ -113,8 +113,7 @@ async def _database_error(request: Request, exc: OperationalError) -> Response:
 
 def _busy(request: Request, exc: Exception) -> Response:
     log.warning("busy serving %s: %s", request.url.path, type(exc).__name__)
-    message = "The page is busy; try again in a moment."
-    return _error(request, 503, message, {"Retry-After": str(RETRY_AFTER)})
+    return _error(request, 503, BUSY, {"Retry-After": str(RETRY_AFTER)})
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

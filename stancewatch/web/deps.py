@@ -26,8 +26,9 @@ TEMPLATES.env.filters["actor_url"] = lambda name: "/actors/" + quote(name, safe=
 TEMPLATES.env.filters["day"] = lambda when: when.strftime("%Y-%m-%d") if when else ""
 TEMPLATES.env.filters["external_link"] = external_link
 
-#: Seconds a client is asked to wait before retrying a 503 (a busy page).
+#: Seconds a client is asked to wait before retrying a 503 (a busy page), and what it says.
 RETRY_AFTER = 2
+BUSY = "The page is busy; try again in a moment."
 
 
 class ConnectionGate:
@@ -53,11 +54,7 @@ class ConnectionGate:
                     return
                 finally:
                     self._waiting.discard(turn)
-        raise HTTPException(
-            503,
-            "The page is busy; try again in a moment.",
-            headers={"Retry-After": str(RETRY_AFTER)},
-        )
+        raise HTTPException(503, BUSY, headers={"Retry-After": str(RETRY_AFTER)})
 
     def release(self) -> None:
         self.slots.release()
