@@ -46,6 +46,7 @@ def demo_database(tmp: Path, tree: Path) -> str:
         check=True,
         stdout=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(tree)},
+        cwd=tree,
     )
     return f"sqlite:///{path}"
 
@@ -71,7 +72,8 @@ def start_server(url: str, tree: Path, log: Path) -> tuple[subprocess.Popen, str
         port = s.getsockname()[1]
     cmd = [sys.executable, "-m", "stancewatch", "--database-url", url, "web", "--port", str(port)]
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log.open("w"), env=env)
+    # cwd too: ``python -m`` puts the working directory first on sys.path
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log.open("w"), env=env, cwd=tree)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
