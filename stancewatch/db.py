@@ -81,13 +81,18 @@ def _prepare_sqlite_file(url: str, path: Path, create: bool) -> None:
         raise DatabaseNotAvailableError(shown_url(url), reason) from None
 
 
-def make_engine(url: str, wait: float = 30.0, create: bool = True) -> Engine:
+def make_engine(
+    url: str, wait: float = 30.0, create: bool = True, pool_size: int | None = None
+) -> Engine:
     """Create an engine for ``url``; SQLite connections get WAL and foreign keys.
 
     ``wait`` bounds, in seconds, how long a connection attempt or a locked table is waited
     for; a health check passes a short one so it can never hang on a locked database.
     ``create=False`` (the commands that only read) refuses a SQLite file that does not exist
     instead of creating an empty one, and its directories, by accident.
+    ``pool_size`` fixes how many connections the engine holds (no overflow), for a server
+    that limits its concurrent requests to that number (the web page); None keeps
+    SQLAlchemy's defaults.
     """
     parsed = _parse(url)
     kwargs: dict = {"future": True}
@@ -104,6 +109,8 @@ def make_engine(url: str, wait: float = 30.0, create: bool = True) -> Engine:
                 "connect_timeout": max(1, int(wait)),
                 "options": f"-c lock_timeout={ms} -c statement_timeout={ms}",
             }
+    if pool_size is not None and parsed.database not in (None, "", ":memory:"):
+        kwargs.update(pool_size=pool_size, max_overflow=0, pool_timeout=wait)
     try:
         engine = create_engine(parsed, **kwargs)
     except (ImportError, NoSuchModuleError) as exc:

@@ -76,6 +76,24 @@ class DatabaseNotAvailableError(StancewatchError):
         super().__init__(f"database unreachable ({url}): {reason}")
 
 
+class CannotListenError(StancewatchError):
+    """``stancewatch web`` cannot open its address (a port in use, a privileged port)."""
+
+    exit_code = 4
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"cannot listen on {host}:{port}: {reason}")
+
+
+class SearchTooLongError(StancewatchError):
+    """A search with more words than one query may hold (SQLite's expression depth)."""
+
+    exit_code = 2
+
+    def __init__(self, words: int, most: int) -> None:
+        super().__init__(f"search: at most {most} words, got {words}")
+
+
 class UnknownActorError(StancewatchError):
     """An actor on the command line that neither actors.toml nor the statements know."""
 

@@ -160,6 +160,17 @@ class Settings:
     #: source's first new article in a while is still found within this.
     adaptive_max_factor: float = 4.0
 
+    # --- web page (``stancewatch web``) ------------------------------------------------
+    #: Database connections the web page holds (its pool size); this many requests read at
+    #: once, the others wait for one of them to finish.
+    web_db_connections: int = 10
+    #: Seconds a request may wait on the database (for a free connection, a lock, a query on
+    #: PostgreSQL) before it is answered 503 with Retry-After: a burst of clients gets a quick
+    #: "busy" instead of a page that never comes, and a stopping server is never held up.
+    web_db_wait: float = 5.0
+    #: Seconds a stopping web server (SIGTERM, Ctrl-C) lets open requests finish.
+    web_shutdown_seconds: float = 3.0
+
     # --- logging -------------------------------------------------------------------------
     #: Level of our own log lines (the scheduler's one line per job is INFO).
     log_level: str = "INFO"

@@ -6,17 +6,23 @@ Expected values are read from the database with plain SQL, never taken from the 
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
+from subprocess import Popen
 from urllib.parse import quote
 
 import feedparser
@@ -202,7 +208,7 @@ def test_api_article_search_finds_every_word(client, engine):
         if all(re.search(rf"\b{w}", (title + " " + body).casefold()) for w in ("sybiha", "nato"))
     }  # each word as a word or the start of one, any case
     assert expected and {h["id"] for h in hits} == expected
-    assert client.get("/api/articles").status_code == 422  # q is required
+    assert client.get("/api/articles").status_code == 400  # q is required
     assert client.get("/api/articles", params={"q": "%%"}).json() == []
 
 
@@ -296,25 +302,14 @@ def served_url(crawled_sqlite, tmp_path) -> str:
     return f"sqlite:///{copy}"
 
 
-@pytest.fixture
-def served(served_url, tmp_path):
-    """``stancewatch web`` in a subprocess on a free port, over the crawled SQLite history."""
-    sqlite_url = served_url
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "stancewatch",
-            "--database-url",
-            sqlite_url,
-            "web",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "web.log").open("w"),
-    )
+@contextlib.contextmanager
+def serve(url: str, log: Path, port: int | None = None, **env: str) -> Iterator[tuple[str, Popen]]:
+    """``stancewatch web`` in a subprocess on a free port over ``url``; ``env`` adds
+    ``STANCEWATCH_*`` settings. Yields the base URL and the process (stopped afterwards)."""
+    port = port or _free_port()
+    cmd = [sys.executable, "-m", "stancewatch", "--database-url", url, "web", "--port", str(port)]
+    environ = {**os.environ, **{f"STANCEWATCH_{k.upper()}": v for k, v in env.items()}}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log.open("w"), env=environ)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -324,11 +319,23 @@ def served(served_url, tmp_path):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                pytest.fail("stancewatch web did not start: " + (tmp_path / "web.log").read_text())
+                pytest.fail("stancewatch web did not start: " + log.read_text())
             time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(10)
+    try:
+        yield base, proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+
+
+@pytest.fixture
+def served(served_url, tmp_path):
+    """``stancewatch web`` in a subprocess on a free port, over the crawled SQLite history."""
+    with serve(served_url, tmp_path / "web.log") as (base, proc):
+        yield base
+        proc.terminate()
+        proc.wait(10)
 
 
 def _chromium(tmp_path, *args: str) -> str:
@@ -403,3 +410,201 @@ def test_overview_and_actor_page_show_evidence_building_up(client, engine):
         words = f"{p['stance']}: {p['stories']} of {p['needed']} stories in {p['window_days']} days"
         assert words in overview, (actor, words)
         assert words in client.get(f"/actors/{actor}").text
+
+
+# --- hostile input: a 400 with a message, never a 500 -----------------------------------------
+
+FORTY_WORDS = " ".join(f"w{i}" for i in range(40))
+NUL = "must not contain a NUL character"
+ID_BOUND = "article_id: Input should be less than or equal to 2147483647"
+
+
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("/search?q=nato%00", f"q: {NUL}"),
+        ("/api/articles?q=%00", f"q: {NUL}"),
+        ("/actors/Zelenskyy%00", f"name: {NUL}"),
+        ("/api/actors/a%00b/statements", f"name: {NUL}"),
+        ("/api/changes?actor=a%00", f"actor: {NUL}"),
+        (f"/api/articles/{2**31}", ID_BOUND),
+        (f"/articles/{2**63}", ID_BOUND),
+        (f"/api/articles/{10**30}", ID_BOUND),
+        ("/articles/0", "article_id: Input should be greater than or equal to 1"),
+        ("/api/articles?q=" + quote(FORTY_WORDS), "search: at most 32 words, got 40"),
+        ("/search?q=" + quote(FORTY_WORDS), "search: at most 32 words, got 40"),
+        ("/api/changes?actor=" + "x" * 1001, "actor: at most 1000 characters, got 1001"),
+        ("/api/changes?limit=100000", "limit: Input should be less than or equal to 1000"),
+    ],
+)
+def test_hostile_parameters_are_a_400_with_a_message(client, path, message):
+    """PostgreSQL refuses NUL in text and ids past 2^31, SQLite ids past 2^63 and searches of
+    about 500 words: each was a 500; now the request is refused before any query runs."""
+    r = client.get(path)
+    assert r.status_code == 400, (path, r.status_code, r.text[:200])
+    if path.startswith("/api/"):
+        assert r.json() == {"detail": message}
+    else:
+        assert "text/html" in r.headers["content-type"]
+        assert f"<p>{message}</p>" in html.unescape(r.text)
+
+
+def test_thirty_two_words_are_still_searched(client, engine):
+    words = ["nato"] * 32
+    hits = client.get("/api/articles", params={"q": " ".join(words), "limit": 200}).json()
+    expected = {
+        article_id
+        for article_id, title, body in rows(engine, "select id, title, text from articles")
+        if re.search(r"\bnato", (title + " " + body).casefold())
+    }  # the word, or the start of one, any case
+    assert expected and {h["id"] for h in hits} == expected
+
+
+def test_cli_search_of_a_thousand_words_is_one_line(runner, db_url):
+    from fixtures.stored import invoke
+
+    words = " ".join(f"w{i}" for i in range(1000))
+    result = invoke(runner, db_url, "search", words)
+    assert result.exit_code == 2, result.output
+    assert result.output == "Error: search: at most 32 words, got 1000\n"
+
+
+# --- crawled URLs never become script links; security headers ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript:alert(1)",
+        " \tjavascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "//evil.example/x",
+    ],
+)
+def test_a_stored_script_url_never_renders_as_a_link(client, engine, stored):
+    article_id, actor = rows(engine, "select article_id, actor from statements order by id")[0]
+    with engine.begin() as conn:
+        conn.execute(
+            text("update articles set canonical_url = :u where id = :i"),
+            {"u": stored, "i": article_id},
+        )
+    for path in (f"/articles/{article_id}", f"/actors/{quote(actor)}"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        hrefs = re.findall(r'href="([^"]*)"', page.text)
+        assert hrefs and all(re.match(r"/(?!/)|https?://", h) for h in hrefs), (path, hrefs)
+    outlets = rows(engine, "select s.name from articles a join sources s on s.id = a.source_id "
+                   "where a.id = :i", i=article_id)  # fmt: skip
+    page = html.unescape(client.get(f"/actors/{quote(actor)}").text)
+    assert f"<td>{outlets[0][0]}</td>" in page  # the outlet is still named, as plain text
+
+
+def test_http_urls_stay_links(client, engine):
+    article_id, url = rows(engine, "select id, canonical_url from articles order by id")[0]
+    assert url.startswith("http")
+    page = client.get(f"/articles/{article_id}").text
+    assert f'<a href="{html.escape(url)}" rel="noopener noreferrer">original</a>' in page
+
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+
+
+def assert_security_headers(response) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, (response.url, name)
+    policy = {
+        part.split()[0]: part.split()[1:]
+        for part in response.headers["content-security-policy"].split(";")
+    }
+    assert policy["default-src"] == ["'none'"] and "script-src" not in policy  # no script
+    assert policy["frame-ancestors"] == ["'none'"] and policy["base-uri"] == ["'none'"]
+
+
+def test_every_response_carries_the_security_headers(client, engine):
+    for path in ("/", "/changes", "/api/actors", "/openapi.json", "/articles/999999",
+                 "/api/articles?q=%00", "/no/such/page"):  # fmt: skip
+        assert_security_headers(client.get(path))
+    with engine.begin() as conn:
+        conn.execute(text("drop table outbox"))
+        conn.execute(text("drop table stance_change_statements"))
+        conn.execute(text("drop table stance_changes"))
+    failed = client.get("/changes")
+    assert failed.status_code == 500
+    assert_security_headers(failed)
+
+
+# --- under load: a quick 503 instead of a hang; SIGTERM stops the server ------------------------
+
+
+@contextlib.contextmanager
+def articles_locked(url: str) -> Iterator[None]:
+    """Another client holds a lock that blocks every read of ``articles`` until released
+    (PostgreSQL: a WAL-mode SQLite file cannot be locked against readers that are connected)."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        conn.execute(text("LOCK TABLE articles IN ACCESS EXCLUSIVE MODE"))
+        try:
+            yield
+        finally:
+            conn.rollback()
+    engine.dispose()
+
+
+def _get(url: str) -> tuple[int, dict[str, str], str]:
+    try:
+        with urllib.request.urlopen(url, timeout=20) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, {k.lower(): v for k, v in err.headers.items()}, err.read().decode()
+
+
+def test_a_blocked_database_gives_a_quick_503_and_sigterm_stops_the_server(db_url, tmp_path):
+    """Requests beyond the connections, or stuck on a lock, are answered 503 with Retry-After
+    after ``web_db_wait``; SIGTERM ends the server while requests are still waiting. (Before:
+    every request hung on the pool or the lock, and SIGTERM waited for them for minutes.)"""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if make_url(db_url).get_backend_name() == "sqlite":
+        pytest.skip("SQLite in WAL mode has no lock that keeps connected readers out")
+    settings = {"web_db_connections": "2", "web_db_wait": "1", "web_shutdown_seconds": "1"}
+    with serve(db_url, tmp_path / "web.log", **settings) as (base, proc):
+        with articles_locked(db_url), ThreadPoolExecutor(12) as pool:
+            waiting = [pool.submit(_get, f"{base}/api/articles?q=w{i}") for i in range(12)]
+            answers = [w.result(timeout=30) for w in waiting]
+            assert {status for status, _, _ in answers} == {503}, answers
+            status, headers, body = answers[0]
+            assert headers["retry-after"] == "2"
+            assert body == '{"detail":"The page is busy; try again in a moment."}'
+            more = [pool.submit(_get, f"{base}/articles/{i}") for i in range(1, 13)]
+            time.sleep(0.3)
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                pytest.fail("stancewatch web did not stop within 15 s of SIGTERM")
+            assert proc.returncode == 0, (tmp_path / "web.log").read_text()
+            for m in more:
+                with contextlib.suppress(OSError):
+                    m.result(timeout=30)
+    assert "Traceback" not in (tmp_path / "web.log").read_text()
+
+
+def test_web_on_a_port_in_use_is_one_line_and_exit_4(served_url, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "stancewatch", "--database-url", served_url, "web",
+             "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 4, done.stderr
+    assert done.stderr == f"Error: cannot listen on 127.0.0.1:{port}: the port is in use\n"
+    assert done.stdout == ""

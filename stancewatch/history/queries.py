@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Float, Integer, Select, func, literal_column, select, text
 from sqlalchemy.orm import Session, aliased
 
-from stancewatch.errors import BadDateError, UnknownActorError
+from stancewatch.errors import BadDateError, SearchTooLongError, UnknownActorError
 from stancewatch.models import ActorState, Article, Source, StanceChange, Statement
 
 
@@ -379,10 +379,18 @@ def article(session: Session, article_id: int) -> ArticleView | None:
 _WORD = re.compile(r"\w+")
 
 
+#: Words one search may hold: each is a condition, and SQLite refuses a query whose expression
+#: tree is deeper than 1,000 (about 500 words); nobody types 32 words into a search box.
+MAX_SEARCH_WORDS = 32
+
+
 def search_terms(query: str) -> list[str]:
     """The words of ``query``, case-folded; punctuation and operators are dropped, so a query
-    is never read as FTS5 or tsquery syntax."""
-    return _WORD.findall(query.casefold())
+    is never read as FTS5 or tsquery syntax; more than :data:`MAX_SEARCH_WORDS` is an error."""
+    terms = _WORD.findall(query.casefold())
+    if len(terms) > MAX_SEARCH_WORDS:
+        raise SearchTooLongError(len(terms), MAX_SEARCH_WORDS)
+    return terms
 
 
 def _ranked_sqlite(terms: list[str]) -> Any:

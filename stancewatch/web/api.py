@@ -16,6 +16,7 @@ from stancewatch.history.queries import (
     TimelineEntry,
 )
 from stancewatch.web.deps import DB, ActorName
+from stancewatch.web.params import ArticleId
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -69,7 +70,7 @@ def search_articles(
 
 
 @router.get("/articles/{article_id}", response_model=ArticleView)
-def get_article(article_id: int, session: DB) -> ArticleView:
+def get_article(article_id: ArticleId, session: DB) -> ArticleView:
     """One article with its statements and their spans in ``title + "\\n\\n" + text``."""
     view = query.article(session, article_id)
     if view is None:

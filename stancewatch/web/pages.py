@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from stancewatch.history import queries as query
 from stancewatch.web.deps import DB, TEMPLATES, ActorName
 from stancewatch.web.feeds import FEED_ENTRIES, changes_atom
+from stancewatch.web.params import ArticleId
 from stancewatch.web.render import highlight, timeline_svg
 
 ATOM = "application/atom+xml"
@@ -66,7 +67,7 @@ def change_page(request: Request, change_id: int, session: DB) -> HTMLResponse:
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, article_id: int, session: DB) -> HTMLResponse:
+def article_page(request: Request, article_id: ArticleId, session: DB) -> HTMLResponse:
     view = query.article(session, article_id)
     if view is None:
         raise HTTPException(404, f"No article {article_id}.")
