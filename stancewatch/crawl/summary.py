@@ -69,7 +69,11 @@ def summarise(source: str, stats: dict[str, Any]) -> CrawlSummary:
             # sitemap entries beyond sitemap_max_urls(_per_crawl): counted, not followed
             "sitemap_capped": _prefixed(stats, P + "sitemap/capped/"),
             # links dropped before a request was made (links/refused/scheme, sitemap/...)
-            "links_refused": {k: v for k, v in _prefixed(stats, P).items() if "/refused/" in k},
+            "links_refused": {
+                k[len(P) :]: int(v)
+                for k, v in stats.items()
+                if k.startswith(P) and "/refused/" in k
+            },
             # the oldest publication date among the articles stored: how far back it reaches
             "oldest_published": stats.get(P + "oldest_published"),
             # Scrapy's: "finished" when the crawl ran out of pages, "shutdown" when stopped
