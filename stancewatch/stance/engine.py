@@ -99,6 +99,11 @@ def _presence_only(low: str) -> bool:
 
 #: "Nauseda: the Alliance must not ...": the one told what it must do is addressed.
 _OBLIGED = ci(r"\s+(\w+\s+)?(must|should|ought to|has to|have to|needs? to)\b")
+#: "called on NATO to ...", "urged the allies to": who is called on is addressed, right before.
+_CALLED_ON = ci(
+    r"\b(call(s|ed|ing)? (on|upon)|urg(e|es|ed|ing)|appeal(s|ed|ing)? to|implor\w+)\s+"
+    r"(the |its |his |her |their |all )?\W*\Z"
+)
 #: "... must stop blocking": the one told so is named as blocking it.
 _TOLD_TO_STOP = ci(
     r"\s+(\w+\s+)?(must|should|ought to|has to|have to|needs? to|to)\s+(stop|cease|end)\s+"
@@ -334,6 +339,12 @@ class StanceEngine:
             self._demonyms,
         )  # fmt: skip
         how: dict[str, str] = {}
+        #: "called on NATO member states to support ...": those called on are addressed
+        addressed = {
+            m.actor.name
+            for m in inside
+            if _CALLED_ON.search(text.low, max(span.start, m.start - 40), m.start)
+        }
         for m in inside:
             how.setdefault(
                 m.actor.name, "office" if m.office else "metonym" if m.metonym else "named"
@@ -375,6 +386,8 @@ class StanceEngine:
             scores = self.model.scores(feats, base)
             stance, confidence = self.model.decide([], scores)
             needed = self.new_holder_confidence if rule is None else self.override_confidence
+            if rule is None and name in addressed:
+                needed = self.override_confidence  # the rules read it as addressed: neutral
             if stance == "oppose" and foreign and CANDIDATE in self._side(actor):
                 stance = "neutral"  # "Biden says Ukraine is not ready": Biden's, not Ukraine's
             if stance == "neutral" or confidence < needed:
