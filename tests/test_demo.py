@@ -24,10 +24,10 @@ def test_demo_alerts_zelenskyy_dropping_the_bid_and_nothing_else(tmp_path):
     # the 2024-2025 archive is found late: history, never an alert
     assert "ALERT" not in out.split("== Phase 2")[0]
     assert "== Phase 1: backfill" in out and "== Phase 2: live" in out
-    block = out.split("ALERT  Volodymyr Zelenskyy")[1].split("ALERT")[0]
+    block = out.split("ALERT  Volodymyr Zelenskyy")[1].split("ALERT")[0].split("\n== Phase")[0]
     assert "why: one statement of confidence ≥ 0.85" in block
     assert "offered to drop Kyiv’s NATO dreams" in block  # the new evidence
-    assert re.search(r"before \(2024-\d\d-\d\d, ", block)  # the 2024 support it replaces
+    assert re.search(r"before \(20\d\d-\d\d-\d\d, ", block)  # the support it replaces, dated
     assert block.count("http://127.0.0.1:") == 2  # both links
     # the Kachka interview in phase 3 does not flip him back
     assert "no stance change in this phase" in out.split("== Phase 3")[1]

@@ -644,7 +644,7 @@ def test_apprise_info_lines_stay_off_stderr_unless_debug(db_url, sessions):
     assert ours == [line for line in lines if "stancewatch" in line] and len(ours) == 1
     debug = stancewatch(
         "--database-url", db_url, "--log-level", "DEBUG", "notify-test",
-        STANCEWATCH_NOTIFY_URLS=json_url(ok),
+        STANCEWATCH_NOTIFY_URLS=json_url(ok), STANCEWATCH_LIBRARY_LOG_LEVEL="INFO",
     )  # fmt: skip
     ok.stop()
     assert "INFO apprise: Notifying 1 service(s)." in debug.stderr

@@ -19,7 +19,6 @@ from stancewatch.cli.common import (
     setup_logging,
 )
 from stancewatch.deliver import load_targets, notify_test
-from stancewatch.deliver.logsafe import quiet_apprise
 from stancewatch.deliver.targets import Target, Timeouts
 from stancewatch.deliver.worker import run_worker
 from stancewatch.errors import NoTargetsError
@@ -53,7 +52,6 @@ def deliver_cmd(
     Example: STANCEWATCH_NOTIFY_URLS='mailtos://me:pw@smtp.example.org' stancewatch deliver
     """
     setup_logging(app.settings.log_level)
-    quiet_apprise(app.settings.log_level)
     if idle_exit is not None and not worker:
         raise click.UsageError("--idle-exit needs --worker")
     targets = load_targets(app.settings.notify_urls)
@@ -101,7 +99,6 @@ def notify_test_cmd(app: App, fmt: str) -> None:
     Example: stancewatch notify-test --format json
     """
     setup_logging(app.settings.log_level)
-    quiet_apprise(app.settings.log_level)
     targets = load_targets(app.settings.notify_urls)
     if not targets:
         raise NoTargetsError()

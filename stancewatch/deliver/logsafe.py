@@ -60,31 +60,3 @@ def _scrub_record(record: logging.LogRecord) -> None:
         cleaned = clean(text)
         if cleaned != text:
             record.exc_text, record.exc_info = cleaned, None
-
-
-class _BelowLevel(logging.Filter):
-    """Drops the records of one library's loggers below a level, on the handler it guards."""
-
-    def __init__(self, prefix: str, level: int) -> None:
-        super().__init__()
-        self.prefix, self.level = prefix, level
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        name = record.name
-        ours = name == self.prefix or name.startswith(self.prefix + ".")
-        return not ours or record.levelno >= self.level
-
-
-def quiet_apprise(level: str) -> None:
-    """Show apprise's own log lines only from WARNING up, unless our level is DEBUG.
-
-    apprise logs an INFO line per notification ("Notifying 1 service(s).", "Sent ...");
-    on stderr they bury our own one-line summary. The filter sits on the root handlers, not
-    on apprise's logger, because apprise captures its records per send through that logger
-    (the reason a failed send gives) and a raised logger level would starve the capture.
-    """
-    threshold = logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
-    for handler in logging.getLogger().handlers:
-        for old in [f for f in handler.filters if isinstance(f, _BelowLevel)]:
-            handler.removeFilter(old)
-        handler.addFilter(_BelowLevel("apprise", threshold))
