@@ -1,0 +1,177 @@
+"""Crawl workers on Redis and analysis workers on PostgreSQL, as separate real processes.
+
+Real Redis (127.0.0.1:6379, a key prefix of its own per test), real PostgreSQL, the local
+fixture site over HTTP; workers are ``python -m stancewatch worker`` processes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import select
+
+from stancewatch.db import make_engine, session_factory
+from stancewatch.models import Article, CrawlRun, Source
+
+REDIS_URL = os.environ.get("STANCEWATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+SOURCES = ("censor-nato-membership", "cnbc-world", "aggregator", "fakty-en")
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of this test's own; its keys are deleted afterwards."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        if os.environ.get("STANCEWATCH_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"Redis is required but unreachable at {REDIS_URL}: {exc}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    prefix = f"sw-test-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+
+
+def slow_down(site, seconds: float) -> None:
+    """Every answer of the fixture site waits ``seconds``: requests then wait on the queue
+    long enough for every worker to take some (a fast site is drained by whichever asks)."""
+    for outlet in site.outlets.values():
+        app = outlet.server.app
+
+        def slow(request, app=app):
+            response = app(request)
+            response.delay = seconds
+            return response
+
+        outlet.server.app = slow
+
+
+@pytest.fixture
+def env(pg_url, redis_prefix, site, tmp_path) -> dict[str, str]:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(site.sources_toml(SOURCES), encoding="utf-8")
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("STANCEWATCH_")},
+        "PYTHONPATH": str(ROOT),
+        "STANCEWATCH_DATABASE_URL": pg_url,
+        "STANCEWATCH_REDIS_URL": REDIS_URL,
+        "STANCEWATCH_REDIS_PREFIX": redis_prefix,
+        "STANCEWATCH_SOURCES": str(sources),
+        "STANCEWATCH_WORKER_TIMEOUT": "2",
+        "STANCEWATCH_DOWNLOAD_TIMEOUT": "3",
+        "STANCEWATCH_RETRY_TIMES": "1",
+        "STANCEWATCH_AUTOTHROTTLE_START_DELAY": "0.05",
+        "STANCEWATCH_AUTOTHROTTLE_MAX_DELAY": "0.5",
+        "STANCEWATCH_LOG_LEVEL": "INFO",
+        "WORKER_LOGS": str(tmp_path),
+    }
+
+
+def cli(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "stancewatch", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def start_worker(env: dict[str, str], *args: str) -> subprocess.Popen:
+    """A worker process; its log goes to a file (a pipe nobody reads would block it)."""
+    log = Path(env["WORKER_LOGS"]) / f"worker-{uuid.uuid4().hex[:6]}.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stancewatch", "worker", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=log.open("w"),
+        text=True,
+    )
+    proc.log = log  # type: ignore[attr-defined]
+    return proc
+
+
+def wait_for_workers(prefix: str, n: int, timeout: float = 60) -> None:
+    """Until ``n`` workers have sent a heartbeat (they are ready to take requests)."""
+    client = redis.Redis.from_url(REDIS_URL)
+    deadline = time.monotonic() + timeout
+    while client.zcard(f"{prefix}:workers") < n:
+        assert time.monotonic() < deadline, "workers did not start"
+        time.sleep(0.2)
+
+
+def finish(proc: subprocess.Popen, timeout: float = 120) -> dict[str, str]:
+    """Wait for a worker; its last stdout line as a dict (``key=value`` pairs)."""
+    out, _ = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, proc.log.read_text()[-3000:]  # type: ignore[attr-defined]
+    line = out.strip().splitlines()[-1]
+    return dict(part.split("=", 1) for part in line.split())
+
+
+def stored(pg_url: str) -> list[Article]:
+    engine = make_engine(pg_url)
+    with session_factory(engine)() as s:
+        rows = list(s.scalars(select(Article).order_by(Article.id)))
+    engine.dispose()
+    return rows
+
+
+def runs(pg_url: str) -> list[tuple[str, str, int, object]]:
+    engine = make_engine(pg_url)
+    with session_factory(engine)() as s:
+        rows = s.execute(
+            select(Source.name, CrawlRun.status, CrawlRun.articles_new, CrawlRun.finished_at)
+            .join(Source, Source.id == CrawlRun.source_id)
+            .order_by(Source.name)
+        ).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def assert_stored_once(site, pg_url: str) -> list[Article]:
+    articles = stored(pg_url)
+    canon = Counter(a.canonical_url for a in articles)
+    assert [u for u, n in canon.items() if n > 1] == []
+    # 6 Censor items, 2 CNBC stories, the aggregator's copy, 1 FAKTY story (as in test_crawl)
+    assert len(articles) == 10, [a.title for a in articles]
+    return articles
+
+
+def test_two_workers_share_one_queue(site, env, pg_url, redis_prefix):
+    slow_down(site, 0.3)
+    queued = cli(env, "enqueue")
+    assert queued.returncode == 0, queued.stderr
+    assert sorted(line.split(":")[0] for line in queued.stdout.splitlines()) == sorted(SOURCES)
+    workers = [start_worker(env, "--idle-exit", "5", "--concurrency", "1") for _ in range(2)]
+    lines = [finish(w) for w in workers]
+    articles = assert_stored_once(site, pg_url)
+    # every article URL requested once, across both workers (the fixture server's access log)
+    paths = Counter(r.path for r in site.article_requests())
+    assert paths and [p for p, n in paths.items() if n > 1] == []
+    # the syndicated copy is linked to its story whichever worker fetched which
+    copy = next(a for a in articles if a.title.startswith("Zelensky: Kyiv can join NATO"))
+    original = next(
+        a for a in articles if a.id in {copy.duplicate_of_id} or a.duplicate_of_id == copy.id
+    )
+    assert {copy.duplicate_of_id, original.duplicate_of_id} - {None} <= {copy.id, original.id}
+    # both took part; the counts add up to what was stored
+    assert all(int(line["pages"]) > 0 for line in lines), lines
+    assert sum(int(line["new"]) for line in lines) == 10
+    # one finished crawl run per source, with the whole run's counts
+    recorded = runs(pg_url)
+    assert [r[0] for r in recorded] == sorted(SOURCES)
+    assert all(r[1] in {"ok", "empty"} and r[3] is not None for r in recorded), recorded
+    assert sum(r[2] for r in recorded) == 10
+    assert dict((r[0], r[2]) for r in recorded)["censor-nato-membership"] == 6
