@@ -6,7 +6,9 @@ fixture site over HTTP; workers are ``python -m stancewatch worker`` processes.
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from stancewatch.db import make_engine, session_factory
 from stancewatch.models import Article, CrawlRun, Source
@@ -175,3 +177,127 @@ def test_two_workers_share_one_queue(site, env, pg_url, redis_prefix):
     assert all(r[1] in {"ok", "empty"} and r[3] is not None for r in recorded), recorded
     assert sum(r[2] for r in recorded) == 10
     assert dict((r[0], r[2]) for r in recorded)["censor-nato-membership"] == 6
+
+
+def claims_by_pid(prefix: str) -> dict[int, int]:
+    """Requests each live worker process holds right now (pid -> count)."""
+    client = redis.Redis.from_url(REDIS_URL)
+    held: Counter[int] = Counter()
+    for key in client.scan_iter(f"{prefix}:*:claimed:*"):
+        pid = int(key.decode().rsplit(":", 2)[-2])
+        held[pid] += client.llen(key)
+    return {pid: n for pid, n in held.items() if n}
+
+
+def wait_for(predicate, timeout: float = 60, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while not (found := predicate()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+    return found
+
+
+def test_a_killed_worker_loses_nothing(site, env, pg_url, redis_prefix):
+    slow_down(site, 0.5)
+    assert cli(env, "enqueue").returncode == 0
+    workers = {
+        w.pid: w
+        for w in (start_worker(env, "--idle-exit", "6", "--concurrency", "2") for _ in range(2))
+    }
+    # mid-crawl: a worker holds requests it has not finished
+    held = wait_for(lambda: claims_by_pid(redis_prefix), what="a worker holding requests")
+    victim = next(iter(held))
+    workers[victim].send_signal(signal.SIGKILL)
+    workers[victim].wait(10)
+    survivor = next(w for pid, w in workers.items() if pid != victim)
+    line = finish(survivor)
+    assert int(line["pages"]) > 0
+    articles = assert_stored_once(site, pg_url)
+    assert len({a.canonical_url for a in articles}) == 10
+    recorded = runs(pg_url)
+    assert [r[0] for r in recorded] == sorted(SOURCES)
+    assert all(r[3] is not None for r in recorded), recorded  # every run closed
+    assert claims_by_pid(redis_prefix) == {}
+
+
+def test_sigterm_puts_work_back_and_exits_cleanly(site, env, pg_url, redis_prefix):
+    slow_down(site, 0.5)
+    assert cli(env, "enqueue").returncode == 0
+    first = start_worker(env, "--concurrency", "2")
+    wait_for(lambda: claims_by_pid(redis_prefix), what="the worker holding requests")
+    first.send_signal(signal.SIGTERM)
+    line = finish(first, timeout=30)
+    assert line["stopped_by"] == "SIGTERM"
+    # nothing is left claimed by the stopped worker; what it did not do waits on the queue
+    assert first.pid not in claims_by_pid(redis_prefix)
+    assert int(line["new"]) < 10
+    second = start_worker(env, "--idle-exit", "4")
+    finish(second)
+    assert_stored_once(site, pg_url)
+    assert all(r[3] is not None for r in runs(pg_url))
+
+
+def start_analyzer(env: dict[str, str], *args: str) -> subprocess.Popen:
+    log = Path(env["WORKER_LOGS"]) / f"analyze-{uuid.uuid4().hex[:6]}.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stancewatch", "analyze", "--worker", "--format", "json", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=log.open("w"),
+        text=True,
+    )
+    proc.log = log  # type: ignore[attr-defined]
+    return proc
+
+
+def test_two_analyze_workers_analyse_each_article_once(env, pg_url):
+    from datetime import UTC, datetime, timedelta
+
+    from fixtures.stored import add_article
+
+    from stancewatch.models import Statement
+
+    analyzers = [start_analyzer(env, "--idle-exit", "3") for _ in range(2)]
+    # both wait for work before any arrives, so both get a share
+    for proc in analyzers:
+        wait_for(lambda p=proc: "analyze worker ready" in p.log.read_text(), what="ready")
+    engine = make_engine(pg_url)
+    sessions = session_factory(engine)
+    start = datetime(2025, 6, 1, tzinfo=UTC)
+    texts = [
+        "Zelensky said Ukraine will join NATO.",
+        "Orban said Hungary opposes Ukraine joining NATO.",
+        "The weather in Kyiv was mild.",
+    ]
+    n = 240
+    for i in range(n):
+        add_article(
+            sessions, f"{texts[i % 3]} Report {i}.", start + timedelta(hours=i), source=f"s{i % 4}"
+        )
+    outs = []
+    for proc in analyzers:
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 0, proc.log.read_text()[-2000:]
+        outs.append(json.loads(out))
+    counts = [o["articles"] for o in outs]
+    assert sum(counts) == n and all(counts), counts  # each article by exactly one worker
+    with sessions() as s:
+        pending = s.scalar(select(func.count()).where(Article.analyzed_at.is_(None)))
+        per_article = s.execute(
+            select(Statement.article_id, Statement.actor, func.count())
+            .group_by(Statement.article_id, Statement.actor)
+            .having(func.count() > 1)
+        ).all()
+        statements = s.scalar(select(func.count()).select_from(Statement))
+    engine.dispose()
+    assert pending == 0 and per_article == [] and statements >= 2 * n // 3
+
+
+def test_analyze_worker_needs_postgresql(runner, sqlite_url):
+    from fixtures.stored import invoke
+
+    result = invoke(runner, sqlite_url, "analyze", "--worker", "--idle-exit", "0")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: analyze --worker needs PostgreSQL (workers claim rows with FOR UPDATE SKIP LOCKED)"
+    )

@@ -479,7 +479,7 @@ class Worker:
         self.crawlers: dict[str, Crawler] = {}
         self._flushed: dict[str, dict[str, float]] = {}
         self._finish = client.register_script(_FINISH_RUN)
-        self.outstanding = 0
+        self._held: set[bytes] = set()
         self.last_activity = time.monotonic()
         self.runs_finished = 0
         self._beating = threading.Event()
@@ -533,8 +533,13 @@ class Worker:
         return moved
 
     # --- claims -------------------------------------------------------------------------
+    @property
+    def outstanding(self) -> int:
+        """Requests this worker took and has not finished."""
+        return len(self._held)
+
     def claimed(self, data: bytes) -> None:
-        self.outstanding += 1
+        self._held.add(data)
         self.last_activity = time.monotonic()
 
     def ack_request(self, spider: WorkerSpider, request: scrapy.Request) -> None:
@@ -552,8 +557,8 @@ class Worker:
             pipe.hincrbyfloat(self.keys.stats(name), key, delta)
         pipe.llen(self.keys.queue(name))
         results = pipe.execute()
-        if results[0]:
-            self.outstanding -= 1
+        # Gone from our list even when LREM found nothing (another worker took it back).
+        self._held.discard(data)
         self.last_activity = time.monotonic()
         if not requeued and results[-1] == 0:
             self.try_finish(name)
