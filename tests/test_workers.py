@@ -206,6 +206,8 @@ def test_a_killed_worker_loses_nothing(site, env, pg_url, redis_prefix):
     }
     # mid-crawl: a worker holds requests it has not finished
     held = wait_for(lambda: claims_by_pid(redis_prefix), what="a worker holding requests")
+    status = json.loads(cli(env, "status", "--format", "json").stdout)
+    assert status["queue"]["workers_seen"] == 2 and status["queue"]["running"]
     victim = next(iter(held))
     workers[victim].send_signal(signal.SIGKILL)
     workers[victim].wait(10)
@@ -231,6 +233,10 @@ def test_sigterm_puts_work_back_and_exits_cleanly(site, env, pg_url, redis_prefi
     # nothing is left claimed by the stopped worker; what it did not do waits on the queue
     assert first.pid not in claims_by_pid(redis_prefix)
     assert int(line["new"]) < 10
+    # status: work waits on the queue, the runs are open, no worker is about
+    status = json.loads(cli(env, "status", "--format", "json").stdout)["queue"]
+    assert status["queued"] > 0 and status["claimed"] == 0, status
+    assert status["running"] and status["workers_seen"] == 0
     second = start_worker(env, "--idle-exit", "4")
     finish(second)
     assert_stored_once(site, pg_url)
@@ -301,3 +307,54 @@ def test_analyze_worker_needs_postgresql(runner, sqlite_url):
     assert result.output.strip().splitlines()[-1] == (
         "Error: analyze --worker needs PostgreSQL (workers claim rows with FOR UPDATE SKIP LOCKED)"
     )
+
+
+def one_line(result: subprocess.CompletedProcess) -> str:
+    assert "Traceback" not in result.stderr
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_redis_url_needs_postgresql_and_commands_need_redis_url(tmp_path):
+    base = {k: v for k, v in os.environ.items() if not k.startswith("STANCEWATCH_")}
+    base["PYTHONPATH"] = str(ROOT)
+    sqlite = f"sqlite:///{tmp_path / 'x.db'}"
+    with_redis = {**base, "STANCEWATCH_REDIS_URL": REDIS_URL, "STANCEWATCH_DATABASE_URL": sqlite}
+    result = cli(with_redis, "enqueue")
+    assert result.returncode == 2
+    assert one_line(result) == (
+        "Error: redis_url needs a PostgreSQL database_url (crawl workers share one database; "
+        "SQLite is for one process)"
+    )
+    for command in ("enqueue", "worker"):
+        result = cli({**base, "STANCEWATCH_DATABASE_URL": sqlite}, command)
+        assert result.returncode == 2
+        assert one_line(result) == (
+            f"Error: {command} needs redis_url (STANCEWATCH_REDIS_URL); without it "
+            "`stancewatch crawl` crawls in this process"
+        )
+
+
+def test_scheduler_queues_crawls_for_the_workers(site, env, pg_url, redis_prefix, tmp_path):
+    sources = tmp_path / "one.toml"
+    sources.write_text(site.sources_toml(("fakty-en",)).replace('"30m"', '"2s"'))
+    service = subprocess.Popen(
+        [sys.executable, "-m", "stancewatch", "run"],
+        env={**env, "STANCEWATCH_SOURCES": str(sources), "STANCEWATCH_SCHEDULER_JITTER": "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert service.stderr is not None
+        line = wait_for(
+            lambda: next((x for x in [service.stderr.readline()] if "job=crawl" in x), None),
+            what="the crawl job's line",
+        )
+    finally:
+        service.send_signal(signal.SIGTERM)
+        service.communicate(timeout=30)
+    assert "status=queued" in line and "requests=1" in line, line
+    client = redis.Redis.from_url(REDIS_URL)
+    assert client.llen(f"{redis_prefix}:fakty-en:requests") == 1  # for a worker, not crawled
+    assert [r[1] for r in runs(pg_url)] == ["running"]  # the run a worker will close
+    assert site.article_requests() == []
