@@ -71,7 +71,7 @@ def env(pg_url, redis_prefix, site, tmp_path) -> dict[str, str]:
         "STANCEWATCH_REDIS_URL": REDIS_URL,
         "STANCEWATCH_REDIS_PREFIX": redis_prefix,
         "STANCEWATCH_SOURCES": str(sources),
-        "STANCEWATCH_WORKER_TIMEOUT": "2",
+        "STANCEWATCH_WORKER_TIMEOUT": "4",
         "STANCEWATCH_DOWNLOAD_TIMEOUT": "3",
         "STANCEWATCH_RETRY_TIMES": "1",
         "STANCEWATCH_AUTOTHROTTLE_START_DELAY": "0.05",
@@ -202,18 +202,17 @@ def test_a_killed_worker_loses_nothing(site, env, pg_url, redis_prefix):
     assert cli(env, "enqueue").returncode == 0
     workers = {
         w.pid: w
-        for w in (start_worker(env, "--idle-exit", "6", "--concurrency", "2") for _ in range(2))
+        for w in (start_worker(env, "--idle-exit", "8", "--concurrency", "2") for _ in range(2))
     }
     # mid-crawl: a worker holds requests it has not finished
     held = wait_for(lambda: claims_by_pid(redis_prefix), what="a worker holding requests")
-    status = json.loads(cli(env, "status", "--format", "json").stdout)
-    assert status["queue"]["workers_seen"] == 2 and status["queue"]["running"]
     victim = next(iter(held))
     workers[victim].send_signal(signal.SIGKILL)
     workers[victim].wait(10)
     survivor = next(w for pid, w in workers.items() if pid != victim)
     line = finish(survivor)
     assert int(line["pages"]) > 0
+    assert held[victim] > 0  # it died holding requests: the survivor did them again
     articles = assert_stored_once(site, pg_url)
     assert len({a.canonical_url for a in articles}) == 10
     recorded = runs(pg_url)

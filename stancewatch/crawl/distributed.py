@@ -16,8 +16,8 @@ What scrapy-redis does not do, and this module adds on top of its queue class:
   stats hash in the same transaction that drops the claim; the worker that finds the queue
   and every claimed list empty closes the run (a Lua script, so exactly one does), with the
   summary the single-process crawl would have written.
-- **Shared dedup.** The near-duplicate index is a datasketch ``MinHashLSH`` on Redis storage,
-  and the dedup check plus the insert run under one Redis lock, so a copy fetched by worker B
+- **Shared dedup.** The near-duplicate index lives in Redis (the in-process index's LSH bands,
+  one Redis set per band value), and the dedup check plus the insert run under one Redis lock, so a copy fetched by worker B
   is linked to the original stored by worker A even when both arrive at the same moment.
   Known URLs and conditional-request state stay in the shared database.
 """
@@ -42,7 +42,6 @@ from typing import Any, cast
 import numpy as np
 import redis
 import scrapy
-from datasketch import MinHash, MinHashLSH
 from scrapy import signals
 from scrapy.core.engine import ExecutionEngine
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -54,7 +53,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet import task
 from twisted.python.failure import Failure
 
-from stancewatch.crawl.dedup import from_bytes
 from stancewatch.crawl.frontier import Keys, connect
 from stancewatch.crawl.items import ArticleItem
 from stancewatch.crawl.near_index import NearDuplicateIndex
@@ -75,8 +73,6 @@ PENDING = "stancewatch_pending"
 PARENT = "stancewatch_parent"
 #: Scrapy stats that make a crawl summary; workers add these up in the run's stats hash.
 SUMMARY_STATS = ("stancewatch/", "response_received_count", "offsite/", "robotstxt/")
-#: datasketch's MinHash scheme of the signatures ``dedup.minhash_of`` makes.
-MINHASH_SCHEME = MinHash(num_perm=1, seed=1).scheme
 #: Seconds between checks for dead workers' claims, finished runs and --idle-exit.
 TICK = 1.0
 
@@ -245,9 +241,15 @@ def release_parent(request: scrapy.Request) -> None:
 
 # --- the shared near-duplicate index ---------------------------------------------------------
 class SharedNearDuplicateIndex(NearDuplicateIndex):
-    """The near-duplicate index on Redis: datasketch ``MinHashLSH`` with Redis storage for the
-    bands, the packed signatures in a hash, and the time each was indexed in a sorted set (the
-    window). Same interface as the in-process index, so the pipelines do not know which."""
+    """The near-duplicate index in Redis, shared by every worker: the same banding as the
+    in-process index (datasketch's optimal bands for the threshold), one Redis set per band
+    value, the packed signatures in a hash and the time each was indexed in a sorted set (the
+    window). Same interface as the in-process index, so the pipelines do not know which.
+
+    Why not datasketch's ``MinHashLSH`` with its Redis storage: it makes one round trip per
+    band for a query and for an insert, measured at 111 ms per page here
+    (``bench/crawl_workers.py``); one pipeline per query and per insert is about 3 ms.
+    """
 
     #: Adds between evictions of articles older than the window.
     EVICT_EVERY = 200
@@ -256,30 +258,29 @@ class SharedNearDuplicateIndex(NearDuplicateIndex):
         self, client: redis.Redis, settings: Settings, keys: Keys, num_perm: int, threshold: float
     ) -> None:
         super().__init__(num_perm, threshold, timedelta(days=settings.near_duplicate_window_days))
-        assert settings.redis_url
-        params = redis.connection.parse_url(settings.redis_url)
         self.client = client
         self.sig_key = f"{keys.near}:signatures"
         self.when_key = f"{keys.near}:indexed"
         self.built_key = f"{keys.near}:built"
-        self.lsh = MinHashLSH(
-            threshold=threshold,
-            num_perm=num_perm,
-            storage_config={"type": "redis", "redis": params, "basename": keys.near.encode()},
-        )
+        self._band_prefix = f"{keys.near}:band:".encode()
         self._adds = 0
 
     def __len__(self) -> int:
         return int(self.client.hlen(self.sig_key))  # type: ignore[arg-type]
 
-    def _minhash(self, packed: bytes) -> MinHash:
-        # The scheme of ``dedup.minhash_of`` (datasketch's default): LSH bands only compare.
-        return MinHash(
-            num_perm=self.num_perm, seed=1, hashvalues=from_bytes(packed), scheme=MINHASH_SCHEME
-        )
+    def _band_names(self, packed: bytes) -> list[bytes]:
+        """One set per band value: the band's bytes are the key (no hash to agree on)."""
+        width = self.rows * 4
+        return [
+            self._band_prefix + b"%d:" % i + packed[i * width : (i + 1) * width]
+            for i in range(self.bands)
+        ]
 
     def candidates(self, packed: bytes) -> set[int]:
-        return {int(k) for k in self.lsh.query(self._minhash(packed))}
+        pipe = self.client.pipeline(transaction=False)
+        for name in self._band_names(packed):
+            pipe.smembers(name)
+        return {int(member) for members in pipe.execute() for member in members}
 
     def best_match(self, packed: bytes, min_jaccard: float) -> tuple[int, float] | None:
         found = sorted(self.candidates(packed))
@@ -287,7 +288,7 @@ class SharedNearDuplicateIndex(NearDuplicateIndex):
             return None
         sig = np.frombuffer(packed, dtype="<u4")
         best: tuple[int, float] | None = None
-        stored = self.client.hmget(self.sig_key, found)
+        stored = self.client.hmget(self.sig_key, [str(c) for c in found])
         for cand, other_packed in zip(found, stored, strict=True):  # type: ignore[arg-type]
             if other_packed is None:
                 continue
@@ -298,18 +299,27 @@ class SharedNearDuplicateIndex(NearDuplicateIndex):
         return best
 
     def add(self, article_id: int, packed: bytes, when: datetime) -> None:
-        if not self.client.hsetnx(self.sig_key, str(article_id), packed):
-            return
-        self.lsh.insert(article_id, self._minhash(packed), check_duplication=False)
-        self.client.zadd(self.when_key, {str(article_id): when.timestamp()})
+        member = str(article_id)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hset(self.sig_key, member, packed)
+        for name in self._band_names(packed):
+            pipe.sadd(name, member)
+        pipe.zadd(self.when_key, {member: when.timestamp()})
+        pipe.execute()
         self._adds += 1
         if self._adds % self.EVICT_EVERY == 0:
             self.evict(utcnow())
 
     def remove(self, article_id: int) -> None:
-        if self.client.hdel(self.sig_key, str(article_id)):
-            self.lsh.remove(article_id)
-        self.client.zrem(self.when_key, str(article_id))
+        member = str(article_id)
+        packed = self.client.hget(self.sig_key, member)
+        pipe = self.client.pipeline(transaction=True)
+        if packed is not None:
+            for name in self._band_names(cast(bytes, packed)):
+                pipe.srem(name, member)
+        pipe.hdel(self.sig_key, member)
+        pipe.zrem(self.when_key, member)
+        pipe.execute()
 
     def evict(self, now: datetime) -> int:
         cutoff = (now - self.window).timestamp()
