@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from stancewatch.db import make_engine, session_factory
 from stancewatch.models import Article, CrawlRun, Source
+from stancewatch.settings import Settings
 
 REDIS_URL = os.environ.get("STANCEWATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SOURCES = ("censor-nato-membership", "cnbc-world", "aggregator", "fakty-en")
@@ -365,3 +366,39 @@ def test_scheduler_queues_crawls_for_the_workers(site, env, pg_url, redis_prefix
     assert client.llen(f"{redis_prefix}:fakty-en:requests") == 1  # for a worker, not crawled
     assert [r[1] for r in runs(pg_url)] == ["running"]  # the run a worker will close
     assert site.article_requests() == []
+
+
+def test_shared_index_is_rebuilt_once_and_seen_by_every_worker(sqlite_url, redis_prefix):
+    """In one process, two index objects stand for two workers on one Redis."""
+    from datetime import UTC, datetime, timedelta
+
+    from fixtures.stored import add_article
+
+    from stancewatch.crawl.dedup import minhash_of, to_bytes
+    from stancewatch.crawl.distributed import SharedNearDuplicateIndex
+    from stancewatch.crawl.frontier import Keys
+    from stancewatch.models import ArticleSignature
+
+    story = " ".join(f"word{i} of the wire story about NATO membership talks" for i in range(60))
+    reworded = story.replace("word7 ", "altered7 ").replace("word30 ", "altered30 ")
+    other = " ".join(f"unrelated{i} local weather report" for i in range(80))
+    engine = make_engine(sqlite_url)
+    sessions = session_factory(engine)
+    now = datetime.now(UTC)
+    stored_id = add_article(sessions, story, now - timedelta(days=1))
+    with sessions.begin() as s:
+        s.add(ArticleSignature(article_id=stored_id, minhash=to_bytes(minhash_of(story, 128, 3))))
+    settings = Settings(redis_url=REDIS_URL, redis_prefix=redis_prefix)
+    client = redis.Redis.from_url(REDIS_URL)
+    a, b = (SharedNearDuplicateIndex(client, settings, Keys(redis_prefix), 128, 0.5) for _ in "ab")
+    a.build_once(sessions)
+    b.build_once(sessions)  # built already: nothing added twice
+    assert len(a) == len(b) == 1
+    sig = to_bytes(minhash_of(reworded, 128, 3))
+    match = b.best_match(sig, 0.7)
+    assert match is not None and match[0] == stored_id and match[1] >= 0.7
+    assert b.best_match(to_bytes(minhash_of(other, 128, 3)), 0.7) is None
+    a.add(99, to_bytes(minhash_of(other, 128, 3)), now - timedelta(days=400))
+    assert b.best_match(to_bytes(minhash_of(other, 128, 3)), 0.7) == (99, 1.0)
+    assert b.evict(now) == 1 and b.best_match(to_bytes(minhash_of(other, 128, 3)), 0.7) is None
+    engine.dispose()

@@ -299,16 +299,19 @@ class SharedNearDuplicateIndex(NearDuplicateIndex):
         return best
 
     def add(self, article_id: int, packed: bytes, when: datetime) -> None:
-        member = str(article_id)
         pipe = self.client.pipeline(transaction=True)
-        pipe.hset(self.sig_key, member, packed)
-        for name in self._band_names(packed):
-            pipe.sadd(name, member)
-        pipe.zadd(self.when_key, {member: when.timestamp()})
+        self._add_to(pipe, article_id, packed, when)
         pipe.execute()
         self._adds += 1
         if self._adds % self.EVICT_EVERY == 0:
             self.evict(utcnow())
+
+    def _add_to(self, pipe: Any, article_id: int, packed: bytes, when: datetime) -> None:
+        member = str(article_id)
+        pipe.hset(self.sig_key, member, packed)
+        for name in self._band_names(packed):
+            pipe.sadd(name, member)
+        pipe.zadd(self.when_key, {member: when.timestamp()})
 
     def remove(self, article_id: int) -> None:
         member = str(article_id)
@@ -347,9 +350,13 @@ class SharedNearDuplicateIndex(NearDuplicateIndex):
                     .where(ArticleSignature.indexed_at >= cutoff)
                     .execution_options(yield_per=5000)
                 )
-                for article_id, packed, when in rows:
+                pipe = self.client.pipeline(transaction=False)
+                for i, (article_id, packed, when) in enumerate(rows):
                     if len(packed) == self.num_perm * 4:
-                        self.add(article_id, packed, when)
+                        self._add_to(pipe, article_id, packed, when)
+                    if i % 1000 == 999:  # one round trip per thousand articles
+                        pipe.execute()
+                pipe.execute()
             self.client.set(self.built_key, "1")
 
 
