@@ -21,7 +21,7 @@ import redis
 from sqlalchemy import func, select
 
 from stancewatch.db import make_engine, session_factory
-from stancewatch.models import Article, CrawlRun, Source
+from stancewatch.models import Article, CrawlRun, Source, SourceHealth
 from stancewatch.settings import Settings
 
 REDIS_URL = os.environ.get("STANCEWATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -178,6 +178,18 @@ def test_two_workers_share_one_queue(site, env, pg_url, redis_prefix):
     assert all(r[1] in {"ok", "empty"} and r[3] is not None for r in recorded), recorded
     assert sum(r[2] for r in recorded) == 10
     assert dict((r[0], r[2]) for r in recorded)["censor-nato-membership"] == 6
+    # and each source's health, as the scheduler records it after a crawl
+    engine = make_engine(pg_url)
+    with session_factory(engine)() as s:
+        health = dict(
+            s.execute(
+                select(Source.name, SourceHealth.state).join(
+                    SourceHealth, SourceHealth.source_id == Source.id
+                )
+            ).all()
+        )
+    engine.dispose()
+    assert sorted(health) == sorted(SOURCES) and set(health.values()) == {"ok"}, health
 
 
 def claims_by_pid(prefix: str) -> dict[int, int]:
