@@ -150,3 +150,12 @@ class SchedulerLockLostError(StancewatchError):
 
     def __init__(self, where: str) -> None:
         super().__init__(f"the scheduler lost its lock ({where}): stopped to avoid double crawls")
+
+
+class RedisNotAvailableError(StancewatchError):
+    """The Redis server of the crawl workers (``redis_url``) cannot be reached."""
+
+    exit_code = 3
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"redis unreachable ({url}): {reason}")

@@ -9,6 +9,7 @@ and handed to both the engine and the alert routing.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -60,6 +61,19 @@ def analyze(
     summary = analysis.analyze_pending(settings, sessions, engine, limit=limit, workers=workers)
     _withdraw(sessions)
     return summary
+
+
+def analyze_worker(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    stop: threading.Event,
+    *,
+    idle_exit: float | None = None,
+) -> AnalyzeSummary:
+    """``analyze --worker``: analyse what arrives until stopped, as ``analyze`` does each pass."""
+    return analysis.analyze_worker(
+        settings, sessions, stop, idle_exit=idle_exit, after_batch=lambda: _withdraw(sessions)
+    )
 
 
 def restance(

@@ -171,6 +171,18 @@ class Settings:
     #: Seconds a stopping web server (SIGTERM, Ctrl-C) lets open requests finish.
     web_shutdown_seconds: float = 3.0
 
+    # --- crawl workers on Redis (``stancewatch enqueue`` / ``stancewatch worker``) ---------
+    #: Redis URL of the shared crawl frontier (scrapy-redis request queue and dupefilter) and
+    #: near-duplicate index. None: everything runs in one process, as on a laptop. When set,
+    #: the database must be PostgreSQL (the one store every worker host shares).
+    redis_url: str | None = None
+    #: Prefix of every Redis key stancewatch writes, so several deployments (or tests) can
+    #: share one Redis server without seeing each other's queues.
+    redis_prefix: str = "stancewatch"
+    #: Seconds after which a crawl worker that has not reported in is dead: the requests it
+    #: had taken go back on the queue for the others (a heartbeat every quarter of this).
+    worker_timeout: float = 60.0
+
     # --- logging -------------------------------------------------------------------------
     #: Level of our own log lines (the scheduler's one line per job is INFO).
     log_level: str = "INFO"
@@ -291,4 +303,15 @@ def load_settings(
         if name not in _FIELDS:
             raise ConfigError(f"unknown setting: {name}")
         values[name] = _convert(name, value, "command line")
-    return Settings(**values)
+    settings = Settings(**values)
+    check_redis(settings)
+    return settings
+
+
+def check_redis(settings: Settings) -> None:
+    """Workers on several hosts share one database: with ``redis_url`` it must be PostgreSQL."""
+    if settings.redis_url and not settings.database_url.startswith("postgresql"):
+        raise ConfigError(
+            "redis_url needs a PostgreSQL database_url (crawl workers share one database; "
+            "SQLite is for one process)"
+        )

@@ -304,3 +304,16 @@ def _changes(url: str) -> list[str]:
         actors = [r[0] for r in conn.execute(text("select actor from stance_changes"))]
     engine.dispose()
     return actors
+
+
+def test_workers_are_a_profile_with_health_checks():
+    """Redis, crawl workers and analysis workers start only with the "workers" profile."""
+    for name in ("redis", "worker", "analyzer"):
+        assert SERVICES[name]["profiles"] == ["workers"], name
+        assert SERVICES[name]["healthcheck"]["test"], name
+    assert "profiles" not in SERVICES["scheduler"] and "profiles" not in SERVICES["web"]
+    assert SERVICES["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    assert SERVICES["worker"]["command"] == ["stancewatch", "worker"]
+    assert SERVICES["worker"]["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert "container_name" not in SERVICES["worker"]  # docker compose up --scale worker=4
+    assert SERVICES["analyzer"]["command"] == ["stancewatch", "analyze", "--worker"]

@@ -8,11 +8,13 @@ changed. Both end with the same replay of the touched actors, so they agree on s
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from stancewatch.actors import Actor, load_actors
@@ -21,6 +23,7 @@ from stancewatch.analyze.replay import replay
 from stancewatch.analyze.statements import Analyzer, analyze_batch, queue_actors
 from stancewatch.analyze.tracker import ChangeRule
 from stancewatch.db import session_scope
+from stancewatch.errors import ConfigError
 from stancewatch.models import ActorState, Article, StanceChange, Statement
 from stancewatch.settings import Settings
 
@@ -28,6 +31,13 @@ log = logging.getLogger(__name__)
 
 #: Articles per transaction: large enough for fast bulk writes, small enough to lose little.
 BATCH_SIZE = 200
+#: Articles one ``analyze --worker`` claims at a time: small, so several workers share a
+#: backlog evenly (each claim is one transaction with FOR UPDATE SKIP LOCKED).
+WORKER_BATCH_SIZE = 20
+#: Seconds an idle ``analyze --worker`` waits before looking for new articles again.
+WORKER_POLL_SECONDS = 2.0
+#: PostgreSQL advisory lock key of the replay (``stancewatch`` in ASCII, as a number).
+REPLAY_LOCK_KEY = 0x7374616E6365
 
 
 @dataclass
@@ -115,6 +125,10 @@ def _replay_queue(
     settings: Settings, session_factory: sessionmaker[Session], summary: AnalyzeSummary
 ) -> None:
     with session_scope(session_factory) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # Analysis workers on several hosts replay one at a time: two replays of the same
+            # actor at once would both record its change.
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REPLAY_LOCK_KEY})
         result = replay(session, ChangeRule.from_settings(settings))
     summary.actors_replayed = result.actors
     summary.changes_new = result.changes_new
@@ -123,6 +137,51 @@ def _replay_queue(
     summary.changes_retracted = result.changes_retracted
     summary.changes_backfill = result.changes_backfill
     summary.changes_blocked = result.changes_blocked
+
+
+def analyze_worker(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    stop: threading.Event,
+    *,
+    idle_exit: float | None = None,
+    poll: float = WORKER_POLL_SECONDS,
+    engine: Analyzer | None = None,
+    after_batch: Callable[[], None] | None = None,
+) -> AnalyzeSummary:
+    """``analyze --worker``: claim and analyse pending articles until ``stop`` is set or
+    nothing was pending for ``idle_exit`` seconds.
+
+    Any number of these run side by side on PostgreSQL: each claim is ``FOR UPDATE SKIP
+    LOCKED`` and marks its articles analysed in the same transaction, so no article is
+    analysed twice; replays take turns on an advisory lock. ``after_batch`` runs after each
+    pass that analysed something (the flow withdraws retracted changes' alerts there).
+    """
+    if session_factory.kw["bind"].dialect.name != "postgresql":
+        raise ConfigError(
+            "analyze --worker needs PostgreSQL (workers claim rows with FOR UPDATE SKIP LOCKED)"
+        )
+    analyzer = engine if engine is not None else make_stance_engine(settings)
+    total = AnalyzeSummary()
+    idle_since = time.monotonic()
+    log.info("analyze worker ready")
+    while not stop.is_set():
+        done = analyze_pending(settings, session_factory, analyzer, batch_size=WORKER_BATCH_SIZE)
+        _add(total, done)
+        if done.articles:
+            idle_since = time.monotonic()
+            if after_batch is not None:
+                after_batch()
+        elif idle_exit is not None and time.monotonic() - idle_since >= idle_exit:
+            break
+        else:
+            stop.wait(poll if idle_exit is None else min(poll, idle_exit))
+    return total
+
+
+def _add(total: AnalyzeSummary, part: AnalyzeSummary) -> None:
+    for key, value in part.to_dict().items():
+        setattr(total, key, getattr(total, key) + value)
 
 
 def reanalyze_all(

@@ -53,9 +53,11 @@ def _register() -> None:
         sources,
         stance,
         web,
+        worker,
     )  # fmt: skip
 
-    for module in (db, sources, crawl, stance, analyze, deliver, export, web, service, demo):
+    for module in (db, sources, crawl, stance, analyze, deliver, export, web, service, demo,
+                   worker):  # fmt: skip
         for command in module.COMMANDS:
             cli.add_command(command)
 

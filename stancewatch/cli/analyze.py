@@ -10,7 +10,14 @@ import click
 from stancewatch import flow
 from stancewatch.actors import Actor, load_actors
 from stancewatch.analyze.runner import AnalyzeSummary
-from stancewatch.cli.common import App, emit_rows, one_line_errors, output_options, pass_app
+from stancewatch.cli.common import (
+    App,
+    emit_rows,
+    one_line_errors,
+    output_options,
+    pass_app,
+    setup_logging,
+)
 from stancewatch.db import session_scope
 from stancewatch.history import queries
 
@@ -62,16 +69,45 @@ def workers_option(func: Any) -> Any:
 @click.command("analyze")
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after this many articles.")
 @workers_option
+@click.option("--worker", "as_worker", is_flag=True,
+              help="Keep claiming new articles until SIGTERM (PostgreSQL; run several).")  # fmt: skip
+@click.option("--idle-exit", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="With --worker: exit after this many seconds with nothing to analyse.")  # fmt: skip
 @output_options
 @pass_app
 @one_line_errors
-def analyze_cmd(app: App, limit: int | None, workers: int, fmt: str) -> None:
+def analyze_cmd(
+    app: App,
+    limit: int | None,
+    workers: int,
+    as_worker: bool,
+    idle_exit: float | None,
+    fmt: str,
+) -> None:
     """Find statements in articles not analysed yet, then update stances and record changes.
+
+    With --worker it keeps running, and any number of such processes share the backlog
+    (each claims articles with FOR UPDATE SKIP LOCKED: none is analysed twice).
 
     Example: stancewatch analyze --format json
     """
-    summary = flow.analyze(app.settings, app.sessions(), limit=limit, workers=workers)
+    if as_worker:
+        summary = _analyze_worker(app, idle_exit)
+    else:
+        summary = flow.analyze(app.settings, app.sessions(), limit=limit, workers=workers)
     _print_analysis(summary, fmt)
+
+
+def _analyze_worker(app: App, idle_exit: float | None) -> AnalyzeSummary:
+    """The worker loop, stopped cleanly (after its current batch) by SIGTERM or SIGINT."""
+    import signal
+    import threading
+
+    setup_logging(app.settings.log_level)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return flow.analyze_worker(app.settings, app.sessions(), stop, idle_exit=idle_exit)
 
 
 @click.command("restance")

@@ -51,7 +51,7 @@ def status(app: App, fmt: str, service: bool) -> None:
 
     Example: stancewatch status --format json
     """
-    from stancewatch.scheduler.status import collect_status
+    from stancewatch.scheduler.status import add_queue_status, collect_status
 
     engine = make_engine(app.settings.database_url, wait=STATUS_WAIT, create=False)
     try:
@@ -64,6 +64,7 @@ def status(app: App, fmt: str, service: bool) -> None:
         report = collect_status(engine, app.sources())
     finally:
         engine.dispose()
+    add_queue_status(report, app.settings)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -71,6 +72,13 @@ def status(app: App, fmt: str, service: bool) -> None:
         emit_rows(report.sources, columns, "table", title="Sources")
         backlog = ", ".join(f"{k} {v}" for k, v in report.outbox.items())
         console().print(f"outbox: {backlog}")
+        if report.queue is not None:
+            q = report.queue
+            console().print(
+                f"crawl queue: {q['queued']} queued, {q['claimed']} claimed, "
+                f"{len(q['running'])} runs in progress; "
+                f"workers seen in the last minute: {q['workers_seen']}"
+            )
         for problem in report.problems:
             console().print(f"[red]unhealthy:[/red] {problem}")
     if not report.healthy and not service:

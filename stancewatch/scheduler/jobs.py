@@ -106,9 +106,43 @@ def crawl_job(name: str) -> None:
         return
     started = time.monotonic()
     try:
-        _crawl_child(rt, source)
+        if rt.settings.redis_url:
+            _enqueue_child(rt, source)
+        else:
+            _crawl_child(rt, source)
     except Exception as exc:  # noqa: BLE001 - one line, and the next run goes ahead
         _log_failure("crawl", started, exc, source=name)
+
+
+def _enqueue_child(rt: Runtime, source: SourceConfig) -> None:
+    """With ``redis_url``: queue the source's run for the crawl workers instead of crawling.
+
+    ``stancewatch enqueue NAME`` runs as a child (it imports Scrapy; the scheduler stays
+    small); the worker that finishes the run records it and the source's health."""
+    result = run_command(
+        rt.settings, ["enqueue", source.name, "--format", "json"], source.timeout, rt.children
+    )
+    try:
+        queued = json.loads(result.stdout.strip().splitlines()[-1])[0]
+    except (ValueError, IndexError, KeyError):
+        queued = {}
+    status = "queued" if queued.get("run_id") else RunStatus.FAILED
+    reason = queued.get("skipped") or (
+        None if queued else f"enqueue exited with code {result.returncode}: {result.stderr_tail}"
+    )
+    if queued.get("skipped"):
+        status = "skipped"
+    log.info(
+        kv(
+            job="crawl",
+            source=source.name,
+            status=status,
+            duration_s=result.duration,
+            run=queued.get("run_id"),
+            requests=queued.get("requests"),
+            reason=reason,
+        )
+    )
 
 
 def _crawl_child(rt: Runtime, source: SourceConfig) -> None:

@@ -19,6 +19,7 @@ from stancewatch.models.status import OutboxStatus
 from stancewatch.scheduler.health import FAILURE
 from stancewatch.scheduler.jobs import crawl_job_id
 from stancewatch.scheduler.service import JOBS_TABLE
+from stancewatch.settings import Settings
 from stancewatch.sources import SourceConfig
 
 #: A source whose last this-many runs all failed makes the health check fail.
@@ -33,18 +34,38 @@ class Status:
     sources: list[dict[str, Any]]
     outbox: dict[str, int]
     problems: list[str] = field(default_factory=list)
+    #: With ``redis_url``: the crawl workers' queue (requests queued and claimed, sources
+    #: with a run in progress, workers seen in the last minute).
+    queue: dict[str, Any] | None = None
 
     @property
     def healthy(self) -> bool:
         return not self.problems
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        shown = {
             "healthy": self.healthy,
             "problems": self.problems,
             "sources": self.sources,
             "outbox": self.outbox,
         }
+        if self.queue is not None:
+            shown["queue"] = self.queue
+        return shown
+
+
+def add_queue_status(report: Status, settings: Settings) -> None:
+    """With ``redis_url``: the crawl queue's depth and the workers seen (Redis down is a
+    problem, so the health check fails)."""
+    if not settings.redis_url:
+        return
+    from stancewatch.crawl.frontier import Keys, connect, queue_status
+    from stancewatch.errors import RedisNotAvailableError
+
+    try:
+        report.queue = queue_status(connect(settings), Keys(settings.redis_prefix)).as_dict()
+    except RedisNotAvailableError as exc:
+        report.problems.append(str(exc))
 
 
 def _next_runs(engine: Engine) -> dict[str, datetime]:
