@@ -141,7 +141,7 @@ def test_secrets_reach_only_the_containers_that_need_them():
     assert env_text.count("change-me") == 1
     raw = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
     assert "env_file" not in raw
-    database = {"migrate", "scheduler", "web"}
+    database = {"migrate", "scheduler", "web", "worker", "analyzer"}
     for name, service in SERVICES.items():
         environment = service.get("environment", {})
         assert ("STANCEWATCH_DATABASE_URL" in environment) == (name in database), name

@@ -350,7 +350,7 @@ def test_an_unreachable_redis_is_one_line(env):
     result = cli({**env, "STANCEWATCH_REDIS_URL": "redis://:s3cret-pw@127.0.0.1:1/0"}, "enqueue")
     assert result.returncode == 3
     line = one_line(result)
-    assert line.startswith("Error: redis unreachable (redis://:***@127.0.0.1:1/0): "), line
+    assert line.startswith("Error: redis unreachable (redis://***:***@127.0.0.1:1/0): "), line
     assert "s3cret" not in result.stderr + result.stdout
 
 

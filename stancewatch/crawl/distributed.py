@@ -405,13 +405,7 @@ class Queued:
 def _spider(
     settings: Settings, source: SourceConfig, store: ArticleStore, **kwargs: Any
 ) -> WorkerSpider:
-    return WorkerSpider(
-        source=source,
-        store=store,
-        max_pages=settings.max_listing_pages,
-        verify_every=settings.conditional_verify_every,
-        **kwargs,
-    )
+    return WorkerSpider(source=source, store=store, **_limits(settings), **kwargs)
 
 
 async def _collect(requests: AsyncIterator[scrapy.Request]) -> list[scrapy.Request]:
@@ -758,9 +752,12 @@ class _WorkerProcess(CrawlerProcess):
 
 
 def _limits(settings: Settings) -> dict[str, Any]:
+    """The spider's limits from the settings, for the enqueuer and the workers alike."""
     return {
         "max_pages": settings.max_listing_pages,
         "verify_every": settings.conditional_verify_every,
+        "sitemap_max_urls": settings.sitemap_max_urls,
+        "sitemap_max_urls_per_crawl": settings.sitemap_max_urls_per_crawl,
     }
 
 
