@@ -98,8 +98,11 @@ class Settings:
     #: Days inside which weaker evidence is added up, and at most one change per actor.
     change_window_days: int = 7
     #: Coverage fetched more than this many days after its publication (a new source's
-    #: backlog, an archive) is recorded but never changes a stance; 0 turns this off.
+    #: backlog, an archive) is late: the changes it makes are backfill (history, never
+    #: alerted) and it never flips a stance timely coverage set; 0 turns this off.
     late_coverage_days: int = 7
+    #: Seconds an idle ``analyze --worker`` waits before looking for new articles again.
+    analyze_worker_poll: float = 2.0
 
     # --- delivery ------------------------------------------------------------------------
     #: apprise URLs, separated by spaces or commas. Secrets: never logged unredacted.

@@ -275,6 +275,8 @@ def test_two_analyze_workers_analyse_each_article_once(env, pg_url):
 
     from stancewatch.models import Statement
 
+    # polling often: the idle one wakes while the other still works through the backlog
+    env = {**env, "STANCEWATCH_ANALYZE_WORKER_POLL": "0.05"}
     analyzers = [start_analyzer(env, "--idle-exit", "3") for _ in range(2)]
     # both wait for work before any arrives, so both get a share
     for proc in analyzers:

@@ -34,8 +34,6 @@ BATCH_SIZE = 200
 #: Articles one ``analyze --worker`` claims at a time: small, so several workers share a
 #: backlog evenly (each claim is one transaction with FOR UPDATE SKIP LOCKED).
 WORKER_BATCH_SIZE = 20
-#: Seconds an idle ``analyze --worker`` waits before looking for new articles again.
-WORKER_POLL_SECONDS = 2.0
 #: PostgreSQL advisory lock key of the replay (``stancewatch`` in ASCII, as a number).
 REPLAY_LOCK_KEY = 0x7374616E6365
 
@@ -145,7 +143,6 @@ def analyze_worker(
     stop: threading.Event,
     *,
     idle_exit: float | None = None,
-    poll: float = WORKER_POLL_SECONDS,
     engine: Analyzer | None = None,
     after_batch: Callable[[], None] | None = None,
 ) -> AnalyzeSummary:
@@ -164,6 +161,7 @@ def analyze_worker(
     analyzer = engine if engine is not None else make_stance_engine(settings)
     total = AnalyzeSummary()
     idle_since = time.monotonic()
+    poll = settings.analyze_worker_poll
     log.info("analyze worker ready")
     while not stop.is_set():
         done = analyze_pending(settings, session_factory, analyzer, batch_size=WORKER_BATCH_SIZE)

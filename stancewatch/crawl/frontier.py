@@ -71,7 +71,9 @@ def connect(settings: Settings) -> redis.Redis:
         )
         client.ping()
     except (redis.RedisError, ValueError) as exc:
-        raise RedisNotAvailableError(redact_url(settings.redis_url, keep_path=True), str(exc)) from None
+        raise RedisNotAvailableError(
+            redact_url(settings.redis_url, keep_path=True), str(exc)
+        ) from None
     return client
 
 
