@@ -431,6 +431,8 @@ ID_BOUND = "article_id: Input should be less than or equal to 2147483647"
         (f"/articles/{2**63}", ID_BOUND),
         (f"/api/articles/{10**30}", ID_BOUND),
         ("/articles/0", "article_id: Input should be greater than or equal to 1"),
+        (f"/api/changes/{2**31}", "change_id: Input should be less than or equal to 2147483647"),
+        (f"/changes/{2**63}", "change_id: Input should be less than or equal to 2147483647"),
         ("/api/articles?q=" + quote(FORTY_WORDS), "search: at most 32 words, got 40"),
         ("/search?q=" + quote(FORTY_WORDS), "search: at most 32 words, got 40"),
         ("/api/changes?actor=" + "x" * 1001, "actor: at most 1000 characters, got 1001"),

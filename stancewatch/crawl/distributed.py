@@ -446,7 +446,7 @@ def enqueue(
 
 # --- the worker --------------------------------------------------------------------------------
 @dataclass
-class WorkerSummary:
+class CrawlWorkerSummary:
     """What one worker did over its life (its ``key=value`` line)."""
 
     worker: str
@@ -663,7 +663,7 @@ def run_worker(
     concurrency: int | None = None,
     idle_exit: float | None = None,
     on_run_finished: RunFinished | None = None,
-) -> WorkerSummary:
+) -> CrawlWorkerSummary:
     """Take requests of ``sources`` from the shared queue until SIGTERM / SIGINT or
     ``idle_exit`` seconds with nothing to do. One call per process (Scrapy's reactor)."""
     started = time.monotonic()
@@ -678,7 +678,7 @@ def run_worker(
     )
     store = SharedArticleStore(sessions, index, lock, settings.near_duplicate_jaccard)
     worker = Worker(settings, client, store, sources, on_run_finished)
-    summary = WorkerSummary(worker=worker.id)
+    summary = CrawlWorkerSummary(worker=worker.id)
     pool = (
         ProcessPoolExecutor(settings.extract_workers, mp_context=get_context("forkserver"))
         if settings.extract_workers > 0

@@ -23,7 +23,7 @@ from stancewatch.settings import Settings
 
 
 @dataclass
-class WorkerSummary:
+class DeliverWorkerSummary:
     """What a worker did over its life, and why it stopped (``signal`` or ``idle``)."""
 
     rounds: int = 0
@@ -41,13 +41,13 @@ def run_worker(
     actor_tags: Mapping[str, Collection[str]],
     stop: threading.Event,
     idle_exit: float | None = None,
-) -> WorkerSummary:
+) -> DeliverWorkerSummary:
     """Deliver until ``stop`` is set, or until ``idle_exit`` seconds passed with nothing due.
 
     Between rounds with nothing to do it waits ``deliver_worker_poll`` seconds (cut short by
     ``stop``); a round that did something is followed at once by the next.
     """
-    summary = WorkerSummary()
+    summary = DeliverWorkerSummary()
     idle_since = time.monotonic()
     while not stop.is_set():
         done = deliver_pending(settings, sessions, targets, actor_tags, stop=stop)

@@ -16,7 +16,7 @@ from stancewatch.history.queries import (
     TimelineEntry,
 )
 from stancewatch.web.deps import DB, ActorName
-from stancewatch.web.params import ArticleId
+from stancewatch.web.params import ArticleId, ChangeId
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -51,7 +51,7 @@ def list_changes(
 
 
 @router.get("/changes/{change_id}", response_model=RecordedChange)
-def get_change(change_id: int, session: DB) -> RecordedChange:
+def get_change(change_id: ChangeId, session: DB) -> RecordedChange:
     """One recorded change (also a retracted or blocked one) with its reason; 404 if none."""
     found = query.change(session, change_id)
     if found is None:

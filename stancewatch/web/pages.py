@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from stancewatch.history import queries as query
 from stancewatch.web.deps import DB, TEMPLATES, ActorName
 from stancewatch.web.feeds import FEED_ENTRIES, changes_atom
-from stancewatch.web.params import ArticleId
+from stancewatch.web.params import ArticleId, ChangeId
 from stancewatch.web.render import highlight, timeline_svg
 
 ATOM = "application/atom+xml"
@@ -57,7 +57,7 @@ def changes_page(request: Request, session: DB) -> HTMLResponse:
 
 
 @router.get("/changes/{change_id}")
-def change_page(request: Request, change_id: int, session: DB) -> HTMLResponse:
+def change_page(request: Request, change_id: ChangeId, session: DB) -> HTMLResponse:
     """One change with why it was allowed: the rule, the stories and outlets, the pending."""
     found = query.change(session, change_id)
     if found is None:

@@ -21,6 +21,7 @@ MAX_PARAMETER_LENGTH = 1000
 MAX_ROW_ID = 2**31 - 1
 
 ArticleId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="An article's id")]
+ChangeId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="A stance change's id")]
 
 
 def check_parameters(request: Request) -> None:
