@@ -47,7 +47,7 @@ from typing import Any
 
 from stance_cv import per_label  # bench/stance_cv.py, beside this script
 
-from stancewatch.actors import Actor, load_actors
+from stancewatch.actors import Actor, ActorNames, load_actors
 from stancewatch.stance import StanceEngine
 from stancewatch.stance.lexicon import NEGATOR, SPEECH, fold
 
@@ -94,15 +94,6 @@ def keys(rows: list[dict[str, Any]]) -> list[str]:
 
 def published(row: dict[str, Any]) -> datetime | None:
     return datetime.fromisoformat(row["date"]) if row.get("date") else None
-
-
-def owners(actors: list[Actor]) -> dict[str, str]:
-    """Casefolded name or alias -> the actor's name (its own name first)."""
-    owned = {a.name.casefold(): a.name for a in actors}
-    for a in actors:
-        for alias in (*a.aliases, *a.metonyms, *a.institution_aliases()):
-            owned.setdefault(alias.casefold(), a.name)
-    return owned
 
 
 def predict(engine: StanceEngine, row: dict[str, Any], holder: str) -> tuple[str, str]:
@@ -211,10 +202,10 @@ def score(rows: list[dict[str, Any]], engine: StanceEngine, with_families: bool 
     pairs: list[tuple[str, str]] = []
     predictions: dict[str, str] = {}
     misses: list[Miss] = []
-    owned = owners(list(engine.actors.values()))
+    names = ActorNames(engine.actors.values())
     started = time.perf_counter()
     for key, row in zip(keys(rows), rows, strict=True):
-        holder = owned.get(row["actor"].casefold(), row["actor"])
+        holder = names.resolve(row["actor"], row.get("actor_kind")) or row["actor"]
         predicted, cue = predict(engine, row, holder)
         pairs.append((row["stance"], predicted))
         predictions[key] = predicted
@@ -239,16 +230,18 @@ def full_actors(actors: list[Actor], rows: list[dict[str, Any]]) -> list[Actor]:
     """``actors`` and an entry for every labelled holder that is no name or alias of theirs:
     the name, and for a person the surname (and the unaccented spellings) as aliases, when no
     other actor owns them. In memory only: never package data."""
-    owned = owners(actors)
+    names = ActorNames(actors)
+    claimed: set[str] = set()  # the added actors' spellings
     added: list[Actor] = []
     for name, kind in sorted({(r["actor"], r.get("actor_kind") or "person") for r in rows}):
-        if name.casefold() in owned:
+        if names.resolve(name, kind) is not None or name.casefold() in claimed:
             continue
         forms = [_surname(name)] if kind == "person" and " " in name else []
         forms += [_plain(f) for f in (name, *forms) if _plain(f) != fold(f)]
-        aliases = tuple(dict.fromkeys(f for f in forms if f.casefold() not in owned))
-        for alias in (name, *aliases):
-            owned.setdefault(alias.casefold(), name)
+        aliases = tuple(dict.fromkeys(
+            f for f in forms if names.resolve(f) is None and f.casefold() not in claimed
+        ))  # fmt: skip
+        claimed.update(alias.casefold() for alias in (name, *aliases))
         added.append(Actor(name=name, kind=kind, aliases=aliases))
     return actors + added
 

@@ -14,7 +14,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from stancewatch.actors import Actor
+from stancewatch.actors import Actor, ActorNames
 from stancewatch.stance import StanceEngine
 
 LABELS = ("support", "oppose", "neutral")
@@ -74,7 +74,7 @@ def cross_validate(
     fold = folds(rows, k)
     predicted: list[str] = ["neutral"] * len(rows)
     rules = StanceEngine(actors)
-    names = ts.resolver(actors)
+    names = ActorNames(actors)
     for f in range(k):
         train = [r for r, g in zip(rows, fold, strict=True) if g != f]
         test = [i for i, g in enumerate(fold) if g == f]
@@ -97,7 +97,7 @@ def _masked(row: dict, rules: StanceEngine) -> str:
     """The text with the holder's mentions as HOLDER (the baseline's input)."""
     import train_stance as ts
 
-    holder = ts.holder_of(ts.resolver(rules.actors.values()), row["actor"], row.get("actor_kind"))
+    holder = ts.holder_of(ActorNames(rules.actors.values()), row)
     text = row["text"]
     for m in reversed(rules.matcher.find(text, when=ts.published(row))):
         if m.actor.name == holder:
@@ -116,12 +116,12 @@ def _baseline(train: list[dict], test: list[dict], rules: StanceEngine) -> list[
     return list(clf.predict(vec.transform([_masked(r, rules) for r in test])))
 
 
-def predict(engine: StanceEngine, row: dict, names: dict[str, str]) -> tuple[str, str]:
+def predict(engine: StanceEngine, row: dict, names: ActorNames) -> tuple[str, str]:
     """The stance and cue of the statement whose actor the row's holder resolves to (the
     last one when there are several), on the row's date; no statement is neutral."""
     import train_stance as ts
 
-    holder = ts.holder_of(names, row["actor"], row.get("actor_kind"))
+    holder = ts.holder_of(names, row)
     found = {s.actor: s for s in engine.analyze(row["text"], ts.published(row))}
     hit = found.get(holder)
     return (hit.stance, hit.cue) if hit else ("neutral", "-")

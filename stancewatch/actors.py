@@ -7,6 +7,8 @@ People carry their roles with dates (Scholz -> Merz, Biden -> Trump): while in a
 from __future__ import annotations
 
 import tomllib
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
@@ -138,6 +140,53 @@ def institution_aliases(actors: list[Actor]) -> dict[str, list[str]]:
         a.name: [x for x in a.institution_aliases() if claimed.get(x.casefold(), a.name) == a.name]
         for a in actors
     }
+
+
+def plain(text: str) -> str:
+    """Case-folded and without accents ("Orbán" -> "orban")."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+class ActorNames:
+    """Every way the actors are named -> the actor's canonical name: the one resolver of a
+    name a user, a label or a stored row gives (the CLI, the web, the export, the training
+    script and the stance benchmark all resolve through it, so "Zelensky", "Orban" and
+    "Зеленського" mean the same actor everywhere).
+
+    A name resolves, in any case: to the actor it names; else to the actor owning it as an
+    alias, metonym or demonym-and-institution alias; else the same without accents; else to
+    an alias ending in ``*`` it starts with ("Зеленськ*", as the stance engine reads it); else,
+    for a person, by surname ("J. D. Vance" is "JD Vance").
+    """
+
+    def __init__(self, actors: Iterable[Actor]) -> None:
+        actors = list(actors)
+        self._exact: dict[str, str] = {a.name.casefold(): a.name for a in actors}
+        self._plain: dict[str, str] = {}
+        self._prefixes: list[tuple[str, str]] = []
+        for a in actors:
+            for alias in (*a.aliases, *a.metonyms, *a.institution_aliases()):
+                key = alias.casefold()
+                if key.endswith("*"):
+                    self._prefixes.append((key[:-1], a.name))
+                    continue
+                self._exact.setdefault(key, a.name)
+        for key, name in self._exact.items():
+            self._plain.setdefault(plain(key), name)
+
+    def resolve(self, name: str, kind: str | None = None) -> str | None:
+        """The canonical name ``name`` stands for, or None; ``kind`` "person" also tries the
+        surname of a name of several words."""
+        key = " ".join(name.split()).casefold()
+        if not key:
+            return None
+        found = self._exact.get(key) or self._plain.get(plain(key))
+        if found is None:
+            found = next((n for prefix, n in self._prefixes if key.startswith(prefix)), None)
+        if found is None and kind == "person" and " " in key:
+            found = self._plain.get(plain(key).split()[-1])
+        return found
 
 
 def parse_actors(text: str, origin: str) -> list[Actor]:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from stancewatch.actors import load_actors
+from stancewatch.actors import ActorNames, load_actors, parse_actors
 from stancewatch.cli import cli
 from stancewatch.errors import ConfigError
 
@@ -100,3 +100,35 @@ def test_an_organisation_speaks_for_its_country_and_its_own_name_beats_a_demonym
         "The Verkhovna Rada called on NATO member states to support Ukraine's accession"
     )
     assert {s.actor: s.stance for s in found} == {"Verkhovna Rada": "support", "Ukraine": "support"}
+
+
+def test_one_resolver_reads_every_spelling_of_an_actor():
+    """``ActorNames`` is what the CLI, the web, the export, training and the stance benchmark
+    resolve a name through: the name, an alias, a metonym, a demonym-and-institution alias,
+    the same without accents, a ``*`` prefix alias, and for a person the surname."""
+    actors = parse_actors(
+        """
+[[actors]]
+name = "Viktor Orbán"
+kind = "person"
+aliases = ["Viktor Orbán", "Orbán", "Орбан*"]
+
+[[actors]]
+name = "Hungary"
+kind = "country"
+demonyms = ["Hungarian"]
+aliases = ["Hungary"]
+metonyms = ["Budapest"]
+""",
+        "test",
+    )
+    names = ActorNames(actors)
+    assert names.resolve("viktor  ORBÁN") == "Viktor Orbán"
+    assert names.resolve("Orban") == "Viktor Orbán"  # without the accent
+    assert names.resolve("Орбана") == "Viktor Orbán"  # a case ending, by the prefix alias
+    assert names.resolve("Budapest") == "Hungary"
+    assert names.resolve("Hungarian Foreign Ministry") == "Hungary"
+    assert names.resolve("PM Viktor Orban", "person") == "Viktor Orbán"  # by surname
+    assert names.resolve("PM Viktor Orban") is None  # the surname only for a person
+    assert names.resolve("Slovakia") is None
+    assert names.resolve("  ") is None

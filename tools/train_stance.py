@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import minimize
 
-from stancewatch.actors import Actor, load_actors
+from stancewatch.actors import Actor, ActorNames, load_actors
 from stancewatch.stance import StanceEngine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,33 +58,10 @@ def published(row: dict) -> datetime | None:
     return datetime.fromisoformat(row["date"]) if row.get("date") else None
 
 
-def resolver(actors: Iterable[Actor]) -> dict[str, str]:
-    """Label holder name (casefolded) -> the actor it resolves to: its name or an alias
-    ("Sergei Lavrov" is an alias of the packaged "Sergey Lavrov")."""
-    out: dict[str, str] = {}
-    actors = list(actors)
-    for a in actors:
-        for alias in a.aliases:
-            out.setdefault(alias.casefold(), a.name)
-            out.setdefault(_plain(alias.casefold()), a.name)
-    for a in actors:
-        out[a.name.casefold()] = a.name
-    return out
-
-
-def _plain(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-
-
-def holder_of(names: dict[str, str], label: str, kind: str | None = "person") -> str:
-    """The actor a label's holder resolves to: by name or alias, then without accents, then
-    by surname ("J. D. Vance" is "JD Vance"); else the label itself."""
-    key = label.casefold()
-    surname = _plain(key).split()[-1] if " " in key and kind == "person" else ""
-    for k in (key, _plain(key), surname):
-        if k and k in names:
-            return names[k]
-    return label
+def holder_of(names: ActorNames, row: dict) -> str:
+    """The actor a labelled line's holder resolves to (``ActorNames``: by name or alias, then
+    without accents, then by surname, "J. D. Vance" is "JD Vance"); else the label itself."""
+    return names.resolve(row["actor"], row.get("actor_kind")) or row["actor"]
 
 
 def examples(
@@ -93,10 +69,10 @@ def examples(
 ) -> list[tuple[list[str], int, float]]:
     """(features, label index, weight) per (sentence, holder) pair of each labelled row; a row
     whose holder has several sentences shares its weight between them."""
-    names = resolver(engine.actors.values())
+    names = ActorNames(engine.actors.values())
     out = []
     for row in rows:
-        holder = holder_of(names, row["actor"], row.get("actor_kind"))
+        holder = holder_of(names, row)
         found = [f for name, f, _ in engine.pairs(row["text"], published(row)) if name == holder]
         for feats in found:
             out.append((feats, LABELS.index(row["stance"]), weight / len(found)))

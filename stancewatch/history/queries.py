@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Float, Integer, Select, func, literal_column, select, text
 from sqlalchemy.orm import Session, aliased
 
+from stancewatch.actors import Actor, ActorNames
 from stancewatch.errors import BadDateError, SearchTooLongError, UnknownActorError
 from stancewatch.models import ActorState, Article, Source, StanceChange, Statement
 
@@ -491,20 +492,12 @@ def stored_actors(session: Session) -> list[str]:
     return sorted(found, key=str.casefold)
 
 
-def _alias_matches(alias: str, wanted: str) -> bool:
-    """``wanted`` (case-folded) is ``alias``; an alias ending in ``*`` matches as a prefix
-    ("Зеленськ*" is every case ending of the name), as the stance engine reads it."""
-    folded = alias.casefold()
-    if folded.endswith("*"):
-        return wanted.startswith(folded[:-1])
-    return folded == wanted
-
-
-def resolve_actor(session: Session, name: str, actors: list[Any] | None) -> str:
+def resolve_actor(session: Session, name: str, actors: list[Actor] | None) -> str:
     """The canonical name for ``name``: one resolver for the CLI, the export and the web.
 
-    In order: a configured canonical name; a name stored in the history; an alias or metonym
-    of a configured actor ("Zelensky", "Зеленський", "Kremlin"); all in any case. Else an
+    In order: a configured canonical name; a name stored in the history; any other name of a
+    configured actor (``ActorNames``: an alias or metonym, "Zelensky", "Зеленський", "Kremlin",
+    the same without accents, "Orban"); all in any case. Else an
     :class:`UnknownActorError` that suggests the closest names.
     """
     wanted = " ".join(name.split()).casefold()
@@ -516,9 +509,9 @@ def resolve_actor(session: Session, name: str, actors: list[Any] | None) -> str:
     for stored_name in stored:
         if stored_name.casefold() == wanted:
             return stored_name
-    for actor in configured:
-        if wanted and any(_alias_matches(str(n), wanted) for n in _other_names(actor)):
-            return str(actor.name)
+    found = ActorNames(configured).resolve(name)
+    if found is not None:
+        return found
     raise UnknownActorError(name, closest_actors(wanted, configured, stored))
 
 
