@@ -341,6 +341,29 @@ def test_ukraine_s_presupposed_bid_is_its_support(engine, text):
     assert stances(engine, dropped)["Ukraine"] == "oppose"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Zelensky asked NATO for an invitation at the summit.\n\n"
+         "Biden said such an invitation was premature.", {"Joe Biden": "oppose"}),
+        ("Ukraine wants to join NATO.\n\nOrbán said he opposes the bid.", {"Viktor Orbán": "oppose"}),
+        ("Ukraine applied to join NATO on Friday. Scholz welcomed the application.",
+         {"Olaf Scholz": "support"}),
+        # another club's membership, or a sentence that does not name the bid again: no position
+        ("Ukraine wants to join NATO.\n\nOrbán said he opposes its EU membership.", {"Viktor Orbán": None}),
+        ("Ukraine wants to join NATO.\n\nOrbán said he opposes the new tax.", {"Viktor Orbán": None}),
+        # without a sentence about NATO before, "the bid" is no NATO bid
+        ("Orbán said he opposes the bid.", {"Viktor Orbán": None}),
+    ],
+)  # fmt: skip
+def test_the_bid_named_again_is_read_from_the_sentence_before(engine, text, expected):
+    """Issue #12, reading the article: "the bid" and "such an invitation" after a sentence
+    about Ukraine's NATO membership are that membership."""
+    got = stances(engine, text)
+    for actor, stance in expected.items():
+        assert got.get(actor) == stance, (actor, got)
+
+
 def test_an_office_names_its_holder_on_the_date(engine):
     text = "The Polish president said Ukraine's place is in NATO"
     assert stances(engine, text, datetime(2024, 6, 1))["Andrzej Duda"] == "support"

@@ -33,6 +33,7 @@ from stancewatch.stance.lexicon import (
     RELATIVE,
     REPORTED,
     THANKED,
+    TOPIC_BACK,
     WANTING,
     Folded,
     Scan,
@@ -268,8 +269,12 @@ class StanceEngine:
         previous: Mention | None = None  # who the last sentence was about, for "he said"
         question: Span | None = None  # the sentence before, when it asked about the bid
         starts = [m.start for m in mentions]
+        topic_before = False  # the sentence before was about the bid
         for span in spans:
             on_topic = self._on_topic(text, span, about_nato, lone, bloc)
+            if not on_topic and topic_before and about_nato:
+                on_topic = self._refers_back(text, span)
+            topic_before = on_topic
             lo, hi = bisect_left(starts, span.start), bisect_left(starts, span.end)
             inside = [m for m in mentions[lo:hi] if m.end <= span.end]
             asked, question = question, _question(text, span, on_topic)
@@ -509,6 +514,17 @@ class StanceEngine:
             # the common case first: the costlier NATO_GOAL only for the rest
             return not _presence_only(low)
         return bool(_GOAL_HINT.search(low)) and bool(NATO_GOAL.search(low))
+
+    @staticmethod
+    def _refers_back(text: Folded, span: Span) -> bool:
+        """Whether a sentence after one about the bid names it again without naming NATO
+        ("Orbán said he opposes the bid", "Biden said such an invitation was premature"): it is
+        read as about the bid too, unless another club is named ("its EU membership")."""
+        return (
+            TOPIC_BACK.search(text.low, span.start, span.end) is not None
+            and OTHER_CLUB.search(text, span.start, span.end) is None
+            and not _presence_only(text.low[span.start : span.end])
+        )
 
     def _quote_lines(self, text: str, mentions: list[Mention]) -> dict[int, Mention]:
         """Paragraph number -> speaker, from lines "– Name" that follow a quote paragraph."""

@@ -1323,3 +1323,10 @@ AGENT_AFTER = ci(
 )
 #: Statements about one's own bid: "our NATO membership", "our accession".
 OWN_BID = ci(r"\bour\b(?:\W+\w+){0,2}?\W+(membership|accession|bid|invitation|aspirations?|path)\b")
+#: A sentence that refers back to the bid the sentence before was about: "Orbán said he
+#: opposes the bid", "such an invitation was premature", "Kyiv's application".
+TOPIC_BACK = ci(
+    r"\b(the|this|that|its|their|his|her|such an?|Kyiv(’s|'s)|Kiev(’s|'s)|Ukraine(’s|'s)|our)\s+"
+    r"((\w+|fast-track)\s+)?(bid|application|request|invitation|membership|accession|"
+    r"aspirations?|ambitions?|candidacy)\b"
+)
