@@ -19,12 +19,18 @@ from datetime import datetime
 
 from stancewatch.actors import Actor, Role, institution_aliases
 from stancewatch.stance.lexicon import Folded, fold
-from stancewatch.stance.offices import holder, office_aliases
+from stancewatch.stance.offices import holder, office_aliases, office_words
 
 _TOKEN = re.compile(r"\w+")
 _GAP = re.compile(r"[\s.\-’']{1,3}")  # what may stand between two words of one alias
 _NAME_NEXT = re.compile(r"[\s,]{1,3}")  # "Polish President Andrzej Duda": the office names him
 PREFIX_KEY = 4
+#: An office named without its country ("the prime minister said"): the person named before
+#: who held it on the date is meant.
+_BARE_OFFICE = re.compile(
+    r"\bthe (prime minister|premier|president|chancellor|foreign minister|defen[cs]e minister|"
+    r"secretary[- ]general)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,10 @@ class ActorMatcher:
                 actor = holder(alias.holders, when) if alias.holders else None
                 found.append(Mention(a, b, actor or alias.actor, alias.metonym, alias.office))
             done = last
-        return _named_offices(text, found)
+        found = _named_offices(text, found)
+        if "the " in lowered and any(m.actor.kind == "person" for m in found):
+            found = _bare_offices(lowered, start, stop, found, when)
+        return found
 
     def _match_at(
         self,
@@ -194,6 +203,39 @@ def _named_offices(text: str, found: list[Mention]) -> list[Mention]:
             continue
         keep.append(m)
     return keep
+
+
+def _bare_offices(
+    lowered: str, start: int, stop: int, found: list[Mention], when: datetime | None
+) -> list[Mention]:
+    """``found`` and a mention for each office named without its country ("Fico visits Kyiv.
+    The prime minister said ...") whose holder on ``when`` (without a date: now) is the
+    one person named before it who held it; an office that nobody or several people named
+    before held stays unread ("Biden met Zelensky. The president said ...")."""
+    added: list[Mention] = []
+    k = 0  # found[:k] end before the office
+    for m in _BARE_OFFICE.finditer(lowered, start, stop):
+        a, b = m.start(1), m.end(1)
+        while k < len(found) and found[k].end <= a:
+            k += 1
+        if k < len(found) and found[k].start < b:
+            continue  # part of a mention already ("the president of Poland")
+        word = m.group(1).replace("-", " ")
+        holders = {
+            e.actor.name: e.actor
+            for e in found[:k]
+            if e.actor.kind == "person"
+            and any(
+                (r.held_on(when) if when is not None else r.end is None)
+                for r in e.actor.roles
+                if word in office_words(r)
+            )
+        }
+        if len(holders) == 1:  # two presidents named before: which one is not for us to guess
+            added.append(Mention(a, b, next(iter(holders.values())), False, office=True))
+    if not added:
+        return found
+    return sorted(found + added, key=lambda x: x.start)
 
 
 def _hyphenated(text: str, a: int, b: int) -> bool:
