@@ -22,6 +22,7 @@ from stancewatch.stance.lexicon import (
     NO_FRAME,
     OTHER_OBJECT,
     REFORMS,
+    REGISTRY,
     RHETORICAL,
     SELF_NEGATED,
     STOP_BEFORE,
@@ -32,24 +33,26 @@ from stancewatch.stance.lexicon import (
     low_of,
 )
 
+#: Cue properties (stancewatch/data/cues.toml; cues.PROPERTIES says what each one means).
 #: Cues that take another cue as their object.
-COMPOSABLE = {"support", "oppose", "calls-for", "accept", "criticise", "reluctance"}
+COMPOSABLE = REGISTRY.having("composable")
 #: Cues of backing or opposing that may take something other than membership as object.
-TAKES_OBJECT = {"support", "oppose", "calls-for", "accept", "criticise"}
+TAKES_OBJECT = REGISTRY.having("takes-object")
 #: Cues that already judge membership: a judgement does not compose with them.
-EVALUATIVE = {"off-table", "bad-eval", "good-eval", "achievable", "inevitable", "war-risk",
-              "not-tolerate", "guarantee", "benefit", "loss", "no-veto"}  # fmt: skip
+EVALUATIVE = REGISTRY.having("evaluative")
 #: Cues whose pattern lets words in between: a negator there negates the cue.
-GAPPED = {"should-join", "guarantee", "benefit", "will-join", "see-in", "want"}
+GAPPED = REGISTRY.having("gapped")
 #: What someone is blamed for: its own cue, not the object of the blame.
-CHARGES = {"war-cause"}
+CHARGES = REGISTRY.having("charge")
 #: Cues that judge the cue before them; alone, they judge membership itself.
-JUDGEMENTS = {"good-eval", "bad-eval"}
+JUDGEMENTS = REGISTRY.having("judgement")
+#: Progress towards NATO: alone beside a condition, conditional backing or no position.
+PROGRESS = REGISTRY.having("progress")
+#: Cues that name the substitute themselves ("instead of membership").
+NAMES_SUBSTITUTE = REGISTRY.having("names-substitute")
 _NEW_CLAUSE = re.compile(r"[,;]\s*(?=(?:we|they|he|she|i|it|this|that)\b)")
 _BREAK = re.compile(r",|;|\band\b|\bwhile\b|\bbut\b")
-_STRONG = {"support", "oppose", "should-join", "cannot-join", "not-ready", "no-need", "give-up",
-           "inevitable", "neutrality", "see-in", "vote-for", "changed-mind", "off-table", "war-risk", "no-alternative",
-           "partial-refused", "deserves", "will-join"}  # fmt: skip
+_STRONG = REGISTRY.having("strong")
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
     for i in sorted(wanted):  # CUES order: self-negated cues first
         name, regex, polarity, _ = CUES[i]
         found.extend((m.start(), m.end(), name, polarity) for m in regex.finditer(lower))
-    if all(f[2] == "accelerate" for f in found) and (cond := CONDITION.search(lower)):
+    if all(f[2] in PROGRESS for f in found) and (cond := CONDITION.search(lower)):
         # a condition for progress: conditional backing when it is reforms, else no position
         if not REFORMS.search(lower):
             return None
@@ -192,7 +195,7 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
             polarity, confidence = -polarity, confidence - 0.05
             tags.append("negated")
         if SUBSTITUTE.search(_window_after(lower, end, 8)) and not any(
-            k[2] == "instead-of" and k[0] >= end for k in kept
+            k[2] in NAMES_SUBSTITUTE and k[0] >= end for k in kept
         ):  # with "instead of membership" as a cue of its own, the composition decides
             polarity, confidence = -polarity, 0.8
             tags.append("substitute")

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from stancewatch.actors import Actor
 from stancewatch.stance.attribution import Speaker, find_speaker, is_subject, quote_line_speaker
-from stancewatch.stance.classify import Verdict, classify
+from stancewatch.stance.classify import JUDGEMENTS, Verdict, classify
 from stancewatch.stance.features import SentenceTokens
 from stancewatch.stance.lexicon import (
     ACCUSED,
@@ -30,6 +30,7 @@ from stancewatch.stance.lexicon import (
     OWNED,
     OWNED_ACT,
     OWNED_ACT_END,
+    REGISTRY,
     RELATIVE,
     REPORTED,
     THANKED,
@@ -44,7 +45,7 @@ from stancewatch.stance.model import StanceModel
 from stancewatch.stance.sentences import Span, split
 
 #: Cues that state the speaker's own position whoever is named in them.
-SPEAKER_OWN = {"should-join", "no-veto"}
+SPEAKER_OWN = REGISTRY.having("speaker-own")
 #: How sure the model must be to name a holder the rules left out (its most probable label
 #: decides; the tracker's ``change_confidence`` still gates what one statement may change).
 NEW_HOLDER_CONFIDENCE = 0.7
@@ -121,7 +122,7 @@ PRONOUN_AFTER = ci(r"[\"”»’,]\s*(" + _SAYS + "|" + _HIS + ")")
 _LEADING_WHILE = ci(r"\W*(while|whereas|although|though)\b[^,;]{8,}?,")
 _REGION_HINT = re.compile("asia|pacific|arctic|middle east|africa|caucasus|balkans")
 _UKRAINE = ci(r"\b(ukrain\w*|kyiv|kiev)\b")
-_JUDGED = re.compile(r">(bad|good)-eval")
+_JUDGED = re.compile(">(" + "|".join(sorted(map(re.escape, JUDGEMENTS))) + ")")
 _YES_NO = ci(r"\W*(yes|no)\b\W*")
 
 
@@ -670,7 +671,7 @@ class StanceEngine:
                 else c_hi
             )
             v = classify(text, owned.end(), end)
-            judged = v is not None and v.cue.split("+")[0] in ("bad-eval", "good-eval")
+            judged = v is not None and v.cue.split("+")[0] in JUDGEMENTS
             if (
                 (v is None or judged)
                 and WANTING.match(low, m.end)

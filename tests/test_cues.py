@@ -1,0 +1,208 @@
+"""The cue registry (stancewatch/data/cues.toml): it loads, it is what the rules use, and a
+broken entry is refused with a message that names the cue and the sentence."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from stancewatch.stance import classify, engine, lexicon
+from stancewatch.stance.cues import PROPERTIES, derive_triggers, load_cues, parse_cues
+from stancewatch.stance.folding import ci, fold
+
+CORPUS = Path(__file__).resolve().parent.parent / "bench" / "corpus"
+
+GOOD = {
+    "parts": {"nato": "(NATO|the Alliance)", "join": "join(s|ed|ing)?"},
+    "cue": [
+        {
+            "name": "backs",
+            "polarity": "support",
+            "pattern": r"\b(backs?|backed) {nato}\b",
+            "properties": ["strong", "composable"],
+            "examples": ["Poland backs NATO membership for Ukraine"],
+            "counter_examples": ["Poland backs the plan"],
+        },
+        {
+            "name": "never-join",
+            "polarity": "oppose",
+            "pattern": ["\\bnever ", "{join}\\b"],
+            "properties": ["self-negated"],
+            "examples": ["Ukraine will never join"],
+        },
+    ],
+}
+
+
+def broken(**changes):
+    """GOOD with the first cue's fields changed (None removes one)."""
+    data = copy.deepcopy(GOOD)
+    for key, value in changes.items():
+        if value is None:
+            data["cue"][0].pop(key)
+        else:
+            data["cue"][0][key] = value
+    return data
+
+
+def test_the_packaged_registry_loads_and_every_cue_has_an_example():
+    reg = load_cues()
+    assert len(reg.cues) == len({c.name for c in reg.cues}) >= 50
+    for cue in reg.cues:
+        assert cue.polarity in (1, -1), cue.name
+        assert cue.examples, cue.name
+        assert "{" not in cue.pattern.replace("{0,", "").replace("{1,", ""), cue.name
+        for ex in cue.examples:
+            assert cue.regex.search(fold(ex)), (cue.name, ex)
+        for ex in cue.counter_examples:
+            assert not cue.regex.search(fold(ex)), (cue.name, ex)
+    # the parts are filled in: "{nato}" in the file is NATO by name or as the Alliance
+    assert "(NATO|the Alliance)" in reg["invite"].pattern
+
+
+def test_the_rules_read_their_cue_properties_from_the_registry():
+    reg = lexicon.REGISTRY
+    assert [c[0] for c in lexicon.CUES] == sorted(
+        (c.name for c in reg.cues), key=lambda n: n not in lexicon.SELF_NEGATED
+    ) and lexicon.CUES[0][0] in lexicon.SELF_NEGATED
+    assert classify.COMPOSABLE == reg.having("composable") >= {"support", "oppose"}
+    assert classify._STRONG == reg.having("strong")
+    assert classify.GAPPED == reg.having("gapped")
+    assert engine.SPEAKER_OWN == reg.having("speaker-own") == {"should-join", "no-veto"}
+    assert lexicon.TRIGGERS["support"] == reg["support"].triggers
+    with pytest.raises(ValueError, match="unknown cue property 'strongest'"):
+        reg.having("strongest")
+
+
+def test_every_match_in_the_corpus_holds_one_of_its_derived_triggers():
+    """Derived triggers are sound: a cue whose trigger is missing from a clause cannot match."""
+    texts = [
+        fold(json.loads(line)["text"])
+        for f in sorted(CORPUS.glob("*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(texts) > 2000
+    derived = [c for c in lexicon.REGISTRY.cues if c.triggers_derived]
+    assert len(derived) == len(lexicon.REGISTRY.cues)  # none kept by hand today
+    for cue in derived:
+        for text in texts:
+            for m in cue.regex.finditer(text):
+                assert any(t in m.group() for t in cue.triggers), (cue.name, m.group())
+
+
+def test_a_good_registry_builds_its_patterns_from_named_parts():
+    reg = parse_cues(GOOD)
+    backs, never = reg.cues
+    assert backs.pattern == r"\b(backs?|backed) (NATO|the Alliance)\b"
+    assert never.pattern == r"\bnever join(s|ed|ing)?\b"
+    assert backs.polarity == 1 and never.polarity == -1
+    assert reg.having("self-negated") == {"never-join"}
+    assert never.triggers == ("never join",)
+    assert "back nato" in backs.triggers and all(t.startswith("back") for t in backs.triggers)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (broken(properties=["strong", "loud"]), "cue 'backs': unknown property 'loud'"),
+        (
+            broken(examples=["Poland backs Ukraine"]),
+            "cue 'backs': example does not match: 'Poland backs Ukraine'",
+        ),
+        (
+            broken(counter_examples=["Hungary backed the Alliance"]),
+            "cue 'backs': counter-example matches ('backed the alliance'): "
+            "'Hungary backed the Alliance'",
+        ),
+        (broken(pattern=r"\b(backs?"), "cue 'backs': pattern does not compile"),
+        (broken(pattern=r"\bbacks {club}"), "cue 'backs': unknown part {club}"),
+        (broken(polarity="neutral"), "cue 'backs': polarity must be support or oppose"),
+        (broken(examples=None), "cue 'backs': no examples"),
+        (broken(pattern=None), "cue 'backs': no pattern"),
+        (broken(colour="red"), "cue 'backs': unknown key 'colour'"),
+        (
+            broken(pattern=r"(?<=backs )\w+", counter_examples=None),
+            "cue 'backs': no literal text every match holds",
+        ),
+        (broken(triggers=["back"]), "cue 'backs': triggers kept by hand need triggers_why"),
+        (
+            broken(triggers=["backed"], triggers_why="speed"),
+            "cue 'backs': no trigger in the match 'backs nato' of: "
+            "'Poland backs NATO membership for Ukraine'",
+        ),
+    ],
+)
+def test_a_broken_entry_is_refused_naming_the_cue_and_the_sentence(data, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_cues(data, "cues.toml")
+
+
+def test_a_duplicate_name_is_refused():
+    data = copy.deepcopy(GOOD)
+    data["cue"].append(copy.deepcopy(data["cue"][0]))
+    with pytest.raises(ValueError, match="cue 'backs': duplicate name"):
+        parse_cues(data)
+
+
+def test_triggers_kept_by_hand_are_used_when_they_hold_every_example():
+    reg = parse_cues(broken(triggers=["back"], triggers_why="the derived ones are slower"))
+    assert reg["backs"].triggers == ("back",) and not reg["backs"].triggers_derived
+
+
+def test_a_part_that_uses_itself_is_refused():
+    data = copy.deepcopy(GOOD)
+    data["parts"]["nato"] = "(NATO|{nato})"
+    with pytest.raises(ValueError, match=r"part 'nato': part \{nato\} uses itself"):
+        parse_cues(data)
+
+
+def test_a_file_that_is_not_toml_is_refused_naming_it(tmp_path):
+    bad = tmp_path / "cues.toml"
+    bad.write_text("[[cue]\nname = 'x'\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(str(bad))):
+        load_cues(bad)
+
+
+def test_a_file_can_be_loaded_from_a_path(tmp_path):
+    path = tmp_path / "cues.toml"
+    path.write_text(
+        "[[cue]]\nname = 'loss'\npolarity = 'support'\n"
+        "pattern = '''\\b(great|huge) loss\\b'''\nexamples = ['a great loss for NATO']\n",
+        encoding="utf-8",
+    )
+    reg = load_cues(path)
+    assert reg["loss"].triggers == ("great loss", "huge loss")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "triggers"),
+    [
+        # literal prefixes, the shortest that every match holds
+        (r"\b(support(s|ed|ing)?|backs?|backed)\b", ("back", "support")),
+        # a word class breaks the run; the rarer side of it stands for the whole
+        (r"\b(reluctan\w+|wary) of\b", ("reluctan", "wary")),
+        # optional words inside the run: every spelling
+        (r"\bgr[ae]y zone\b", ("gray zone", "grey zone")),
+        # a common word alone is a poor trigger: the rarer word after the gap is taken
+        (r"\bwill\b(?:\W+\w+){0,2}?\W+(accede|invite)\b", ("accede", "invite")),
+        # an alternation needs one trigger from every branch
+        (r"\bno need\b|\bneedless\b", ("needless", "no need")),
+    ],
+)
+def test_triggers_are_derived_from_the_pattern(pattern, triggers):
+    assert derive_triggers(ci(pattern).pattern) == triggers
+
+
+def test_no_triggers_when_a_branch_has_no_literal_text():
+    assert derive_triggers(r"\bno need\b|\w+\s\w+") is None
+    assert derive_triggers(r"(\w+\s+){1,3}") is None
+
+
+def test_every_property_says_what_it_means():
+    assert all(text.strip() for text in PROPERTIES.values())
+    used = {p for c in lexicon.REGISTRY.cues for p in c.properties}
+    assert used == set(PROPERTIES)  # no property is left unused
