@@ -85,7 +85,8 @@ class NewsSpider(scrapy.Spider):
     def _index_request(self, url: str, page: int) -> scrapy.Request:
         headers = dict(self.source.headers)
         state = self.store.fetch_state(url)
-        verify = state is None or state.unchanged_count + 1 >= self.verify_every
+        # a backfill needs every page's links, not "not modified": it never asks conditionally
+        verify = self.backfill or state is None or state.unchanged_count + 1 >= self.verify_every
         if state is not None and not verify:
             if state.etag and state.etag_trusted:
                 headers["If-None-Match"] = state.etag
