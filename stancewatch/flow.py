@@ -140,7 +140,9 @@ class BackfillProgress:
     deliver: DeliverSummary | None = None
 
 
-def _backfill_child(conn: Any, settings: Settings, source: SourceConfig, pages: int) -> None:
+def _backfill_child(
+    conn: Any, settings: Settings, source: SourceConfig, pages: int, since: datetime | None
+) -> None:
     """Runs in a forked child (Scrapy's reactor runs once per process): the crawl itself."""
     from stancewatch.crawl.runner import run_crawl
     from stancewatch.db import make_engine, session_factory
@@ -149,7 +151,7 @@ def _backfill_child(conn: Any, settings: Settings, source: SourceConfig, pages: 
     try:
         jobdir = str(Path(settings.backfill_dir) / source.name)
         [summary] = run_crawl(settings, session_factory(engine), [source], {"JOBDIR": jobdir},
-                              backfill=True, max_pages=pages)  # fmt: skip
+                              backfill=True, max_pages=pages, since=since)  # fmt: skip
         conn.send(summary.as_dict())
     except KeyboardInterrupt:  # a second Ctrl-C: Scrapy's state in the JOBDIR stays
         conn.send({"details": {"finish_reason": "interrupted"}})
@@ -220,7 +222,7 @@ def backfill(
     parent, child_end = multiprocessing.get_context("fork").Pipe(duplex=False)
     child = multiprocessing.get_context("fork").Process(
         target=_backfill_child,
-        args=(child_end, settings, source, max_pages or settings.backfill_max_pages),
+        args=(child_end, settings, source, max_pages or settings.backfill_max_pages, since),
     )
     started = utcnow()
     child.start()
@@ -233,6 +235,9 @@ def backfill(
         raise
     if parent.poll(5):
         progress.crawl = parent.recv()
+    progress.articles, progress.oldest = _reach(sessions, source.name, started)
+    if since is not None and progress.oldest is not None and progress.oldest < since:
+        progress.stopped = "since"  # the spider walked no feed page older than --since
     finished = progress.crawl.get("details", {}).get("finish_reason") == "finished"
     if finished or progress.stopped == "since":
         shutil.rmtree(Path(settings.backfill_dir) / source.name, ignore_errors=True)

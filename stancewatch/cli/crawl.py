@@ -112,7 +112,7 @@ def _print_rest(summary: FlowSummary, to_stderr: bool) -> None:
 @one_line_errors
 def backfill(app: App, name: str, since: str | None, max_pages: int | None) -> None:
     """Walk source NAME back in time: listing pages past the known ones, sitemap indexes,
-    analysing as it goes. What it finds is history (backfill changes are never alerted).
+    feeds' links to their older pages (RFC 5005 next / prev-archive), analysing as it goes. What it finds is history (backfill changes are never alerted).
 
     Interrupted (Ctrl-C), it resumes where it stopped on the next run.
 

@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import Executor
+from datetime import datetime
 from typing import Any
 
 import scrapy
@@ -21,7 +22,7 @@ from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
 from stancewatch.crawl.canonical import canonical_url
-from stancewatch.crawl.entries import Entry, parse_feed, parse_sitemap
+from stancewatch.crawl.entries import Entry, parse_feed_page, parse_sitemap
 from stancewatch.crawl.failures import failure_reason
 from stancewatch.crawl.items import ArticleItem
 from stancewatch.crawl.scope import SiteScope
@@ -47,6 +48,7 @@ class NewsSpider(scrapy.Spider):
         sitemap_max_urls_per_crawl: int,
         extract_pool: Executor | None = None,
         backfill: bool = False,
+        since: datetime | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(name=source.name, **kwargs)
@@ -60,6 +62,9 @@ class NewsSpider(scrapy.Spider):
         #: ``stancewatch backfill``: walk a listing past pages whose articles are all stored,
         #: back in time up to ``max_pages``.
         self.backfill = backfill
+        #: A backfill's ``--since``: a feed page with an entry published before it is the last
+        #: one walked (its older pages are not requested).
+        self.since = since
         self.verify_every = max(1, verify_every)
         #: Entries read from one sitemap, and from all sitemaps of this crawl (the rest counted).
         self.sitemap_max_urls = sitemap_max_urls
@@ -135,13 +140,25 @@ class NewsSpider(scrapy.Spider):
             yield from self._from_listing(response)
 
     def _from_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        entries = parse_feed(response.body, response.url)
-        if entries is None:
+        feed = parse_feed_page(response.body, response.url)
+        if feed is None:
             self.count("index/not_a_feed")
             return
-        if not entries:
+        if not feed.entries:
             self.count("index/feed_empty")
-        yield from self._follow(entries)
+        yield from self._follow(feed.entries)
+        if not self.backfill or not feed.older:
+            return  # a crawl reads the feed itself; a backfill walks on to its older pages
+        page = response.meta["page"]
+        if page >= self.max_pages:
+            self.count("index/stopped_at_max_pages")
+            return
+        dates = [e.published for e in feed.entries if e.published is not None]
+        if self.since is not None and dates and min(dates) < self.since:
+            self.count("index/stopped_at_since")
+            return
+        for url in self._on_site(feed.older, "next_page")[:1]:  # one page at a time, as listings
+            yield self._index_request(url, page=page + 1)
 
     def _from_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         page = parse_sitemap(response.body, response.url, self.sitemap_max_urls)
