@@ -183,7 +183,7 @@ def jobdir(tmp_path: Path) -> Path:
     return tmp_path / ".stancewatch-backfill" / "paged"
 
 
-def test_backfill_follows_a_paged_rss_feed(rss_site, tmp_path):
+def test_backfill_follows_a_paged_rss_feed_and_shows_pages_walked(rss_site, tmp_path):
     assert cli(tmp_path, "db", "upgrade").returncode == 0
     crawled = cli(tmp_path, "crawl", "paged", "--no-analyze")
     assert crawled.returncode == 0, crawled.stderr[-2000:]
@@ -197,7 +197,10 @@ def test_backfill_follows_a_paged_rss_feed(rss_site, tmp_path):
     # the first page again (a new walk, asked unconditionally though its ETag is known), then
     # each older page once; the "previous" links back to newer pages are not followed
     assert [rss_site.fetched(p) for p in range(1, PAGES + 1)] == [2, 1, 1, 1]
+    # the progress bar's last state (rich prints it once when stdout is not a terminal)
     new = len(LINES) - PER_PAGE
+    assert f"backfill paged: {PAGES} pages, {new} articles, oldest 2024-01-10," in done.stdout
+    assert f"paged: {PAGES} pages walked (" in done.stdout
     assert f"{new} new articles, reaches back to 2024-01-10;" in done.stdout
     assert not jobdir(tmp_path).exists()  # finished: its crawl state cleared
 
@@ -208,6 +211,7 @@ def test_feed_backfill_stops_at_max_pages_and_at_since(atom_site, tmp_path):
     assert two.returncode == 0, two.stderr[-2000:]
     assert counts(tmp_path)[0] == 2 * PER_PAGE
     assert [atom_site.fetched(p) for p in range(1, PAGES + 1)] == [1, 1, 0, 0]
+    assert "backfill paged: 2 pages, 4 articles," in two.stdout
     assert not jobdir(tmp_path).exists()
 
     # page 3 holds the articles of 2024-04-09 and 2024-03-10: it is the last one walked
@@ -248,3 +252,34 @@ def test_interrupted_feed_backfill_resumes_and_fetches_no_page_twice(atom_site, 
     assert twice == {}
     assert all(atom_site.fetched(p) == 1 for p in range(1, PAGES + 1))
     assert not jobdir(tmp_path).exists()
+
+
+def test_progress_counts_pages_while_the_walk_runs(atom_site, crawl_settings, tmp_path):
+    """The bar's page count moves during the crawl, not only at its end: page 3 is held until
+    the progress has shown the two pages before it."""
+    from stancewatch import flow
+    from stancewatch.db import session_factory
+    from stancewatch.sources import parse_sources
+
+    [source] = parse_sources((tmp_path / "sources.toml").read_text(), "test sources")
+    settings = crawl_settings.replace(backfill_dir=str(tmp_path / "state"))
+    atom_site.hold = atom_site.page_path(3)
+    seen: list[tuple[int, int]] = []
+    released_at: list[int] = []
+
+    def show(p: flow.BackfillProgress) -> None:
+        seen.append((p.pages, p.articles))
+        if p.pages == 2 and not atom_site.release.is_set():
+            released_at.append(len(seen))  # the count moved while page 3 was on its way
+            atom_site.release.set()
+
+    engine = make_engine(settings.database_url)
+    try:
+        done = flow.backfill(settings, session_factory(engine), source, on_progress=show,
+                             poll_seconds=0.1)  # fmt: skip
+    finally:
+        engine.dispose()
+    assert atom_site.fetched(3) == 1 and atom_site.reached.is_set()
+    assert released_at, f"the progress never showed 2 pages while page 3 was held: {seen}"
+    assert seen[-1] == (PAGES, len(LINES)) and (done.pages, done.articles) == seen[-1]
+    assert [s[0] for s in seen] == sorted(s[0] for s in seen)  # it only ever counts up

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from datetime import datetime
 from typing import Any
@@ -49,6 +49,7 @@ class NewsSpider(scrapy.Spider):
         extract_pool: Executor | None = None,
         backfill: bool = False,
         since: datetime | None = None,
+        on_page: Callable[[int], None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(name=source.name, **kwargs)
@@ -65,6 +66,9 @@ class NewsSpider(scrapy.Spider):
         #: A backfill's ``--since``: a feed page with an entry published before it is the last
         #: one walked (its older pages are not requested).
         self.since = since
+        #: Told the number of index pages walked so far, after each (the backfill's progress).
+        self.on_page = on_page
+        self.pages_walked = 0
         self.verify_every = max(1, verify_every)
         #: Entries read from one sitemap, and from all sitemaps of this crawl (the rest counted).
         self.sitemap_max_urls = sitemap_max_urls
@@ -111,6 +115,10 @@ class NewsSpider(scrapy.Spider):
     def parse_index(self, response: Response) -> Iterator[scrapy.Request]:
         url = response.request.url if response.request else response.url
         state = self.store.fetch_state(url)
+        self.count("index/walked")
+        self.pages_walked += 1
+        if self.on_page is not None:
+            self.on_page(self.pages_walked)
         if response.status == 304:
             self.count("index/not_modified")
             self.store.save_fetch_state(
