@@ -3,10 +3,14 @@
 SQLite's index (migration 0003) uses ``unicode61 remove_diacritics 2``: "Orbán", "Šefčovič" and
 "Ṣ" are indexed as "orban", "sefcovic", "s", and queries are folded the same way. PostgreSQL's
 ``simple`` configuration kept the marks, so ``search "Orban"`` missed "Orbán" there. This adds
-an IMMUTABLE SQL function, ``stancewatch_fold_diacritics(text)``: ``translate()`` over a fixed
+an IMMUTABLE function, ``stancewatch_fold_diacritics(text)``: ``translate()`` over a fixed
 mapping, the very characters SQLite folds (488 Latin letters to their base letter, and 25
 combining marks dropped, as unicode61 drops them from decomposed text; read off SQLite 3.40's
 tokenizer, and ``tests/test_search.py`` checks it against SQLite's, character by character).
+``translate()`` looks each character up in its whole list, so one call over all 513 took 2.5 ms
+per 1,700 characters (``to_tsvector`` takes 0.2); the function (PL/pgSQL, there in every
+database) translates one Unicode block at a time, only the blocks a regular expression finds in
+the text: 0.06 ms for English or Ukrainian text, 1.25 ms for Hungarian, 1.4 for Vietnamese.
 Letters SQLite keeps stay as they are on both: Cyrillic (``й``, ``ї``, ``ё``), ``ł``, ``ø``,
 ``đ``, ``ß``. No extension is needed (``unaccent`` needs CREATE EXTENSION, a superuser, and is
 not IMMUTABLE, so no generated column could use it).
@@ -76,10 +80,32 @@ _MARKS = (
 )
 
 FOLD_FUNCTION = "stancewatch_fold_diacritics"
-#: None of these characters is a quote: they go into the function's body as they are.
+#: The Unicode blocks translated one at a time, (first, last) code point: Latin-1, Latin
+#: Extended-A and -B, Latin Extended Additional in two (the second: Vietnamese), the
+#: ANGSTROM SIGN, the combining marks.
+_BLOCKS = [(0x00C0, 0x00FF), (0x0100, 0x017F), (0x0180, 0x024F), (0x1E00, 0x1E9F),
+           (0x1EA0, 0x1EFF), (0x212B, 0x212B), (0x0300, 0x036F)]  # fmt: skip
+
+
+def _steps() -> str:
+    """One ``IF t ~ '[block]' THEN t := translate(t, folded, bases)`` per block. None of the
+    characters is a quote, a backslash or a regular-expression bracket: they go in as they are."""
+    pairs = [*zip(_FOLDED, _BASES, strict=True), *((mark, "") for mark in _MARKS)]
+    steps, placed = [], 0
+    for first, last in _BLOCKS:
+        mine = [(c, base) for c, base in pairs if first <= ord(c) <= last]
+        placed += len(mine)
+        folded = "".join(c for c, _ in mine)
+        bases = "".join(base for _, base in mine)  # shorter for marks: translate() drops them
+        steps.append(f"IF t ~ '[{chr(first)}-{chr(last)}]' THEN "
+                     f"t := translate(t, '{folded}', '{bases}'); END IF;")  # fmt: skip
+    assert placed == len(pairs), "a folded character outside _BLOCKS"
+    return " ".join(steps)
+
+
 _CREATE_FUNCTION = (
-    f"CREATE FUNCTION {FOLD_FUNCTION}(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT "
-    f"PARALLEL SAFE AS $$ SELECT translate($1, '{_FOLDED}{_MARKS}', '{_BASES}') $$"
+    f"CREATE FUNCTION {FOLD_FUNCTION}(t text) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT "
+    f"PARALLEL SAFE AS $$ BEGIN {_steps()} RETURN t; END $$"
 )
 
 

@@ -414,9 +414,10 @@ def _ranked_sqlite(terms: list[str]) -> Any:
 def _ranked_postgres(terms: list[str]) -> Any:
     """Matching article ids with minus their ``ts_rank``, so both databases sort ascending;
     the query's diacritics folded as the index's are ("orbán" finds "Orban" and back)."""
-    # migration 0006's IMMUTABLE function, which ``search_vector`` is built through too
+    # migration 0006's function, which ``search_vector`` is built through too; in a scalar
+    # subquery (an InitPlan) it runs once per search, not once per row under a generic plan
     folded = func.stancewatch_fold_diacritics(" & ".join(f"{t}:*" for t in terms))
-    tsquery = func.to_tsquery("simple", folded)
+    tsquery = select(func.to_tsquery("simple", folded)).scalar_subquery()
     vector: Any = literal_column("articles.search_vector")  # migration 0003, not a model column
     return (
         select(Article.id.label("article_id"), (-func.ts_rank(vector, tsquery)).label("score"))
