@@ -125,6 +125,8 @@ class BackfillProgress:
     """How far a backfill has got: what the progress bar and the final line show."""
 
     source: str
+    #: Index pages (listing, feed, sitemap pages) walked by this run, and the articles it stored.
+    pages: int = 0
     articles: int = 0
     #: The oldest publication date stored for the source: how far back it reaches.
     oldest: datetime | None = None
@@ -140,8 +142,12 @@ class BackfillProgress:
     deliver: DeliverSummary | None = None
 
 
-def _backfill_child(conn: Any, settings: Settings, source: SourceConfig, pages: int) -> None:
-    """Runs in a forked child (Scrapy's reactor runs once per process): the crawl itself."""
+def _backfill_child(
+    conn: Any, settings: Settings, source: SourceConfig, pages: int, since: datetime | None
+) -> None:
+    """Runs in a forked child (Scrapy's reactor runs once per process): the crawl itself.
+
+    It sends ``("pages", n)`` after each index page walked, then ``("done", summary)``."""
     from stancewatch.crawl.runner import run_crawl
     from stancewatch.db import make_engine, session_factory
 
@@ -149,13 +155,30 @@ def _backfill_child(conn: Any, settings: Settings, source: SourceConfig, pages: 
     try:
         jobdir = str(Path(settings.backfill_dir) / source.name)
         [summary] = run_crawl(settings, session_factory(engine), [source], {"JOBDIR": jobdir},
-                              backfill=True, max_pages=pages)  # fmt: skip
-        conn.send(summary.as_dict())
+                              backfill=True, max_pages=pages, since=since,
+                              on_page=lambda n: conn.send(("pages", n)))  # fmt: skip
+        conn.send(("done", summary.as_dict()))
     except KeyboardInterrupt:  # a second Ctrl-C: Scrapy's state in the JOBDIR stays
-        conn.send({"details": {"finish_reason": "interrupted"}})
+        conn.send(("done", {"details": {"finish_reason": "interrupted"}}))
     finally:
         engine.dispose()
         conn.close()
+
+
+def _receive(conn: Any, progress: BackfillProgress, wait: float = 0.0) -> None:
+    """Take what the crawl child has sent so far (waiting up to ``wait`` s for its summary)."""
+    while not progress.crawl:
+        try:
+            if not conn.poll(wait):
+                return
+            kind, payload = conn.recv()
+        except (EOFError, OSError):  # the child is gone without a summary
+            return
+        if kind == "pages":
+            progress.pages = int(payload)
+        else:
+            progress.crawl = payload
+            progress.pages = int(payload.get("details", {}).get("index_pages", progress.pages))
 
 
 def _reach(sessions: sessionmaker[Session], source: str, started: datetime) -> tuple[int, Any]:
@@ -220,19 +243,21 @@ def backfill(
     parent, child_end = multiprocessing.get_context("fork").Pipe(duplex=False)
     child = multiprocessing.get_context("fork").Process(
         target=_backfill_child,
-        args=(child_end, settings, source, max_pages or settings.backfill_max_pages),
+        args=(child_end, settings, source, max_pages or settings.backfill_max_pages, since),
     )
     started = utcnow()
     child.start()
     child_end.close()
     try:
-        _follow_backfill(settings, sessions, source, engine, child, progress, started, since,
-                         on_progress, poll_seconds)  # fmt: skip
+        _follow_backfill(settings, sessions, source, engine, child, parent, progress, started,
+                         since, on_progress, poll_seconds)  # fmt: skip
     except KeyboardInterrupt:  # the child got the SIGINT too: it stops cleanly, state kept
         child.join(60)
         raise
-    if parent.poll(5):
-        progress.crawl = parent.recv()
+    _receive(parent, progress, wait=5)
+    progress.articles, progress.oldest = _reach(sessions, source.name, started)
+    if since is not None and progress.oldest is not None and progress.oldest < since:
+        progress.stopped = "since"  # the spider walked no feed page older than --since
     finished = progress.crawl.get("details", {}).get("finish_reason") == "finished"
     if finished or progress.stopped == "since":
         shutil.rmtree(Path(settings.backfill_dir) / source.name, ignore_errors=True)
@@ -254,6 +279,7 @@ def _follow_backfill(
     source: SourceConfig,
     engine: Any,
     child: Any,
+    conn: Any,
     progress: BackfillProgress,
     started: datetime,
     since: datetime | None,
@@ -263,6 +289,7 @@ def _follow_backfill(
     """While the crawl runs: analyse what it stored, report, stop it at ``since``."""
     while child.is_alive():
         child.join(poll_seconds)
+        _receive(conn, progress)
         step = analysis.analyze_pending(settings, sessions, engine, limit=analysis.BATCH_SIZE)
         progress.analysed += step.articles
         progress.articles, progress.oldest = _reach(sessions, source.name, started)

@@ -1,8 +1,10 @@
 """``stancewatch backfill NAME``: a listing walked past its known pages, from the command line.
 
 A local outlet lists its archive three articles a page, newest first (real sentences from the
-labelled corpus, the test's own filler). A crawl reads one listing page and, once its articles
-are stored, stops there; ``backfill`` walks on to the oldest page and analyses what it finds.
+labelled corpus, the test's own filler), with validators (ETag, Last-Modified) like any web
+server. A crawl reads one listing page and, once its articles are stored, stops there;
+``backfill`` walks on to the oldest page (asking unconditionally: a "not modified" would give it
+no links to follow) and analyses what it finds.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlalchemy import func, select
 from test_loop_real import FILLER, _real
 
 from stancewatch.db import make_engine
-from stancewatch.demo.server import LocalServer, Request, Response
+from stancewatch.demo.server import LocalServer, Request, Response, conditional
 from stancewatch.models import Article, Statement
 
 LINES = ["r0148a", "r0307a", "r0249a", "r0086a", "r0142a", "r0170a"]
@@ -49,7 +51,10 @@ class Archive:
             links = "".join(f'<li><a href="/news/{a.slug}">{a.title}</a></li>' for a in chunk)
             more = page * PER_PAGE < len(self.articles)
             nxt = f'<a rel="next" href="/list/page/{page + 1}">Older</a>' if more else ""
-            return Response(200, f"<html><body><ul>{links}</ul>{nxt}</body></html>".encode(), html)
+            body = f"<html><body><ul>{links}</ul>{nxt}</body></html>".encode()
+            return conditional(
+                request, body, html["Content-Type"], datetime(2024, 9, 1, tzinfo=UTC)
+            )
         for a in self.articles:
             if request.path == f"/news/{a.slug}":
                 page = article_page(a, self.server.url(request.path), "archive")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stancewatch.crawl.entries import parse_feed, parse_sitemap
+from stancewatch.crawl.entries import parse_feed, parse_feed_page, parse_sitemap
 from stancewatch.crawl.summary import summarise
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>
@@ -29,6 +29,28 @@ def test_rss_atom_and_rdf_entries_with_dates():
     assert rss[0].modified.isoformat() == "2025-12-16T08:00:00+00:00"
     assert parse_feed(ATOM, "https://x.org/atom")[0].url == "https://x.org/c"
     assert parse_feed(RDF, "https://dw.example/rss")[0].published.day == 15
+
+
+def test_a_paged_or_archived_feed_links_its_older_pages():
+    """RFC 5005: ``next`` (paged) and ``prev-archive`` (archived) lead back in time, relative
+    links resolved; ``previous``, ``next-archive``, ``self`` and entries' links do not count."""
+    paged = RSS.replace(
+        b"<channel>",
+        b'<channel><atom:link rel="self" href="/feed"/><atom:link rel="previous" href="/feed?p=1"/>'
+        b'<atom:link rel="next" href="/feed?p=3"/>',
+    )
+    page = parse_feed_page(paged, "https://x.org/feed?p=2")
+    assert page is not None and page.older == ["https://x.org/feed?p=3"]
+    assert [e.url for e in page.entries] == [e.url for e in parse_feed(RSS, "https://x.org/")]
+    archived = ATOM.replace(
+        b"<entry>",
+        b'<link rel="prev-archive" href="2025-11.xml"/><link rel="next-archive" href="2026-01.xml"/>'
+        b'<entry><link rel="next" href="/not-the-feed"/>',
+    )
+    page = parse_feed_page(archived, "https://x.org/archive/2025-12.xml")
+    assert page is not None and page.older == ["https://x.org/archive/2025-11.xml"]
+    assert parse_feed_page(RSS, "https://x.org/feed").older == []
+    assert parse_feed_page(b"<html><body>no feed</body></html>", "https://x.org/") is None
 
 
 def test_html_is_not_a_feed_and_broken_xml_is_tolerated():

@@ -112,7 +112,7 @@ def _print_rest(summary: FlowSummary, to_stderr: bool) -> None:
 @one_line_errors
 def backfill(app: App, name: str, since: str | None, max_pages: int | None) -> None:
     """Walk source NAME back in time: listing pages past the known ones, sitemap indexes,
-    analysing as it goes. What it finds is history (backfill changes are never alerted).
+    feeds' links to their older pages (RFC 5005 next / prev-archive), analysing as it goes. What it finds is history (backfill changes are never alerted).
 
     Interrupted (Ctrl-C), it resumes where it stopped on the next run.
 
@@ -131,8 +131,8 @@ def backfill(app: App, name: str, since: str | None, max_pages: int | None) -> N
 
         def show(p: flow.BackfillProgress) -> None:
             oldest = p.oldest.date().isoformat() if p.oldest else "-"
-            bar.update(task, description=f"backfill {name}: {p.articles} articles, oldest "
-                       f"{oldest}, {p.analysed} analysed")  # fmt: skip
+            bar.update(task, description=f"backfill {name}: {p.pages} pages, {p.articles} "
+                       f"articles, oldest {oldest}, {p.analysed} analysed")  # fmt: skip
 
         try:
             done = flow.backfill(
@@ -143,11 +143,11 @@ def backfill(app: App, name: str, since: str | None, max_pages: int | None) -> N
             raise click.ClickException(
                 f"backfill of {name} interrupted; run it again to resume"
             ) from None
-    pages = done.crawl.get("pages_fetched", 0)
+    fetched = done.crawl.get("pages_fetched", 0)
     oldest = done.oldest.date().isoformat() if done.oldest else "no dated article"
     stop = " (reached --since)" if done.stopped == "since" else ""
-    click.echo(f"{name}: {pages} pages, {done.articles} new articles, reaches back to "
-               f"{oldest}{stop}; {done.analysed} analysed")  # fmt: skip
+    click.echo(f"{name}: {done.pages} pages walked ({fetched} fetched in all), {done.articles} "
+               f"new articles, reaches back to {oldest}{stop}; {done.analysed} analysed")  # fmt: skip
     click.echo(f"stance changes recorded: {done.changes} ({done.changes_backfill} backfill, "
                f"never alerted)")  # fmt: skip
     if done.stopped == "interrupted":

@@ -1,7 +1,7 @@
 """Article links out of feeds and sitemaps, with their dates: well-kept parsers, not our own.
 
 Feeds (RSS 0.9x/1.0/2.0, Atom, RDF, with their date formats, encodings and broken XML) are
-feedparser's. Sitemaps and sitemap indexes are Scrapy's ``Sitemap``: streaming (``iterparse``),
+feedparser's, and so are a paged or archived feed's links to its older pages (RFC 5005). Sitemaps and sitemap indexes are Scrapy's ``Sitemap``: streaming (``iterparse``),
 entities not resolved, recovering from broken XML; a sitemap is read up to a cap of entries, and
 the rest only counted, so a 200,000-URL sitemap costs no more memory than the cap.
 """
@@ -23,6 +23,11 @@ from stancewatch.crawl.extract import parse_date
 
 #: feedparser's versions of an RSS 1.0/0.90 feed, where ``dc:date`` is the item's date.
 _RSS1 = {"rss090", "rss10"}
+
+#: Feed-level links that lead back in time (RFC 5005): a paged feed's ``next`` page and an
+#: archived feed's ``prev-archive`` document (Atom ``<link>``, or ``<atom:link>`` in RSS).
+#: ``previous`` and ``next-archive`` lead forward, to newer entries: not followed.
+OLDER_RELS = ("next", "prev-archive")
 
 
 @dataclass(frozen=True)
@@ -51,13 +56,36 @@ def _feed_link(entry: Any) -> str | None:
     return guid if guid.startswith(("http://", "https://", "/")) else None
 
 
+@dataclass
+class FeedPage:
+    """What one feed document holds: its entries, and its links to older pages."""
+
+    entries: list[Entry] = field(default_factory=list)
+    #: Absolute URLs of the pages further back (``OLDER_RELS``), in document order, once each.
+    older: list[str] = field(default_factory=list)
+
+
 def parse_feed(body: bytes, base_url: str) -> list[Entry] | None:
     """Entries of an RSS/RDF/Atom feed; None when the body is not a feed at all."""
+    page = parse_feed_page(body, base_url)
+    return None if page is None else page.entries
+
+
+def parse_feed_page(body: bytes, base_url: str) -> FeedPage | None:
+    """Entries of an RSS/RDF/Atom feed and its links to older pages; None when the body is
+    not a feed at all."""
     # bytes, never a str: feedparser reads a str that looks like a path or URL from there
     parsed = feedparser.parse(bytes(body), response_headers={"content-location": base_url})
     version = parsed.get("version") or ""
     if not version:
         return None
+    older: list[str] = []
+    for link in parsed.feed.get("links", ()):
+        href = link.get("href")
+        if link.get("rel") in OLDER_RELS and href:
+            url = urljoin(base_url, str(href))  # feedparser resolved it against base_url
+            if url not in older:
+                older.append(url)
     entries: list[Entry] = []
     for item in parsed.entries:
         link = _feed_link(item)
@@ -68,7 +96,7 @@ def parse_feed(body: bytes, base_url: str) -> list[Entry] | None:
         if published is None and version in _RSS1:
             published, modified = modified, None  # dc:date is when the item was published
         entries.append(Entry(urljoin(base_url, link), published, modified))
-    return entries
+    return FeedPage(entries, older)
 
 
 class _NewsSitemap(Sitemap):

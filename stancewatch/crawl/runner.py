@@ -7,7 +7,9 @@ The scheduler therefore runs each crawl as a child process (``stancewatch crawl 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
 from multiprocessing import get_context
 from typing import Any
 
@@ -83,11 +85,15 @@ def run_crawl(
     *,
     backfill: bool = False,
     max_pages: int | None = None,
+    since: datetime | None = None,
+    on_page: Callable[[int], None] | None = None,
 ) -> list[CrawlSummary]:
     """Crawl ``sources`` concurrently, record one crawl run each, and return the summaries.
 
-    ``backfill`` walks listings past their known pages, up to ``max_pages`` index pages
-    (default ``Settings.max_listing_pages``)."""
+    ``backfill`` walks listings past their known pages and feeds along their links to older
+    pages, up to ``max_pages`` index pages (default ``Settings.max_listing_pages``), a feed
+    no further back than its first page with an entry older than ``since``. ``on_page`` is
+    told each crawler's count of index pages walked after each one."""
     index = load_index(
         sessions,
         settings.minhash_perms,
@@ -128,6 +134,8 @@ def run_crawl(
                 sitemap_max_urls_per_crawl=settings.sitemap_max_urls_per_crawl,
                 extract_pool=pool,
                 backfill=backfill,
+                since=since,
+                on_page=on_page,
             )
         process.start()
     finally:

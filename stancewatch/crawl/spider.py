@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from concurrent.futures import Executor
+from datetime import datetime
 from typing import Any
 
 import scrapy
@@ -21,7 +22,7 @@ from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
 from stancewatch.crawl.canonical import canonical_url
-from stancewatch.crawl.entries import Entry, parse_feed, parse_sitemap
+from stancewatch.crawl.entries import Entry, parse_feed_page, parse_sitemap
 from stancewatch.crawl.failures import failure_reason
 from stancewatch.crawl.items import ArticleItem
 from stancewatch.crawl.scope import SiteScope
@@ -47,6 +48,8 @@ class NewsSpider(scrapy.Spider):
         sitemap_max_urls_per_crawl: int,
         extract_pool: Executor | None = None,
         backfill: bool = False,
+        since: datetime | None = None,
+        on_page: Callable[[int], None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(name=source.name, **kwargs)
@@ -60,6 +63,12 @@ class NewsSpider(scrapy.Spider):
         #: ``stancewatch backfill``: walk a listing past pages whose articles are all stored,
         #: back in time up to ``max_pages``.
         self.backfill = backfill
+        #: A backfill's ``--since``: a feed page with an entry published before it is the last
+        #: one walked (its older pages are not requested).
+        self.since = since
+        #: Told the number of index pages walked so far, after each (the backfill's progress).
+        self.on_page = on_page
+        self.pages_walked = 0
         self.verify_every = max(1, verify_every)
         #: Entries read from one sitemap, and from all sitemaps of this crawl (the rest counted).
         self.sitemap_max_urls = sitemap_max_urls
@@ -85,7 +94,8 @@ class NewsSpider(scrapy.Spider):
     def _index_request(self, url: str, page: int) -> scrapy.Request:
         headers = dict(self.source.headers)
         state = self.store.fetch_state(url)
-        verify = state is None or state.unchanged_count + 1 >= self.verify_every
+        # a backfill needs every page's links, not "not modified": it never asks conditionally
+        verify = self.backfill or state is None or state.unchanged_count + 1 >= self.verify_every
         if state is not None and not verify:
             if state.etag and state.etag_trusted:
                 headers["If-None-Match"] = state.etag
@@ -105,6 +115,10 @@ class NewsSpider(scrapy.Spider):
     def parse_index(self, response: Response) -> Iterator[scrapy.Request]:
         url = response.request.url if response.request else response.url
         state = self.store.fetch_state(url)
+        self.count("index/walked")
+        self.pages_walked += 1
+        if self.on_page is not None:
+            self.on_page(self.pages_walked)
         if response.status == 304:
             self.count("index/not_modified")
             self.store.save_fetch_state(
@@ -134,13 +148,25 @@ class NewsSpider(scrapy.Spider):
             yield from self._from_listing(response)
 
     def _from_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        entries = parse_feed(response.body, response.url)
-        if entries is None:
+        feed = parse_feed_page(response.body, response.url)
+        if feed is None:
             self.count("index/not_a_feed")
             return
-        if not entries:
+        if not feed.entries:
             self.count("index/feed_empty")
-        yield from self._follow(entries)
+        yield from self._follow(feed.entries)
+        if not self.backfill or not feed.older:
+            return  # a crawl reads the feed itself; a backfill walks on to its older pages
+        page = response.meta["page"]
+        if page >= self.max_pages:
+            self.count("index/stopped_at_max_pages")
+            return
+        dates = [e.published for e in feed.entries if e.published is not None]
+        if self.since is not None and dates and min(dates) < self.since:
+            self.count("index/stopped_at_since")
+            return
+        for url in self._on_site(feed.older, "next_page")[:1]:  # one page at a time, as listings
+            yield self._index_request(url, page=page + 1)
 
     def _from_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         page = parse_sitemap(response.body, response.url, self.sitemap_max_urls)

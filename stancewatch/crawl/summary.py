@@ -63,6 +63,8 @@ def summarise(source: str, stats: dict[str, Any]) -> CrawlSummary:
             "links_seen": get("links/seen"),
             "links_known": get("links/known"),
             "index_not_modified": get("index/not_modified"),
+            # feed, sitemap and listing pages answered (fetched or not modified): pages walked
+            "index_pages": get("index/walked"),
             "robots_forbidden": int(stats.get("robotstxt/forbidden", 0)),
             # requests out of the source's scope (file://, another port or site), by reason
             "refused": _prefixed(stats, P + "refused/"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -387,8 +388,11 @@ MAX_SEARCH_WORDS = 32
 
 def search_terms(query: str) -> list[str]:
     """The words of ``query``, case-folded; punctuation and operators are dropped, so a query
-    is never read as FTS5 or tsquery syntax; more than :data:`MAX_SEARCH_WORDS` is an error."""
-    terms = _WORD.findall(query.casefold())
+    is never read as FTS5 or tsquery syntax; more than :data:`MAX_SEARCH_WORDS` is an error.
+
+    The query is NFC-normalised first: a letter typed as base + combining mark ("a" + U+0301)
+    is one letter of a word ("á"), not a mark splitting the word in two."""
+    terms = _WORD.findall(unicodedata.normalize("NFC", query).casefold())
     if len(terms) > MAX_SEARCH_WORDS:
         raise SearchTooLongError(len(terms), MAX_SEARCH_WORDS)
     return terms
@@ -409,8 +413,12 @@ def _ranked_sqlite(terms: list[str]) -> Any:
 
 
 def _ranked_postgres(terms: list[str]) -> Any:
-    """Matching article ids with minus their ``ts_rank``, so both databases sort ascending."""
-    tsquery = func.to_tsquery("simple", " & ".join(f"{t}:*" for t in terms))
+    """Matching article ids with minus their ``ts_rank``, so both databases sort ascending;
+    the query's diacritics folded as the index's are ("orbán" finds "Orban" and back)."""
+    # migration 0006's function, which ``search_vector`` is built through too; in a scalar
+    # subquery (an InitPlan) it runs once per search, not once per row under a generic plan
+    folded = func.stancewatch_fold_diacritics(" & ".join(f"{t}:*" for t in terms))
+    tsquery = select(func.to_tsquery("simple", folded)).scalar_subquery()
     vector: Any = literal_column("articles.search_vector")  # migration 0003, not a model column
     return (
         select(Article.id.label("article_id"), (-func.ts_rank(vector, tsquery)).label("score"))
@@ -429,7 +437,8 @@ def search(session: Session, query: str, limit: int = 20) -> list[ArticleHit]:
     """Articles whose title or text has every word of ``query`` (as a word or the start of one,
     any case, any alphabet), most relevant first, then newest.
 
-    Uses the full-text index of migration 0003: FTS5 on SQLite, ``search_vector`` on PostgreSQL.
+    Uses the full-text index of migration 0003: FTS5 on SQLite, ``search_vector`` on PostgreSQL
+    (its diacritics folded like FTS5's since migration 0006).
     """
     terms = search_terms(query)
     if not terms:
