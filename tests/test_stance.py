@@ -387,6 +387,29 @@ def test_an_office_without_its_country_is_the_one_holder_named_before(engine, te
         assert got.get(actor) == stance, (actor, got)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ukraine's NATO membership was opposed by Hungary.", {"Hungary": "oppose"}),
+        ("Ukraine's accession to NATO has been blocked by Hungary and Slovakia.",
+         {"Hungary": "oppose", "Slovakia": "oppose"}),
+        ("Ukraine's bid to join NATO is strongly backed by Poland.", {"Poland": "support"}),
+        ("It was agreed by NATO leaders that Ukraine will become a member of the Alliance.",
+         {"NATO": "support"}),
+        ("NATO's promise of membership was perceived by Putin as a declaration of war.",
+         {"Vladimir Putin": "oppose"}),
+        # the agent is something of the actor's, not the actor
+        ("Trump believes the invasion was provoked by Ukraine's intention to join NATO.",
+         {"Ukraine": "support"}),
+    ],
+)  # fmt: skip
+def test_the_agent_of_a_passive_holds_it(engine, text, expected):
+    """Issue #12, holders real news names: the passive ("was blocked by Hungary")."""
+    got = stances(engine, text)
+    for actor, stance in expected.items():
+        assert got.get(actor) == stance, (actor, got)
+
+
 def test_an_office_names_its_holder_on_the_date(engine):
     text = "The Polish president said Ukraine's place is in NATO"
     assert stances(engine, text, datetime(2024, 6, 1))["Andrzej Duda"] == "support"

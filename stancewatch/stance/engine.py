@@ -30,6 +30,8 @@ from stancewatch.stance.lexicon import (
     OWNED,
     OWNED_ACT,
     OWNED_ACT_END,
+    PASSIVE_BY,
+    PASSIVE_SAID,
     REGISTRY,
     RELATIVE,
     REPORTED,
@@ -590,6 +592,7 @@ class StanceEngine:
             v = group_verdicts[-1] if group_verdicts else None
             for m in subjects:
                 holders[m.actor.name] = _Holder(m.actor, v, "subject")
+        holders.update(self._passive_agents(text, clauses, inside, holders))
         if speaker is not None:
             first_subjects, first_verdicts = groups[0] if groups else ([], [])
             own = first_verdicts[-1] if first_verdicts else final
@@ -641,6 +644,41 @@ class StanceEngine:
             if m.actor.name not in holders:
                 self._owned_or_thanked(text, m, c_lo, c_hi, holders)
         return list(holders.values())
+
+    @staticmethod
+    def _passive_agents(
+        text: Folded,
+        clauses: list[tuple[int, int]],
+        inside: list[Mention],
+        holders: dict[str, _Holder],
+    ) -> dict[str, _Holder]:
+        """The agents of a passive ("Ukraine's accession was blocked by Hungary and
+        Slovakia", "it was agreed by the allies that ..."): those listed after "by" hold what
+        the clause before says, or for a participle of saying what follows them."""
+        found: dict[str, _Holder] = {}
+        low = text.low
+        for a, b in clauses:
+            agents = [
+                m for m in inside if a <= m.start and m.end <= b and m.actor.name not in holders
+            ]
+            for k, m in enumerate(agents):
+                before = low[max(a, m.start - 60) : m.start]
+                if PASSIVE_BY.search(before) is None or low.startswith(("'s", "’s"), m.end):
+                    continue  # "provoked by Ukraine's intention": the agent is not Ukraine
+                listed = [m]
+                for n in agents[k + 1 :]:
+                    if not LIST_JOIN.fullmatch(low, listed[-1].end, n.start):
+                        break
+                    listed.append(n)
+                if PASSIVE_SAID.search(before):
+                    v = classify(text, listed[-1].end, b)
+                else:
+                    v = classify(text, a, m.start)
+                if v is not None:
+                    for n in listed:
+                        found[n.actor.name] = _Holder(n.actor, v, "agent")
+                break  # one passive agent phrase per clause
+        return found
 
     @staticmethod
     def _owned_or_thanked(

@@ -382,3 +382,15 @@ TOPIC_BACK = ci(
     r"((\w+|fast-track)\s+)?(bid|application|request|invitation|membership|accession|"
     r"aspirations?|ambitions?|candidacy)\b"
 )
+#: A passive whose agent follows: "was opposed by", "has been blocked by", "is backed by",
+#: "it was agreed by": the agent after "by" holds what the participle says.
+PASSIVE_BY = ci(
+    r"\b(is|are|was|were|been|being|be|get|gets|got)\s+((\w+ly|also|not|never|now|again|still|long|"
+    r"repeatedly|openly)\s+){0,2}\w+(ed|en|wn)\s+by\s+(the\s+)?$"
+)
+#: A participle that reports a decision, statement or view ("it was agreed by the allies that
+#: ...", "was perceived by Putin as a declaration of war"): what follows the agent is theirs.
+PASSIVE_SAID = ci(
+    r"\b(agreed|decided|stated|declared|announced|confirmed|said|stressed|perceived|seen|viewed|"
+    r"regarded|considered|described|called|labell?ed|branded|deemed)\s+by\s+(the\s+)?$"
+)
