@@ -63,7 +63,7 @@ def crawl(app: App, names: tuple[str, ...], fmt: str, analyze: bool) -> None:
     """Crawl the named sources (default: every enabled one) and print a summary, then analyse
     what is new and deliver the alerts it raises.
 
-    Each source gets a crawl crawl_analyze_deliver record; a crawl_analyze_deliver that finds nothing says why.
+    Each source gets a crawl run record (crawl_runs); a run that finds nothing says why.
 
     Example: stancewatch crawl censor-nato-membership cnbc-world
     """
