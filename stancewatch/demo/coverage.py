@@ -18,7 +18,7 @@ OUTLETS = ("censor", "cnbc", "fakty", "aggregator")
 
 
 @dataclass(frozen=True)
-class Article:
+class CoverageArticle:
     """One article as an outlet publishes it; ``copy_of`` marks a syndicated copy."""
 
     id: str
@@ -67,7 +67,7 @@ class Article:
         """The body as plain text (headings without their ``## `` marker)."""
         return "\n".join(p.removeprefix("## ") for p in self.paragraphs)
 
-    def with_changes(self, **changes: Any) -> Article:
+    def with_changes(self, **changes: Any) -> CoverageArticle:
         return replace(self, **changes)
 
 
@@ -75,16 +75,16 @@ def _parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
-def article_from_dict(raw: dict[str, Any]) -> Article:
+def article_from_dict(raw: dict[str, Any]) -> CoverageArticle:
     data = dict(raw)
     data["published"] = _parse_time(data["published"])
     if data.get("modified"):
         data["modified"] = _parse_time(data["modified"])
     data["paragraphs"] = tuple(data["paragraphs"])
-    return Article(**data)
+    return CoverageArticle(**data)
 
 
-def load_coverage() -> list[Article]:
+def load_coverage() -> list[CoverageArticle]:
     """Every article of the packaged coverage, newest first."""
     text = resources.files("stancewatch.demo").joinpath("coverage.json").read_text("utf-8")
     articles = [article_from_dict(raw) for raw in json.loads(text)]
@@ -92,8 +92,8 @@ def load_coverage() -> list[Article]:
 
 
 def select(
-    articles: list[Article], phase: int | None = None, ids: list[str] | None = None
-) -> list[Article]:
+    articles: list[CoverageArticle], phase: int | None = None, ids: list[str] | None = None
+) -> list[CoverageArticle]:
     """Articles of phases ``<= phase`` and/or with the given ids (both: either matches)."""
     if phase is None and ids is None:
         return list(articles)

@@ -28,8 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stancewatch import flow
 from stancewatch.db import make_engine, session_factory
-from stancewatch.demo.coverage import Article as CoverageArticle
-from stancewatch.demo.coverage import load_coverage
+from stancewatch.demo.coverage import CoverageArticle, load_coverage
 from stancewatch.demo.site import DemoSite
 from stancewatch.errors import StancewatchError
 from stancewatch.migrations import upgrade

@@ -17,7 +17,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from stancewatch.demo.coverage import Article, load_coverage, select
+from stancewatch.demo.coverage import CoverageArticle, load_coverage, select
 from stancewatch.demo.outlets import OUTLET_CLASSES
 from stancewatch.demo.outlets.censor import TAG
 from stancewatch.demo.outlets.trouble import CASES, case_path
@@ -40,16 +40,16 @@ class DemoSite:
         self,
         phase: int | None = 3,
         ids: list[str] | None = None,
-        articles: list[Article] | None = None,
+        articles: list[CoverageArticle] | None = None,
         *,
         page_size: int = 20,
         slow_seconds: float = 30.0,
         stuck_etag: tuple[str, ...] | list[str] = (),
-        coverage: list[Article] | None = None,
+        coverage: list[CoverageArticle] | None = None,
     ) -> None:
         self._coverage = load_coverage() if coverage is None else coverage
         chosen = articles if articles is not None else select(self._coverage, phase, ids)
-        self._articles: dict[str, Article] = {a.id: a for a in chosen}
+        self._articles: dict[str, CoverageArticle] = {a.id: a for a in chosen}
         self.page_size = page_size
         self.slow_seconds = slow_seconds
         self.stuck_etag = set(stuck_etag)
@@ -108,12 +108,12 @@ class DemoSite:
 
     # --- state the outlets read ------------------------------------------------------------
 
-    def articles_of(self, outlet: str) -> list[Article]:
+    def articles_of(self, outlet: str) -> list[CoverageArticle]:
         with self._lock:
             mine = [a for a in self._articles.values() if a.outlet == outlet]
         return sorted(mine, key=lambda a: a.published, reverse=True)
 
-    def article(self, article_id: str) -> Article:
+    def article(self, article_id: str) -> CoverageArticle:
         return self._articles[article_id]
 
     def changed_at(self, outlet: str) -> datetime:
@@ -139,8 +139,8 @@ class DemoSite:
 
     # --- changes tests and the demo make ---------------------------------------------------
 
-    def add_article(self, article: Article | None = None, **fields: Any) -> Article:
-        """Publish an article (an ``Article``, or fields: outlet, title, paragraphs, ...)."""
+    def add_article(self, article: CoverageArticle | None = None, **fields: Any) -> CoverageArticle:
+        """Publish an article (a ``CoverageArticle``, or fields: outlet, title, paragraphs, ...)."""
         if article is None:
             article = _new_article(fields, len(self._articles))
         with self._lock:
@@ -150,7 +150,7 @@ class DemoSite:
             self._touch(article.outlet)
         return article
 
-    def publish_phase(self, phase: int) -> list[Article]:
+    def publish_phase(self, phase: int) -> list[CoverageArticle]:
         """Publish the coverage of ``phase`` (and earlier phases not yet published)."""
         new = [a for a in self._coverage if a.phase <= phase and a.id not in self._articles]
         for a in sorted(new, key=lambda a: a.published):
@@ -159,7 +159,7 @@ class DemoSite:
 
     def update_article(
         self, article_id: str, new_paragraphs: list[str], modified: datetime | None = None
-    ) -> Article:
+    ) -> CoverageArticle:
         """Change an article's body; its feed/sitemap entry shows the newer date."""
         with self._lock:
             old = self._articles[article_id]
@@ -209,7 +209,7 @@ def render_sources(entries: list[dict[str, Any]], interval: str) -> str:
     return "\n".join(lines)
 
 
-def _new_article(fields: dict[str, Any], n: int) -> Article:
+def _new_article(fields: dict[str, Any], n: int) -> CoverageArticle:
     outlet = fields["outlet"]
     title = fields["title"]
     paragraphs = tuple(fields.get("paragraphs") or (fields.get("lead") or title,))
@@ -223,4 +223,4 @@ def _new_article(fields: dict[str, Any], n: int) -> Article:
         "slug": slug, "lead": paragraphs[0], "author": "Staff", "phase": 0,
     }  # fmt: skip
     data = {**defaults, **fields, "paragraphs": paragraphs, "published": published}
-    return Article(**data)
+    return CoverageArticle(**data)

@@ -13,7 +13,7 @@ from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
-from stancewatch.demo.coverage import Article
+from stancewatch.demo.coverage import CoverageArticle
 from stancewatch.demo.server import Request, Response, conditional
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def menu(items: list[tuple[str, str]], css: str) -> str:
     return f'<nav class="{css}"><ul>{links}</ul></nav>'
 
 
-def json_ld(article: Article, url: str, publisher: str, image: str | None = None) -> str:
+def json_ld(article: CoverageArticle, url: str, publisher: str, image: str | None = None) -> str:
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -74,7 +74,7 @@ def json_ld(article: Article, url: str, publisher: str, image: str | None = None
     return f'<script type="application/ld+json">{text}</script>'
 
 
-def body_html(article: Article) -> str:
+def body_html(article: CoverageArticle) -> str:
     parts = []
     for para in article.paragraphs:
         if para.startswith("## "):
@@ -99,7 +99,7 @@ def rss(title: str, link: str, items: list[str], updated: datetime) -> str:
     )
 
 
-def rss_item(article: Article, url: str, extra: str = "") -> str:
+def rss_item(article: CoverageArticle, url: str, extra: str = "") -> str:
     from email.utils import format_datetime
 
     return (
@@ -136,11 +136,11 @@ class Outlet:
     def url(self, path: str) -> str:
         return self.site.url(self.name, path)
 
-    def articles(self) -> list[Article]:
+    def articles(self) -> list[CoverageArticle]:
         """This outlet's published articles, newest first."""
         return self.site.articles_of(self.name)
 
-    def find(self, path: str) -> Article | None:
+    def find(self, path: str) -> CoverageArticle | None:
         return next((a for a in self.articles() if a.path == path), None)
 
     def listing(self, request: Request, body: str, content_type: str) -> Response:
@@ -149,5 +149,5 @@ class Outlet:
         etag = self.site.stuck_etag_for(self.name, request.path, data)
         return conditional(request, data, content_type, self.site.changed_at(self.name), etag)
 
-    def article_page(self, request: Request, article: Article, html: str) -> Response:
+    def article_page(self, request: Request, article: CoverageArticle, html: str) -> Response:
         return conditional(request, html.encode("utf-8"), HTML, article.updated)
