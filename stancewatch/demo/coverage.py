@@ -9,6 +9,8 @@ back membership; the US, Germany, Hungary, Slovakia hold back), 2 the December 2
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import resources
@@ -69,6 +71,26 @@ class CoverageArticle:
 
     def with_changes(self, **changes: Any) -> CoverageArticle:
         return replace(self, **changes)
+
+
+def new_article(
+    outlet: str, title: str, paragraphs: Sequence[str] = (), *, n: int = 0, **fields: Any
+) -> CoverageArticle:
+    """An article that is not in the coverage, for an outlet of the demo site or a site a test
+    serves itself: published now unless ``published`` says otherwise; the slug (with the date
+    on FAKTY), the id (``n`` keeps ids apart), the lead and the author follow unless given."""
+    paragraphs = tuple(paragraphs or (fields.get("lead") or title,))
+    published = fields.pop("published", None) or datetime.now(UTC).replace(microsecond=0)
+    slug = re.sub(r"[^a-z0-9]+", "_" if outlet == "censor" else "-", title.lower()).strip("-_")[:80]
+    if outlet == "fakty":
+        slug = f"{published:%Y%m%d}-{slug}"
+    number = 4_200_000 + n
+    defaults: dict[str, Any] = {
+        "id": f"{outlet}-{number}" if outlet == "censor" else f"{outlet}-added-{n}",
+        "slug": slug, "lead": paragraphs[0], "author": "Staff", "phase": 0,
+    }  # fmt: skip
+    data = {**defaults, **fields, "outlet": outlet, "title": title, "paragraphs": paragraphs}
+    return CoverageArticle(**data, published=published)
 
 
 def _parse_time(text: str) -> datetime:

@@ -95,10 +95,14 @@ def conditional(
     content_type: str,
     last_modified: datetime,
     etag: str | None = None,
+    *,
+    etag_precedence: bool = False,
 ) -> Response:
     """200 with validators, or 304 when every validator the client sent says unchanged.
 
     Like nginx, both ``If-None-Match`` and ``If-Modified-Since`` must match when both are sent.
+    ``etag_precedence``: as RFC 9110 (13.2.2) has it instead, an ``If-None-Match`` decides
+    alone and ``If-Modified-Since`` is ignored (most application servers).
     """
     etag = etag or content_etag(body)
     headers = {
@@ -109,6 +113,8 @@ def conditional(
     }
     inm = request.headers.get("if-none-match")
     ims = request.headers.get("if-modified-since")
+    if inm is not None and etag_precedence:
+        ims = None
     checks = []
     if inm is not None:
         checks.append(etag in [t.strip().removeprefix("W/") for t in inm.split(",")] or inm == "*")

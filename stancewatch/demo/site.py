@@ -12,18 +12,24 @@ Used by the crawl tests, the benchmarks and ``stancewatch demo``::
 from __future__ import annotations
 
 import json
-import re
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from stancewatch.demo.coverage import CoverageArticle, load_coverage, select
-from stancewatch.demo.outlets import OUTLET_CLASSES
+from stancewatch.demo.coverage import CoverageArticle, load_coverage, new_article, select
+from stancewatch.demo.outlets import OUTLET_CLASSES, aggregator, cnbc, fakty
+from stancewatch.demo.outlets.base import Outlet
 from stancewatch.demo.outlets.censor import TAG
 from stancewatch.demo.outlets.trouble import CASES, case_path
-from stancewatch.demo.server import LocalServer, LogEntry, content_etag
+from stancewatch.demo.server import LocalServer, LogEntry, Request, Response, content_etag
 
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+#: Paths of the pages that are not articles: robots.txt, feeds, sitemaps, listings.
+_INDEX_PATHS = (
+    "/robots.txt", TAG, cnbc.WORLD_FEED, cnbc.EUROPE_FEED, cnbc.SITEMAP, fakty.FEED,
+    aggregator.FEED, "/feed/",
+)  # fmt: skip
 
 
 class DemoSite:
@@ -32,8 +38,12 @@ class DemoSite:
     ``phase``/``ids`` choose the coverage (phases ``<= phase``, plus explicit ids), or pass
     ``articles``. ``stuck_etag`` names outlets whose feeds keep their first ETag while their
     content changes (Last-Modified stays truthful; like nginx, a 304 needs every validator the
-    client sent to match). ``slow_seconds`` is how long the trouble ``slow`` page waits.
-    ``coverage`` replaces the packaged coverage (the demo re-dates its live phases).
+    client sent to match); on the outlets of ``etag_precedence`` an ``If-None-Match`` decides
+    alone (RFC 9110), so a stuck ETag hides new entries even from a client that sends both.
+    ``slow_seconds`` is how long the trouble ``slow`` page waits; ``delay`` holds back every
+    answer of every outlet that long (requests queue up: tests of several crawl workers).
+    ``coverage`` replaces the packaged coverage (the demo re-dates its live phases). The
+    trouble outlet's ``robots`` can be replaced (``Disallow: /``: a site that blocks us).
     """
 
     def __init__(
@@ -45,6 +55,8 @@ class DemoSite:
         page_size: int = 20,
         slow_seconds: float = 30.0,
         stuck_etag: tuple[str, ...] | list[str] = (),
+        etag_precedence: tuple[str, ...] | list[str] = (),
+        delay: float = 0.0,
         coverage: list[CoverageArticle] | None = None,
     ) -> None:
         self._coverage = load_coverage() if coverage is None else coverage
@@ -53,6 +65,8 @@ class DemoSite:
         self.page_size = page_size
         self.slow_seconds = slow_seconds
         self.stuck_etag = set(stuck_etag)
+        self.etag_precedence = set(etag_precedence)
+        self.delay = delay
         self._stuck: dict[tuple[str, str], str] = {}
         self._lock = threading.RLock()
         self.stopping = threading.Event()
@@ -61,7 +75,7 @@ class DemoSite:
         self._changed = {name: self._newest(name) for name in self.outlets}
         self._servers = {
             name: LocalServer(
-                outlet.handle, name=name, log=self.requests.append, stopping=self.stopping
+                self._answer(outlet), name=name, log=self.requests.append, stopping=self.stopping
             )
             for name, outlet in self.outlets.items()
         }
@@ -86,6 +100,14 @@ class DemoSite:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _answer(self, outlet: Outlet) -> Callable[[Request], Response]:
+        def answer(request: Request) -> Response:
+            response = outlet.handle(request)
+            response.delay = max(response.delay, self.delay)
+            return response
+
+        return answer
+
     # --- addresses -------------------------------------------------------------------------
 
     def port(self, outlet: str) -> int:
@@ -107,6 +129,11 @@ class DemoSite:
         return self.url("trouble", f"/feed/{case}.xml")
 
     # --- state the outlets read ------------------------------------------------------------
+
+    def article_requests(self, since: int = 0) -> list[LogEntry]:
+        """Requests since the ``since``-th for pages other than feeds, sitemaps, listings and
+        robots.txt: the article pages (and the trouble cases)."""
+        return [r for r in self.requests[since:] if not r.path.startswith(_INDEX_PATHS)]
 
     def articles_of(self, outlet: str) -> list[CoverageArticle]:
         with self._lock:
@@ -142,7 +169,7 @@ class DemoSite:
     def add_article(self, article: CoverageArticle | None = None, **fields: Any) -> CoverageArticle:
         """Publish an article (a ``CoverageArticle``, or fields: outlet, title, paragraphs, ...)."""
         if article is None:
-            article = _new_article(fields, len(self._articles))
+            article = new_article(**fields, n=len(self._articles))
         with self._lock:
             if article.id in self._articles:
                 raise ValueError(f"article {article.id!r} is already published")
@@ -176,8 +203,10 @@ class DemoSite:
         interval: str = "30m",
         trouble: tuple[str, ...] | list[str] = (),
         max_pages: int | None = None,
+        only: tuple[str, ...] | list[str] = (),
     ) -> str:
-        """A sources.toml whose entries point at this site; ``trouble`` adds one per case."""
+        """A sources.toml whose entries point at this site; ``trouble`` adds one per case
+        (``all``: one feed of every case); ``only`` keeps the entries of these names."""
         pages = max_pages or 2 + len(self.articles_of("censor")) // self.page_size
         entries: list[dict[str, Any]] = [
             {"name": "censor-nato-membership", "kind": "listing", "start_urls": [self.url("censor", TAG)],
@@ -195,6 +224,11 @@ class DemoSite:
         for case in trouble:
             entries.append({"name": f"trouble-{case}", "kind": "feed", "start_urls": [self.trouble_feed(case)],
                             "article_pattern": r"/trouble/"})  # fmt: skip
+        if only:
+            unknown = set(only) - {e["name"] for e in entries}
+            if unknown:
+                raise KeyError(f"no demo source {', '.join(sorted(unknown))}")
+            entries = [e for e in entries if e["name"] in only]
         return render_sources(entries, interval)
 
 
@@ -207,20 +241,3 @@ def render_sources(entries: list[dict[str, Any]], interval: str) -> str:
             lines.append(f"{key} = {json.dumps(value)}")
         lines.append("")
     return "\n".join(lines)
-
-
-def _new_article(fields: dict[str, Any], n: int) -> CoverageArticle:
-    outlet = fields["outlet"]
-    title = fields["title"]
-    paragraphs = tuple(fields.get("paragraphs") or (fields.get("lead") or title,))
-    published = fields.get("published") or datetime.now(UTC).replace(microsecond=0)
-    slug = re.sub(r"[^a-z0-9]+", "_" if outlet == "censor" else "-", title.lower()).strip("-_")[:80]
-    if outlet == "fakty":
-        slug = f"{published:%Y%m%d}-{slug}"
-    number = 4_200_000 + n
-    defaults: dict[str, Any] = {
-        "id": f"{outlet}-{number}" if outlet == "censor" else f"{outlet}-added-{n}",
-        "slug": slug, "lead": paragraphs[0], "author": "Staff", "phase": 0,
-    }  # fmt: skip
-    data = {**defaults, **fields, "paragraphs": paragraphs, "published": published}
-    return CoverageArticle(**data)
