@@ -185,7 +185,7 @@ def run_demo(
                 ).all()
                 fresh = [c for c in changes if c.id not in seen]
                 seen.update(c.id for c in fresh)
-                for alert in events([_alert(s, c) for c in fresh]):
+                for alert in one_per_event([_alert(s, c) for c in fresh]):
                     if alert["kind"] == "live":
                         result.changes.append(alert)
                         say(render_console(alert))
@@ -203,7 +203,7 @@ def run_demo(
     return result
 
 
-def events(alerts: list[dict]) -> list[dict]:
+def one_per_event(alerts: list[dict]) -> list[dict]:
     """One entry per event: changes decided by the same evidence (a person and the country
     they speak for) become one, the person first, the others in ``also``."""
     grouped: dict[str, list[dict]] = {}

@@ -89,12 +89,14 @@ class Trouble(Outlet):
             )
         if case == "slow":
             self.site.stopping.wait(self.site.slow_seconds)
-            return text_response(_page("Slow page", ["This page took a long time."]), 200, HTML)
+            return text_response(
+                _plain_page("Slow page", ["This page took a long time."]), 200, HTML
+            )
         if case in ("huge", "huge-stream"):
             length = HUGE_BYTES if case == "huge" else None
             return Response(200, _huge(), {"Content-Type": HTML}, length)
         if case == "cp1251":
-            html = _page(CP1251_TITLE, list(CP1251_PARAGRAPHS), meta_charset=False)
+            html = _plain_page(CP1251_TITLE, list(CP1251_PARAGRAPHS), meta_charset=False)
             return Response(200, html.encode("windows-1251"), {"Content-Type": "text/html"})
         if case == "nonarticle":
             return text_response(_gallery(), 200, HTML)
@@ -112,10 +114,12 @@ class Trouble(Outlet):
         return not_found()
 
     def landed(self) -> Response:
-        return text_response(_page("Landed elsewhere", list(MALFORMED_PARAGRAPHS[:1])), 200, HTML)
+        return text_response(
+            _plain_page("Landed elsewhere", list(MALFORMED_PARAGRAPHS[:1])), 200, HTML
+        )
 
 
-def _page(title: str, paragraphs: list[str], meta_charset: bool = True) -> str:
+def _plain_page(title: str, paragraphs: list[str], meta_charset: bool = True) -> str:
     charset = '<meta charset="utf-8">' if meta_charset else ""
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     return (
