@@ -7,7 +7,7 @@ pipelines into a temporary SQLite database, and each stored body is scored again
 (``trafilatura.extract(html)``) is scored on the same pages. Prints figures; asserts nothing.
 
     python bench/extraction_quality.py DIR
-    python bench/extraction_quality.py --make-samples DIR   # writes samples from the test site
+    python bench/extraction_quality.py --make-samples DIR   # writes samples from the demo site
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from sqlalchemy import select
 
 from stancewatch.demo.server import LocalServer, Response
 
-HERE = Path(__file__).resolve().parent
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -43,16 +42,22 @@ def f1(predicted: str, truth: str) -> float:
 
 
 def make_samples(out: Path) -> None:
-    """Samples from the test fixture site's page template (synthetic, known truth)."""
-    sys.path.insert(0, str(HERE.parent / "tests"))
-    from fixtures.articles import CENSOR, CNBC_FEASIBLE, CNBC_GIVES_UP, FAKTY_KACHKA
-    from fixtures.newssite import article_page
+    """Samples from the demo site's generic article page (synthetic, known truth): every
+    article of the demo coverage long enough for the extractor (shorter ones it refuses), but
+    the exact copies (the crawl stores one of a text)."""
+    from stancewatch.crawl.extract import MIN_WORDS
+    from stancewatch.demo import load_coverage
+    from stancewatch.demo.outlets.base import generic_article_page
 
     out.mkdir(parents=True, exist_ok=True)
-    for i, a in enumerate([*CENSOR, CNBC_FEASIBLE, CNBC_GIVES_UP, FAKTY_KACHKA]):
-        (out / f"page{i:02d}.html").write_text(article_page(a, f"http://example.org/{i}", "Outlet"))
-        (out / f"page{i:02d}.txt").write_text("\n".join(a.paragraphs))
-    print(f"wrote {i + 1} samples to {out}")
+    chosen = [
+        a for a in load_coverage() if len(a.text().split()) >= MIN_WORDS and not a.tracking_query
+    ]
+    for i, a in enumerate(chosen):
+        page = generic_article_page(a, f"http://example.org/{i}", "Outlet")
+        (out / f"page{i:02d}.html").write_text(page, encoding="utf-8")
+        (out / f"page{i:02d}.txt").write_text(a.text(), encoding="utf-8")
+    print(f"wrote {len(chosen)} samples to {out}")
 
 
 def main() -> None:

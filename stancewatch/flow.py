@@ -71,7 +71,7 @@ def analyze_worker(
     idle_exit: float | None = None,
 ) -> AnalyzeSummary:
     """``analyze --worker``: analyse what arrives until stopped, as ``analyze`` does each pass."""
-    return analysis.analyze_worker(
+    return analysis.run_analyze_worker(
         settings, sessions, stop, idle_exit=idle_exit, after_batch=lambda: _withdraw(sessions)
     )
 

@@ -106,7 +106,7 @@ def redact_url(url: str, keep_path: bool = False) -> str:
     return out
 
 
-def _forms(piece: str) -> list[str]:
+def _printed_forms(piece: str) -> list[str]:
     """A piece as written and as libraries may print it (percent- or plus-decoded)."""
     return [piece, unquote(piece), unquote_plus(piece)]
 
@@ -135,7 +135,7 @@ def secret_pieces(url: str) -> list[str]:
             pieces.append(value)
             words = unquote_plus(value).split()
             pieces.extend(w for w in words if len(words) > 1 and w.lower() not in _AUTH_SCHEMES)
-    found = [form for piece in pieces for form in _forms(piece)]
+    found = [form for piece in pieces for form in _printed_forms(piece)]
     return [p for p in dict.fromkeys(found) if p]
 
 
@@ -151,7 +151,9 @@ def masked_pieces(full: str, private: str) -> list[str]:
     mine, theirs = cut.split(full), cut.split(private)
     if len(mine) != len(theirs):
         return []
-    found = [form for a, b in zip(mine, theirs, strict=True) if a != b for form in _forms(a)]
+    found = [
+        form for a, b in zip(mine, theirs, strict=True) if a != b for form in _printed_forms(a)
+    ]
     return [p for p in dict.fromkeys(found) if p]
 
 

@@ -177,12 +177,24 @@ def crawl():
     return run
 
 
+#: The demo coverage the crawl tests serve: six Censor.NET items (two listing pages of four;
+#: items long enough for the extractor: most of the demo's are shorter and skipped as such),
+#: two CNBC stories, the aggregator's copies of both (one reworded: a near duplicate; one the
+#: same text behind a tracking link: an exact duplicate) and one FAKTY story.
+CRAWL_COVERAGE = (
+    "censor-4151860", "censor-4148720", "censor-3744180", "censor-3661760", "censor-3586400",
+    "censor-3564100", "cnbc-ukraine-gives-up-nato", "cnbc-reuters-zelensky-feasible",
+    "aggregator-zelensky-feasible", "aggregator-ukraine-gives-up-nato", "fakty-kachka",
+)  # fmt: skip
+
+
 @pytest.fixture
 def site():
-    """The local news site (one server per outlet), shut down after the test."""
-    from fixtures.newssite import NewsSite
+    """The demo site serving ``CRAWL_COVERAGE`` (one server per outlet), stopped after the
+    test; its trouble ``slow`` page answers after 6 s, past the crawl tests' timeout."""
+    from stancewatch.demo import DemoSite
 
-    with NewsSite() as running:
+    with DemoSite(phase=None, ids=list(CRAWL_COVERAGE), page_size=4, slow_seconds=6) as running:
         yield running
 
 

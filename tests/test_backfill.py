@@ -19,13 +19,13 @@ from email.utils import format_datetime
 from html import escape
 
 import pytest
-from fixtures.articles import FixtureArticle
-from fixtures.newssite import article_page
 from sqlalchemy import select
 from test_loop_real import FILLER, _real
 
 from stancewatch import flow
 from stancewatch.db import make_engine, session_factory
+from stancewatch.demo import CoverageArticle, new_article
+from stancewatch.demo.outlets.base import generic_article_page
 from stancewatch.demo.server import LocalServer, Request, Response
 from stancewatch.models import OutboxMessage, StanceChange
 
@@ -41,29 +41,29 @@ class Outlet:
 
     def __init__(self, now: datetime) -> None:
         self.now = now
-        self.pages: dict[str, FixtureArticle] = {}
+        self.pages: dict[str, CoverageArticle] = {}
         self.server = LocalServer(self.respond, name="archive")
 
     def publish(self, plan: list[tuple[str, int]]) -> None:
         for line_id, days in plan:
             n = len(self.pages)
-            published = (self.now - timedelta(days=days)).isoformat().replace("+00:00", "Z")
-            article = FixtureArticle(f"a-{n}", f"Bulletin {n + 1}", [_real(line_id)["text"], FILLER],
-                                     published)  # fmt: skip
+            article = new_article("archive", f"Bulletin {n + 1}", [_real(line_id)["text"], FILLER],
+                                  n=n, published=self.now - timedelta(days=days))  # fmt: skip
             self.pages[f"/news/{n}"] = article
 
     def respond(self, request: Request) -> Response:
         if request.path == "/feed.xml":
             return Response(200, self._feed(), {"Content-Type": "application/rss+xml"})
         if request.path in self.pages:
-            page = article_page(self.pages[request.path], self.server.url(request.path), "archive")
+            page = generic_article_page(self.pages[request.path], self.server.url(request.path),
+                                        "archive")  # fmt: skip
             return Response(200, page.encode(), {"Content-Type": "text/html; charset=utf-8"})
         return Response(404, b"not found")
 
     def _feed(self) -> bytes:
         items = "".join(
             f"<item><title>{escape(a.title)}</title><link>{self.server.url(path)}</link>"
-            f"<pubDate>{format_datetime(datetime.fromisoformat(a.published[:-1] + '+00:00'))}"
+            f"<pubDate>{format_datetime(a.published)}"
             f"</pubDate></item>"
             for path, a in self.pages.items()
         )

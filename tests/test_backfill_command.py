@@ -17,12 +17,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fixtures.articles import FixtureArticle
-from fixtures.newssite import article_page
 from sqlalchemy import func, select
 from test_loop_real import FILLER, _real
 
 from stancewatch.db import make_engine
+from stancewatch.demo import new_article
+from stancewatch.demo.outlets.base import generic_article_page
 from stancewatch.demo.server import LocalServer, Request, Response, conditional
 from stancewatch.models import Article, Statement
 
@@ -35,8 +35,8 @@ class Archive:
     def __init__(self) -> None:
         start = datetime(2024, 3, 1, 9, tzinfo=UTC)
         self.articles = [
-            FixtureArticle(f"a{n}", f"Bulletin {n + 1}", [_real(line)["text"], FILLER],
-                           (start + timedelta(days=30 * n)).isoformat().replace("+00:00", "Z"))
+            new_article("archive", f"Bulletin {n + 1}", [_real(line)["text"], FILLER], n=n,
+                        slug=f"a{n}", published=start + timedelta(days=30 * n))
             for n, line in enumerate(LINES)
         ][::-1]  # fmt: skip
         self.server = LocalServer(self.respond, name="archive")
@@ -57,7 +57,7 @@ class Archive:
             )
         for a in self.articles:
             if request.path == f"/news/{a.slug}":
-                page = article_page(a, self.server.url(request.path), "archive")
+                page = generic_article_page(a, self.server.url(request.path), "archive")
                 return Response(200, page.encode(), html)
         return Response(404, b"not found", html)
 

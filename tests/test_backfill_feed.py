@@ -23,12 +23,12 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from fixtures.articles import FixtureArticle
-from fixtures.newssite import article_page
 from sqlalchemy import func, select
 from test_loop_real import FILLER, _real
 
 from stancewatch.db import make_engine
+from stancewatch.demo import CoverageArticle, new_article
+from stancewatch.demo.outlets.base import generic_article_page
 from stancewatch.demo.server import LocalServer, Request, Response, conditional
 from stancewatch.models import Article, Statement
 
@@ -50,8 +50,8 @@ class PagedFeed:
     def __init__(self, style: str) -> None:
         self.style = style
         self.articles = [
-            FixtureArticle(f"a{n}", f"Bulletin {n + 1}", [_real(line)["text"], FILLER],
-                           (OLDEST + timedelta(days=30 * n)).isoformat().replace("+00:00", "Z"))
+            new_article("paged", f"Bulletin {n + 1}", [_real(line)["text"], FILLER], n=n,
+                        slug=f"a{n}", published=OLDEST + timedelta(days=30 * n))
             for n, line in enumerate(LINES)
         ][::-1]  # fmt: skip
         self.server = LocalServer(self.respond, name="paged")
@@ -76,7 +76,7 @@ class PagedFeed:
                 return conditional(request, body, kind, OLDEST)
         for a in self.articles:
             if request.path == f"/news/{a.slug}":
-                html = article_page(a, self.server.url(request.path), "paged")
+                html = generic_article_page(a, self.server.url(request.path), "paged")
                 return Response(200, html.encode(), {"Content-Type": "text/html; charset=utf-8"})
         return Response(404, b"not found", {"Content-Type": "text/plain"})
 
@@ -108,14 +108,14 @@ class PagedFeed:
         )
         entries = "".join(
             f"<entry><title>{escape(a.title)}</title><id>urn:paged:{a.slug}</id>"
-            f'<link href="/news/{a.slug}"/><published>{a.published}</published>'
-            f"<updated>{a.published}</updated></entry>"
+            f'<link href="/news/{a.slug}"/><published>{_iso(a)}</published>'
+            f"<updated>{_iso(a)}</updated></entry>"
             for a in chunk
         )
         body = (
             '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
             'xmlns:fh="http://purl.org/syndication/history/1.0">'
-            f"<title>Archived</title><id>urn:paged</id><updated>{chunk[0].published}</updated>"
+            f"<title>Archived</title><id>urn:paged</id><updated>{_iso(chunk[0])}</updated>"
             f"{'<fh:archive/>' if page > 1 else ''}{links}{entries}</feed>"
         )
         return body.encode(), ATOM
@@ -124,8 +124,12 @@ class PagedFeed:
         return self.gets[self.page_path(page)]
 
 
-def _when(a: FixtureArticle) -> datetime:
-    return datetime.fromisoformat(a.published.replace("Z", "+00:00"))
+def _when(a: CoverageArticle) -> datetime:
+    return a.published
+
+
+def _iso(a: CoverageArticle) -> str:
+    return a.published.isoformat().replace("+00:00", "Z")
 
 
 def _serve(style: str, tmp_path: Path):

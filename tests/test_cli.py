@@ -3,6 +3,7 @@ error with its documented exit code (2 bad input, 3 database unreachable), never
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -297,3 +298,36 @@ def test_the_export_bar_shows_only_on_a_terminal_and_never_over_the_rows(sqlite_
                                                           "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     assert piped.returncode == 0 and piped.stderr == "" and piped.stdout.count("\n") == 3
+
+
+def _commands(group, path=()):
+    """Every command of the CLI with its path (``("db", "upgrade")``)."""
+    import click
+
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name)
+
+
+def test_help_texts_name_no_function_of_the_package(runner):
+    """A rename must not leak into prose: no ``--help`` mentions one of our snake_case
+    function names (``crawl_analyze_deliver`` once replaced the word "run" in a sentence)."""
+    import ast
+
+    package = ROOT / "stancewatch"
+    functions = {
+        node.name
+        for path in package.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and "_" in node.name.strip("_")
+    }
+    assert "crawl_analyze_deliver" in functions
+    commands = list(_commands(cli))
+    assert ("crawl",) in commands and ("db", "upgrade") in commands
+    for command in commands:
+        result = runner.invoke(cli, [*command, "--help"])
+        assert result.exit_code == 0, result.output
+        words = set(re.findall(r"\w+", result.output))
+        assert words & functions == set(), (command, words & functions)

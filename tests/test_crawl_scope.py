@@ -11,13 +11,13 @@ import html
 from pathlib import Path
 
 import pytest
-from fixtures.articles import CENSOR, FixtureArticle
-from fixtures.newssite import article_page
 from sqlalchemy import select
 
 from stancewatch.crawl.canonical import choose_canonical
 from stancewatch.crawl.scope import SiteScope
 from stancewatch.db import make_engine, session_factory
+from stancewatch.demo import CoverageArticle, load_coverage, new_article
+from stancewatch.demo.outlets.base import generic_article_page
 from stancewatch.demo.server import LocalServer, Request, Response
 from stancewatch.models import Article, ArticleVersion
 from stancewatch.sources import parse_sources, registered_domain
@@ -25,10 +25,14 @@ from stancewatch.sources import parse_sources, registered_domain
 SECRET = "root_password=hunter2-fixture-secret"
 OTHER_PORT = "Story served on the other port only"
 HTML = {"Content-Type": "text/html; charset=utf-8"}
+#: Stories of the demo coverage the pages carry (long enough for the extractor).
+STORIES = {a.id: a for a in load_coverage()}
+GOOD = [STORIES[k] for k in ("cnbc-reuters-zelensky-feasible", "fakty-kachka", "censor-4148720")]
+OTHER_STORY = STORIES["cnbc-ukraine-gives-up-nato"]
 
 
-def _page(a: FixtureArticle, url: str) -> Response:
-    return Response(200, article_page(a, url, "Hostile").encode(), HTML)
+def _article_response(a: CoverageArticle, url: str) -> Response:
+    return Response(200, generic_article_page(a, url, "Hostile").encode(), HTML)
 
 
 class HostileSite:
@@ -36,10 +40,8 @@ class HostileSite:
 
     def __init__(self, tmp: Path) -> None:
         self.secret = tmp / "secret.html"
-        leak = FixtureArticle(
-            "leak", "Local file", [SECRET, *CENSOR[3].paragraphs], CENSOR[3].published
-        )
-        self.secret.write_text(article_page(leak, "file:///", "Local"), encoding="utf-8")
+        leak = new_article("local", "Local file", [SECRET, *GOOD[0].paragraphs])
+        self.secret.write_text(generic_article_page(leak, "file:///", "Local"), encoding="utf-8")
         self.other = LocalServer(self._other, name="other-port")
         self.main = LocalServer(self._main, name="hostile")
 
@@ -66,16 +68,13 @@ class HostileSite:
         ]
 
     def _other(self, request: Request) -> Response:
-        story = FixtureArticle(
-            "o", OTHER_PORT, [OTHER_PORT, *CENSOR[4].paragraphs], CENSOR[4].published
-        )
-        return _page(story, self.other.url(request.path))
+        story = new_article("other-port", OTHER_PORT, [OTHER_PORT, *OTHER_STORY.paragraphs])
+        return _article_response(story, self.other.url(request.path))
 
     def _main(self, request: Request) -> Response:
         b = self.main.base
         good = {
-            f"/news/good-{k}": a
-            for k, a in zip(("sitemap", "listing", "feed"), CENSOR, strict=False)
+            f"/news/good-{k}": a for k, a in zip(("sitemap", "listing", "feed"), GOOD, strict=True)
         }
         bad = self.bad_links()
         if request.path == "/sitemap-index.xml":
@@ -107,7 +106,7 @@ class HostileSite:
         if request.path in redirects:
             return Response(302, b"", {"Location": redirects[request.path]})
         if request.path in good:
-            return _page(good[request.path], self.main.url(request.path))
+            return _article_response(good[request.path], self.main.url(request.path))
         return Response(404, b"not found", {"Content-Type": "text/plain"})
 
     def sources_toml(self) -> str:

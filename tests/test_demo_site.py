@@ -177,6 +177,8 @@ def test_stuck_etag_keeps_etag_while_content_changes():
         assert get(feed, {"If-None-Match": headers["etag"]})[0] == 304  # the bug
         both = {"If-None-Match": headers["etag"], "If-Modified-Since": headers["last-modified"]}
         assert get(feed, both)[0] == 200
+        site.etag_precedence.add("fakty")  # RFC 9110: If-None-Match decides alone
+        assert get(feed, both)[0] == 304
 
 
 def test_trouble_cases(site):
@@ -191,8 +193,11 @@ def test_trouble_cases(site):
     status, headers, _ = get(site.trouble_url("redirect"))
     assert status == 301 and urlsplit(headers["location"]).hostname == "localhost"
     assert get(headers["location"].replace("localhost", "127.0.0.1"))[0] == 200
-    doc = html.fromstring(get(site.trouble_url("nonarticle"))[2])
-    assert doc.xpath("//img") and not doc.xpath("//p")
+    body = get(site.trouble_url("nonarticle"))[2]
+    doc = html.fromstring(body)
+    assert doc.xpath("//img") and not doc.xpath("//p") and json_ld_types(body) == []
+    gallery = get(site.trouble_url("gallery"))[2]
+    assert json_ld_types(gallery) == ["ImageGallery"] and b"<p>" not in gallery
     assert b"</h2>" in get(site.trouble_url("malformed"))[2]
     assert etree.fromstring(get(site.trouble_url("empty"))[2]).xpath("//item") == []
     items = etree.fromstring(get(site.trouble_feed("cp1251"))[2]).xpath("//item/link/text()")
@@ -231,3 +236,23 @@ def test_sources_toml_loads_and_names_the_outlets(site):
     assert {"trouble-error500", "trouble-cp1251"} <= set(names)
     for s in sources:
         assert get(s.start_urls[0])[0] == 200
+    only = parse_sources(site.sources_toml(trouble=["all"], only=["fakty-en", "trouble-all"]), "x")
+    assert [s.name for s in only] == ["fakty-en", "trouble-all"]
+    with pytest.raises(KeyError, match="no demo source trouble-al"):
+        site.sources_toml(only=["trouble-al"])
+
+
+def test_article_requests_and_delay(site):
+    mark = len(site.requests)
+    a = site.articles_of("fakty")[0]
+    get(site.url("fakty", "/en/feed/"))
+    get(site.url("fakty", "/robots.txt"))
+    get(site.url("fakty", a.path))
+    assert [r.path for r in site.article_requests(mark)] == [a.path]
+    site.delay = 0.5
+    try:
+        started = time.monotonic()
+        assert get(site.url("fakty", "/en/feed/"))[0] == 200
+        assert time.monotonic() - started >= 0.5
+    finally:
+        site.delay = 0.0

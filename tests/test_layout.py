@@ -4,7 +4,8 @@ crawl -> analyze (with the engine in ``stance/``) -> deliver. The read side (``h
 scheduler, the web page, the CLI, the demo and ``flow.py`` sit above the stages and may use any;
 the shared modules at the top (settings, errors, db, actors, sources, redact, migrations) use no
 stage, and ``models/`` imports nothing of ours but itself. Imports inside functions and under
-``TYPE_CHECKING`` count too: a lazy import is still a dependency.
+``TYPE_CHECKING`` count too: a lazy import is still a dependency. And a name says one thing: no
+two modules define a top-level class or function of the same name.
 """
 
 from __future__ import annotations
@@ -125,3 +126,40 @@ def test_jobs_stored_by_the_previous_layout_still_schedule(tmp_path):
         assert all(job.next_run_time is not None for job in jobs.values())
     finally:
         after.shutdown(wait=False)
+
+
+#: Top-level names two modules may both define: protocol names, fixed from outside the package.
+#: ``upgrade`` / ``downgrade`` are Alembic's verbs: ``migrations.py`` runs Alembic's commands of
+#: those names and ``cli/db.py`` holds the ``db upgrade`` / ``db downgrade`` commands (click
+#: names a command after its function). ``main`` is an entry point's conventional name.
+PROTOCOL_NAMES = {"main", "upgrade", "downgrade"}
+
+
+def top_level_names(path: Path) -> set[str]:
+    """Classes and functions a module defines at its top level (private ones too)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    kinds = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    return {node.name for node in tree.body if isinstance(node, kinds)}
+
+
+def clashes(found: list[tuple[str, Path]] | None = None) -> dict[str, list[str]]:
+    """Names defined by more than one module (protocol names aside), with those modules."""
+    where: dict[str, list[str]] = {}
+    for name, path in modules() if found is None else found:
+        for defined in top_level_names(path):
+            where.setdefault(defined, []).append(name)
+    return {n: m for n, m in sorted(where.items()) if len(m) > 1 and n not in PROTOCOL_NAMES}
+
+
+def test_each_class_and_function_name_is_defined_by_one_module():
+    assert clashes() == {}
+
+
+def test_the_name_check_is_not_vacuous(tmp_path):
+    """Two modules defining one private name are caught; a protocol name passes."""
+    first, second = tmp_path / "first.py", tmp_path / "second.py"
+    first.write_text("def _page():\n    pass\n\n\ndef upgrade():\n    pass\n", encoding="utf-8")
+    second.write_text("class _page:\n    def upgrade(self):\n        pass\n", encoding="utf-8")
+    found = [("stancewatch.first", first), ("stancewatch.second", second)]
+    assert clashes(found) == {"_page": ["stancewatch.first", "stancewatch.second"]}
+    assert "Article" in top_level_names(PACKAGE / "models" / "crawl.py")  # it reads real files

@@ -24,12 +24,12 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from fixtures.articles import FixtureArticle
-from fixtures.newssite import article_page
 from sqlalchemy import select
 
 from stancewatch import flow
 from stancewatch.db import make_engine, session_factory
+from stancewatch.demo import CoverageArticle, new_article
+from stancewatch.demo.outlets.base import generic_article_page
 from stancewatch.demo.server import LocalServer, Request, Response
 from stancewatch.models import Article, StanceChange
 
@@ -63,12 +63,11 @@ class TwoOutlets:
     """``/wire/...`` and ``/daily/...``: an RSS feed and article pages each."""
 
     def __init__(self, now: datetime) -> None:
-        self.pages: dict[str, tuple[str, FixtureArticle]] = {}
+        self.pages: dict[str, tuple[str, CoverageArticle]] = {}
         for n, (outlet, line_id, days) in enumerate(PLAN):
-            title = f"Bulletin {n + 1}"
-            published = (now - timedelta(days=days)).isoformat().replace("+00:00", "Z")
             text = _real(line_id)["text"]
-            article = FixtureArticle(f"{outlet}-{n}", title, [text, FILLER], published)
+            article = new_article(outlet, f"Bulletin {n + 1}", [text, FILLER], n=n,
+                                  published=now - timedelta(days=days))  # fmt: skip
             self.pages[f"/{outlet}/news/{n}"] = (outlet, article)
         self.server = LocalServer(self.respond, name="outlets")
 
@@ -80,13 +79,13 @@ class TwoOutlets:
         if request.path in self.pages:
             outlet, article = self.pages[request.path]
             url = self.server.url(request.path)
-            return Response(200, article_page(article, url, outlet).encode(), html)
+            return Response(200, generic_article_page(article, url, outlet).encode(), html)
         return Response(404, b"not found", html)
 
     def _feed(self, outlet: str) -> bytes:
         items = "".join(
             f"<item><title>{escape(a.title)}</title><link>{self.server.url(path)}</link>"
-            f"<pubDate>{format_datetime(datetime.fromisoformat(a.published[:-1] + '+00:00'))}"
+            f"<pubDate>{format_datetime(a.published)}"
             f"</pubDate></item>"
             for path, (name, a) in self.pages.items()
             if name == outlet

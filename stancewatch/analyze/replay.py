@@ -289,7 +289,7 @@ def _article_sources(session: Session, changes: list[Change]) -> dict[int, tuple
     return found
 
 
-def _cited(ev: Evidence, sources: dict[int, tuple[str, str]]) -> dict:
+def _reason_item(ev: Evidence, sources: dict[int, tuple[str, str]]) -> dict:
     outlet, url = sources.get(ev.article, ("", ""))
     return {
         "article_id": ev.article,
@@ -316,10 +316,10 @@ def reason(change: Change, rule: ChangeRule, sources: dict[int, tuple[str, str]]
         "confidence": rule.confidence,
         "min_stories": rule.min_stories,
         "window_days": rule.window.days,
-        "stories": [_cited(ev, sources) for ev in change.decisive],
+        "stories": [_reason_item(ev, sources) for ev in change.decisive],
         "pending_count": len(change.pending),
         "pending_stories": len({p.story for p in change.pending}),
-        "pending": [_cited(ev, sources) for ev in change.pending[-MAX_PENDING_LISTED:]],
+        "pending": [_reason_item(ev, sources) for ev in change.pending[-MAX_PENDING_LISTED:]],
     }
 
 

@@ -137,7 +137,7 @@ def _replay_queue(
     summary.changes_blocked = result.changes_blocked
 
 
-def analyze_worker(
+def run_analyze_worker(
     settings: Settings,
     session_factory: sessionmaker[Session],
     stop: threading.Event,
@@ -165,7 +165,7 @@ def analyze_worker(
     log.info("analyze worker ready")
     while not stop.is_set():
         done = analyze_pending(settings, session_factory, analyzer, batch_size=WORKER_BATCH_SIZE)
-        _add(total, done)
+        _add_counts(total, done)
         if done.articles:
             idle_since = time.monotonic()
             if after_batch is not None:
@@ -177,7 +177,7 @@ def analyze_worker(
     return total
 
 
-def _add(total: AnalyzeSummary, part: AnalyzeSummary) -> None:
+def _add_counts(total: AnalyzeSummary, part: AnalyzeSummary) -> None:
     for key, value in part.to_dict().items():
         setattr(total, key, getattr(total, key) + value)
 

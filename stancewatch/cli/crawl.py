@@ -63,7 +63,7 @@ def crawl(app: App, names: tuple[str, ...], fmt: str, analyze: bool) -> None:
     """Crawl the named sources (default: every enabled one) and print a summary, then analyse
     what is new and deliver the alerts it raises.
 
-    Each source gets a crawl crawl_analyze_deliver record; a crawl_analyze_deliver that finds nothing says why.
+    Each source gets a crawl run record (crawl_runs); a run that finds nothing says why.
 
     Example: stancewatch crawl censor-nato-membership cnbc-world
     """
@@ -102,7 +102,7 @@ def _print_rest(summary: FlowSummary, to_stderr: bool) -> None:
         )
 
 
-@click.command()
+@click.command("backfill")
 @click.argument("name")
 @click.option("--since", help="Stop once the source's coverage reaches back before this date "
               "(YYYY-MM-DD).")  # fmt: skip
@@ -110,7 +110,7 @@ def _print_rest(summary: FlowSummary, to_stderr: bool) -> None:
               help="Index pages to walk back through (default: backfill_max_pages).")  # fmt: skip
 @pass_app
 @one_line_errors
-def backfill(app: App, name: str, since: str | None, max_pages: int | None) -> None:
+def backfill_command(app: App, name: str, since: str | None, max_pages: int | None) -> None:
     """Walk source NAME back in time: listing pages past the known ones, sitemap indexes,
     feeds' links to their older pages (RFC 5005 next / prev-archive), analysing as it goes. What it finds is history (backfill changes are never alerted).
 
@@ -154,13 +154,13 @@ def backfill(app: App, name: str, since: str | None, max_pages: int | None) -> N
         raise click.ClickException(f"backfill of {name} interrupted; run it again to resume")
 
 
-@click.command()
+@click.command("search")
 @click.argument("query")
 @click.option("--limit", default=20, show_default=True, help="At most this many articles.")
 @output_options
 @pass_app
 @one_line_errors
-def search(app: App, query: str, limit: int, fmt: str) -> None:
+def search_command(app: App, query: str, limit: int, fmt: str) -> None:
     """Find stored articles whose title or text contains every word of QUERY.
 
     Example: stancewatch search "Zelensky NATO" --format json
@@ -183,4 +183,4 @@ def search(app: App, query: str, limit: int, fmt: str) -> None:
     emit_rows(rows, ["id", "published", "source", "title", "url"], fmt, title=f"Articles: {query}")
 
 
-COMMANDS = [crawl, backfill, search]
+COMMANDS = [crawl, backfill_command, search_command]

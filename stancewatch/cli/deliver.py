@@ -20,7 +20,7 @@ from stancewatch.cli.common import (
 )
 from stancewatch.deliver import load_targets, notify_test
 from stancewatch.deliver.targets import Target, Timeouts
-from stancewatch.deliver.worker import run_worker
+from stancewatch.deliver.worker import run_deliver_worker
 from stancewatch.errors import NoTargetsError
 
 
@@ -80,7 +80,7 @@ def _worker(app: App, targets: list[Target], idle_exit: float | None, fmt: str) 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     tags = flow.actor_tags(load_actors(app.settings.actors))
-    done = run_worker(app.settings, app.sessions(), targets, tags, stop, idle_exit)
+    done = run_deliver_worker(app.settings, app.sessions(), targets, tags, stop, idle_exit)
     if fmt == "json":
         click.echo(json.dumps(vars(done), indent=2))
         return

@@ -43,13 +43,13 @@ def enqueue_cmd(app: App, names: tuple[str, ...], fmt: str) -> None:
 
     Example: stancewatch enqueue censor-nato-membership cnbc-world
     """
-    from stancewatch.crawl.distributed import enqueue
+    from stancewatch.crawl.distributed import enqueue_crawls
 
     _require_redis(app, "enqueue")
     chosen = select_sources(app.sources(), names)
     if not chosen:
         raise click.ClickException("no enabled source to queue")
-    done = enqueue(app.settings, app.sessions(), chosen)
+    done = enqueue_crawls(app.settings, app.sessions(), chosen)
     if fmt == "json":
         click.echo(json.dumps([vars(q) for q in done]))
         return
@@ -76,7 +76,7 @@ def worker_cmd(app: App, concurrency: int | None, idle_exit: float | None) -> No
 
     Example: stancewatch worker --concurrency 16
     """
-    from stancewatch.crawl.distributed import run_worker
+    from stancewatch.crawl.distributed import run_crawl_worker
     from stancewatch.scheduler.jobs import kv
 
     _require_redis(app, "worker")
@@ -94,7 +94,7 @@ def worker_cmd(app: App, concurrency: int | None, idle_exit: float | None) -> No
         with sessions.begin() as s:
             update_health(s, app.settings, source.name, source.interval, utcnow())
 
-    result = run_worker(
+    result = run_crawl_worker(
         app.settings,
         sessions,
         sources,

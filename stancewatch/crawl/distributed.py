@@ -1,8 +1,8 @@
 """Crawl workers on Redis: the same spider and pipelines, fed by scrapy-redis.
 
-``enqueue`` records a crawl run per source and puts its index requests (feeds, sitemaps,
+``enqueue_crawls`` records a crawl run per source and puts its index requests (feeds, sitemaps,
 listings, with the conditional headers from the database) on the source's scrapy-redis queue.
-``run_worker`` runs one crawler per source in this process, each with scrapy-redis's scheduler
+``run_crawl_worker`` runs one crawler per source in this process, each with scrapy-redis's scheduler
 and dupefilter on Redis, so any number of workers on any number of hosts share one frontier.
 
 What scrapy-redis does not do, and this module adds on top of its queue class:
@@ -131,7 +131,7 @@ class WorkerSpider(NewsSpider):
         yield  # an async generator with nothing in it: requests come from Redis
 
     async def index_requests(self) -> AsyncIterator[scrapy.Request]:
-        """What the single-process crawl starts with (``enqueue`` queues these)."""
+        """What the single-process crawl starts with (``enqueue_crawls`` queues these)."""
         async for request in super().start():
             yield request
 
@@ -393,7 +393,7 @@ class SharedArticleStore(ArticleStore):
 # --- enqueue -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Queued:
-    """What ``enqueue`` did for one source."""
+    """What ``enqueue_crawls`` did for one source."""
 
     source: str
     run_id: int | None
@@ -412,7 +412,7 @@ async def _collect(requests: AsyncIterator[scrapy.Request]) -> list[scrapy.Reque
     return [r async for r in requests]
 
 
-def enqueue(
+def enqueue_crawls(
     settings: Settings, sessions: sessionmaker[Session], sources: list[SourceConfig]
 ) -> list[Queued]:
     """Start a crawl run of each source on the shared queue; a source whose previous run is
@@ -655,7 +655,7 @@ def worker_scrapy_settings(settings: Settings, concurrency: int) -> dict[str, An
     }
 
 
-def run_worker(
+def run_crawl_worker(
     settings: Settings,
     sessions: sessionmaker[Session],
     sources: list[SourceConfig],

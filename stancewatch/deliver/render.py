@@ -154,7 +154,7 @@ def reason_of(stored: dict | None) -> Reason | None:
     )
 
 
-def event_members(change: StanceChange) -> list[str]:
+def alerted_with(change: StanceChange) -> list[str]:
     """The other actors changed by the same evidence and alerted with ``change``."""
     session = object_session(change)
     if session is None or not change.event_key:
@@ -187,7 +187,7 @@ def alert_from_change(change: StanceChange, public_url: str) -> Alert:
         new=evidence(change.statement, change.evidence, "new"),
         old=evidence(change.previous_statement, change.previous_evidence, "previous"),
         history_url=f"{public_url.rstrip('/')}/actors/{quote(change.actor, safe='')}",
-        also=tuple(event_members(change)),
+        also=tuple(alerted_with(change)),
         reason=reason_of(change.reason),
     )
 

@@ -34,7 +34,7 @@ class DeliverWorkerSummary:
     stopped_by: str = "signal"
 
 
-def run_worker(
+def run_deliver_worker(
     settings: Settings,
     sessions: sessionmaker[Session],
     targets: Sequence[Target],

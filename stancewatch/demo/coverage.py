@@ -9,6 +9,8 @@ back membership; the US, Germany, Hungary, Slovakia hold back), 2 the December 2
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import resources
@@ -18,7 +20,7 @@ OUTLETS = ("censor", "cnbc", "fakty", "aggregator")
 
 
 @dataclass(frozen=True)
-class Article:
+class CoverageArticle:
     """One article as an outlet publishes it; ``copy_of`` marks a syndicated copy."""
 
     id: str
@@ -67,24 +69,44 @@ class Article:
         """The body as plain text (headings without their ``## `` marker)."""
         return "\n".join(p.removeprefix("## ") for p in self.paragraphs)
 
-    def with_changes(self, **changes: Any) -> Article:
+    def with_changes(self, **changes: Any) -> CoverageArticle:
         return replace(self, **changes)
+
+
+def new_article(
+    outlet: str, title: str, paragraphs: Sequence[str] = (), *, n: int = 0, **fields: Any
+) -> CoverageArticle:
+    """An article that is not in the coverage, for an outlet of the demo site or a site a test
+    serves itself: published now unless ``published`` says otherwise; the slug (with the date
+    on FAKTY), the id (``n`` keeps ids apart), the lead and the author follow unless given."""
+    paragraphs = tuple(paragraphs or (fields.get("lead") or title,))
+    published = fields.pop("published", None) or datetime.now(UTC).replace(microsecond=0)
+    slug = re.sub(r"[^a-z0-9]+", "_" if outlet == "censor" else "-", title.lower()).strip("-_")[:80]
+    if outlet == "fakty":
+        slug = f"{published:%Y%m%d}-{slug}"
+    number = 4_200_000 + n
+    defaults: dict[str, Any] = {
+        "id": f"{outlet}-{number}" if outlet == "censor" else f"{outlet}-added-{n}",
+        "slug": slug, "lead": paragraphs[0], "author": "Staff", "phase": 0,
+    }  # fmt: skip
+    data = {**defaults, **fields, "outlet": outlet, "title": title, "paragraphs": paragraphs}
+    return CoverageArticle(**data, published=published)
 
 
 def _parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
-def article_from_dict(raw: dict[str, Any]) -> Article:
+def article_from_dict(raw: dict[str, Any]) -> CoverageArticle:
     data = dict(raw)
     data["published"] = _parse_time(data["published"])
     if data.get("modified"):
         data["modified"] = _parse_time(data["modified"])
     data["paragraphs"] = tuple(data["paragraphs"])
-    return Article(**data)
+    return CoverageArticle(**data)
 
 
-def load_coverage() -> list[Article]:
+def load_coverage() -> list[CoverageArticle]:
     """Every article of the packaged coverage, newest first."""
     text = resources.files("stancewatch.demo").joinpath("coverage.json").read_text("utf-8")
     articles = [article_from_dict(raw) for raw in json.loads(text)]
@@ -92,8 +114,8 @@ def load_coverage() -> list[Article]:
 
 
 def select(
-    articles: list[Article], phase: int | None = None, ids: list[str] | None = None
-) -> list[Article]:
+    articles: list[CoverageArticle], phase: int | None = None, ids: list[str] | None = None
+) -> list[CoverageArticle]:
     """Articles of phases ``<= phase`` and/or with the given ids (both: either matches)."""
     if phase is None and ids is None:
         return list(articles)

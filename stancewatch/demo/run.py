@@ -28,8 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stancewatch import flow
 from stancewatch.db import make_engine, session_factory
-from stancewatch.demo.coverage import Article as CoverageArticle
-from stancewatch.demo.coverage import load_coverage
+from stancewatch.demo.coverage import CoverageArticle, load_coverage
 from stancewatch.demo.site import DemoSite
 from stancewatch.errors import StancewatchError
 from stancewatch.migrations import upgrade
@@ -186,7 +185,7 @@ def run_demo(
                 ).all()
                 fresh = [c for c in changes if c.id not in seen]
                 seen.update(c.id for c in fresh)
-                for alert in events([_alert(s, c) for c in fresh]):
+                for alert in one_per_event([_alert(s, c) for c in fresh]):
                     if alert["kind"] == "live":
                         result.changes.append(alert)
                         say(render_console(alert))
@@ -204,7 +203,7 @@ def run_demo(
     return result
 
 
-def events(alerts: list[dict]) -> list[dict]:
+def one_per_event(alerts: list[dict]) -> list[dict]:
     """One entry per event: changes decided by the same evidence (a person and the country
     they speak for) become one, the person first, the others in ``also``."""
     grouped: dict[str, list[dict]] = {}

@@ -95,10 +95,14 @@ def conditional(
     content_type: str,
     last_modified: datetime,
     etag: str | None = None,
+    *,
+    etag_precedence: bool = False,
 ) -> Response:
     """200 with validators, or 304 when every validator the client sent says unchanged.
 
     Like nginx, both ``If-None-Match`` and ``If-Modified-Since`` must match when both are sent.
+    ``etag_precedence``: as RFC 9110 (13.2.2) has it instead, an ``If-None-Match`` decides
+    alone and ``If-Modified-Since`` is ignored (most application servers).
     """
     etag = etag or content_etag(body)
     headers = {
@@ -109,6 +113,8 @@ def conditional(
     }
     inm = request.headers.get("if-none-match")
     ims = request.headers.get("if-modified-since")
+    if inm is not None and etag_precedence:
+        ims = None
     checks = []
     if inm is not None:
         checks.append(etag in [t.strip().removeprefix("W/") for t in inm.split(",")] or inm == "*")
@@ -125,7 +131,7 @@ def conditional(
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 30  # idle keep-alive connections are dropped after this
-    server: _Server
+    server: _ThreadingServer
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._serve(send_body=True)
@@ -193,7 +199,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class _Server(ThreadingHTTPServer):
+class _ThreadingServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
@@ -225,7 +231,7 @@ class LocalServer:
         self.received: list[Request] = []
         self.log = log or self.requests.append
         self.stopping = stopping or threading.Event()
-        self._httpd: _Server | None = None
+        self._httpd: _ThreadingServer | None = None
         self._thread: threading.Thread | None = None
 
     def respond(self, request: Request) -> Response:
@@ -251,7 +257,7 @@ class LocalServer:
 
     def start(self) -> LocalServer:
         self.stopping.clear()
-        self._httpd = _Server(self)
+        self._httpd = _ThreadingServer(self)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
             name=f"local-{self.name}", daemon=True,

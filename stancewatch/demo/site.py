@@ -12,18 +12,24 @@ Used by the crawl tests, the benchmarks and ``stancewatch demo``::
 from __future__ import annotations
 
 import json
-import re
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from stancewatch.demo.coverage import Article, load_coverage, select
-from stancewatch.demo.outlets import OUTLET_CLASSES
+from stancewatch.demo.coverage import CoverageArticle, load_coverage, new_article, select
+from stancewatch.demo.outlets import OUTLET_CLASSES, aggregator, cnbc, fakty
+from stancewatch.demo.outlets.base import Outlet
 from stancewatch.demo.outlets.censor import TAG
 from stancewatch.demo.outlets.trouble import CASES, case_path
-from stancewatch.demo.server import LocalServer, LogEntry, content_etag
+from stancewatch.demo.server import LocalServer, LogEntry, Request, Response, content_etag
 
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+#: Paths of the pages that are not articles: robots.txt, feeds, sitemaps, listings.
+_INDEX_PATHS = (
+    "/robots.txt", TAG, cnbc.WORLD_FEED, cnbc.EUROPE_FEED, cnbc.SITEMAP, fakty.FEED,
+    aggregator.FEED, "/feed/",
+)  # fmt: skip
 
 
 class DemoSite:
@@ -32,27 +38,35 @@ class DemoSite:
     ``phase``/``ids`` choose the coverage (phases ``<= phase``, plus explicit ids), or pass
     ``articles``. ``stuck_etag`` names outlets whose feeds keep their first ETag while their
     content changes (Last-Modified stays truthful; like nginx, a 304 needs every validator the
-    client sent to match). ``slow_seconds`` is how long the trouble ``slow`` page waits.
-    ``coverage`` replaces the packaged coverage (the demo re-dates its live phases).
+    client sent to match); on the outlets of ``etag_precedence`` an ``If-None-Match`` decides
+    alone (RFC 9110), so a stuck ETag hides new entries even from a client that sends both.
+    ``slow_seconds`` is how long the trouble ``slow`` page waits; ``delay`` holds back every
+    answer of every outlet that long (requests queue up: tests of several crawl workers).
+    ``coverage`` replaces the packaged coverage (the demo re-dates its live phases). The
+    trouble outlet's ``robots`` can be replaced (``Disallow: /``: a site that blocks us).
     """
 
     def __init__(
         self,
         phase: int | None = 3,
         ids: list[str] | None = None,
-        articles: list[Article] | None = None,
+        articles: list[CoverageArticle] | None = None,
         *,
         page_size: int = 20,
         slow_seconds: float = 30.0,
         stuck_etag: tuple[str, ...] | list[str] = (),
-        coverage: list[Article] | None = None,
+        etag_precedence: tuple[str, ...] | list[str] = (),
+        delay: float = 0.0,
+        coverage: list[CoverageArticle] | None = None,
     ) -> None:
         self._coverage = load_coverage() if coverage is None else coverage
         chosen = articles if articles is not None else select(self._coverage, phase, ids)
-        self._articles: dict[str, Article] = {a.id: a for a in chosen}
+        self._articles: dict[str, CoverageArticle] = {a.id: a for a in chosen}
         self.page_size = page_size
         self.slow_seconds = slow_seconds
         self.stuck_etag = set(stuck_etag)
+        self.etag_precedence = set(etag_precedence)
+        self.delay = delay
         self._stuck: dict[tuple[str, str], str] = {}
         self._lock = threading.RLock()
         self.stopping = threading.Event()
@@ -61,7 +75,7 @@ class DemoSite:
         self._changed = {name: self._newest(name) for name in self.outlets}
         self._servers = {
             name: LocalServer(
-                outlet.handle, name=name, log=self.requests.append, stopping=self.stopping
+                self._answer(outlet), name=name, log=self.requests.append, stopping=self.stopping
             )
             for name, outlet in self.outlets.items()
         }
@@ -86,6 +100,14 @@ class DemoSite:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _answer(self, outlet: Outlet) -> Callable[[Request], Response]:
+        def answer(request: Request) -> Response:
+            response = outlet.handle(request)
+            response.delay = max(response.delay, self.delay)
+            return response
+
+        return answer
+
     # --- addresses -------------------------------------------------------------------------
 
     def port(self, outlet: str) -> int:
@@ -108,12 +130,17 @@ class DemoSite:
 
     # --- state the outlets read ------------------------------------------------------------
 
-    def articles_of(self, outlet: str) -> list[Article]:
+    def article_requests(self, since: int = 0) -> list[LogEntry]:
+        """Requests since the ``since``-th for pages other than feeds, sitemaps, listings and
+        robots.txt: the article pages (and the trouble cases)."""
+        return [r for r in self.requests[since:] if not r.path.startswith(_INDEX_PATHS)]
+
+    def articles_of(self, outlet: str) -> list[CoverageArticle]:
         with self._lock:
             mine = [a for a in self._articles.values() if a.outlet == outlet]
         return sorted(mine, key=lambda a: a.published, reverse=True)
 
-    def article(self, article_id: str) -> Article:
+    def article(self, article_id: str) -> CoverageArticle:
         return self._articles[article_id]
 
     def changed_at(self, outlet: str) -> datetime:
@@ -139,10 +166,10 @@ class DemoSite:
 
     # --- changes tests and the demo make ---------------------------------------------------
 
-    def add_article(self, article: Article | None = None, **fields: Any) -> Article:
-        """Publish an article (an ``Article``, or fields: outlet, title, paragraphs, ...)."""
+    def add_article(self, article: CoverageArticle | None = None, **fields: Any) -> CoverageArticle:
+        """Publish an article (a ``CoverageArticle``, or fields: outlet, title, paragraphs, ...)."""
         if article is None:
-            article = _new_article(fields, len(self._articles))
+            article = new_article(**fields, n=len(self._articles))
         with self._lock:
             if article.id in self._articles:
                 raise ValueError(f"article {article.id!r} is already published")
@@ -150,7 +177,7 @@ class DemoSite:
             self._touch(article.outlet)
         return article
 
-    def publish_phase(self, phase: int) -> list[Article]:
+    def publish_phase(self, phase: int) -> list[CoverageArticle]:
         """Publish the coverage of ``phase`` (and earlier phases not yet published)."""
         new = [a for a in self._coverage if a.phase <= phase and a.id not in self._articles]
         for a in sorted(new, key=lambda a: a.published):
@@ -159,7 +186,7 @@ class DemoSite:
 
     def update_article(
         self, article_id: str, new_paragraphs: list[str], modified: datetime | None = None
-    ) -> Article:
+    ) -> CoverageArticle:
         """Change an article's body; its feed/sitemap entry shows the newer date."""
         with self._lock:
             old = self._articles[article_id]
@@ -176,8 +203,10 @@ class DemoSite:
         interval: str = "30m",
         trouble: tuple[str, ...] | list[str] = (),
         max_pages: int | None = None,
+        only: tuple[str, ...] | list[str] = (),
     ) -> str:
-        """A sources.toml whose entries point at this site; ``trouble`` adds one per case."""
+        """A sources.toml whose entries point at this site; ``trouble`` adds one per case
+        (``all``: one feed of every case); ``only`` keeps the entries of these names."""
         pages = max_pages or 2 + len(self.articles_of("censor")) // self.page_size
         entries: list[dict[str, Any]] = [
             {"name": "censor-nato-membership", "kind": "listing", "start_urls": [self.url("censor", TAG)],
@@ -195,6 +224,11 @@ class DemoSite:
         for case in trouble:
             entries.append({"name": f"trouble-{case}", "kind": "feed", "start_urls": [self.trouble_feed(case)],
                             "article_pattern": r"/trouble/"})  # fmt: skip
+        if only:
+            unknown = set(only) - {e["name"] for e in entries}
+            if unknown:
+                raise KeyError(f"no demo source {', '.join(sorted(unknown))}")
+            entries = [e for e in entries if e["name"] in only]
         return render_sources(entries, interval)
 
 
@@ -207,20 +241,3 @@ def render_sources(entries: list[dict[str, Any]], interval: str) -> str:
             lines.append(f"{key} = {json.dumps(value)}")
         lines.append("")
     return "\n".join(lines)
-
-
-def _new_article(fields: dict[str, Any], n: int) -> Article:
-    outlet = fields["outlet"]
-    title = fields["title"]
-    paragraphs = tuple(fields.get("paragraphs") or (fields.get("lead") or title,))
-    published = fields.get("published") or datetime.now(UTC).replace(microsecond=0)
-    slug = re.sub(r"[^a-z0-9]+", "_" if outlet == "censor" else "-", title.lower()).strip("-_")[:80]
-    if outlet == "fakty":
-        slug = f"{published:%Y%m%d}-{slug}"
-    number = 4_200_000 + n
-    defaults: dict[str, Any] = {
-        "id": f"{outlet}-{number}" if outlet == "censor" else f"{outlet}-added-{n}",
-        "slug": slug, "lead": paragraphs[0], "author": "Staff", "phase": 0,
-    }  # fmt: skip
-    data = {**defaults, **fields, "paragraphs": paragraphs, "published": published}
-    return Article(**data)

@@ -163,7 +163,7 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _cell(value: Any) -> Any:
+def _csv_cell(value: Any) -> Any:
     """A CSV cell: a change's reason (a JSON document elsewhere) as its JSON text."""
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
 
@@ -190,7 +190,7 @@ def write_rows(
     for row in rows:
         row = {k: _plain(v) for k, v in row.items()}
         if fmt == "csv":
-            writer.writerow({k: _cell(v) for k, v in row.items()})
+            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
         elif fmt == "json":
             out.write(("\n" if count == 0 else ",\n") + json.dumps(row, ensure_ascii=False))
         else:

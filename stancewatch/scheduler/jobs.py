@@ -64,7 +64,7 @@ def install(runtime: Runtime | None) -> None:
     _runtime = runtime
 
 
-def current() -> Runtime:
+def current_runtime() -> Runtime:
     if _runtime is None:
         raise RuntimeError("no scheduler runtime installed (jobs run inside stancewatch run)")
     return _runtime
@@ -88,7 +88,7 @@ def kv(**fields: Any) -> str:
 def _log_failure(job: str, started: float, exc: Exception, **fields: Any) -> None:
     """The job's one line when it failed in the scheduler itself (database gone, a bug):
     the error in one line, secrets redacted, instead of APScheduler's bare traceback."""
-    rt = current()
+    rt = current_runtime()
     secrets = [*rt.settings.notify_urls, rt.settings.database_url]
     error = redact_text(f"{type(exc).__name__}: {exc}".splitlines()[0][:300], secrets)
     log.error(
@@ -100,7 +100,7 @@ def crawl_job(name: str) -> None:
     """Crawl one source in a child process, record the outcome, update its health.
 
     Logs exactly one line per run, also when recording the outcome fails."""
-    rt = current()
+    rt = current_runtime()
     source = rt.sources.get(name)
     if source is None or rt.stopping.is_set():
         return
@@ -344,7 +344,7 @@ def close_stale_runs(sessions: sessionmaker[Session], sources: dict[str, SourceC
 
 def deliver_job() -> None:
     """Retry pending outbox rows, in-process (the delivery stage needs no reactor)."""
-    rt = current()
+    rt = current_runtime()
     if rt.stopping.is_set():
         return
     if not rt.settings.notify_urls:

@@ -23,7 +23,7 @@ def _title(change: RecordedChange) -> str:
     return f"{change.actor}: {change.old_stance} → {change.new_stance}{kind}"
 
 
-def _summary(change: RecordedChange) -> str:
+def _entry_summary(change: RecordedChange) -> str:
     said = f"“{change.evidence}”" + (f" ({change.outlet}: {change.url})" if change.outlet else "")
     before = f" Before: “{change.previous_evidence}”" if change.previous_evidence else ""
     stories = f" Decided by {change.stories} {'story' if change.stories == 1 else 'stories'}."
@@ -53,5 +53,5 @@ def changes_atom(
         page = f"/articles/{change.article_id}" if change.article_id else page_path
         entry.link(href=base + page)
         entry.category(term="backfill" if change.backfill else "live")
-        entry.summary(_summary(change))
+        entry.summary(_entry_summary(change))
     return feed.atom_str(pretty=True)

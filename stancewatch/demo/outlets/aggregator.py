@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from stancewatch.demo.coverage import Article
+from stancewatch.demo.coverage import CoverageArticle
 from stancewatch.demo.outlets.base import (
     COOKIE_BANNER,
     RSS,
@@ -56,7 +56,7 @@ class Aggregator(Outlet):
             return not_found()
         return self.article_page(request, a, self.render(a))
 
-    def render(self, a: Article) -> str:
+    def render(self, a: CoverageArticle) -> str:
         url = self.url(a.path)
         return (
             f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(a.title)}</title>'

@@ -13,7 +13,7 @@ from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
-from stancewatch.demo.coverage import Article
+from stancewatch.demo.coverage import CoverageArticle
 from stancewatch.demo.server import Request, Response, conditional
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ COOKIE_BANNER = (
     '<button type="button" class="accept">Accept all</button> '
     '<button type="button" class="settings">Cookie settings</button></div>'
 )
+GENERIC_MENU = [("Home", "/"), ("World", "/world/"), ("Politics", "/politics/"), ("War", "/war/")]
 TRACKER_SCRIPT = (
     "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}"
     "gtag('js',new Date());gtag('config','G-DEMO0000');(function(){var s=document.createElement"
@@ -53,7 +54,7 @@ def menu(items: list[tuple[str, str]], css: str) -> str:
     return f'<nav class="{css}"><ul>{links}</ul></nav>'
 
 
-def json_ld(article: Article, url: str, publisher: str, image: str | None = None) -> str:
+def json_ld(article: CoverageArticle, url: str, publisher: str, image: str | None = None) -> str:
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -74,7 +75,7 @@ def json_ld(article: Article, url: str, publisher: str, image: str | None = None
     return f'<script type="application/ld+json">{text}</script>'
 
 
-def body_html(article: Article) -> str:
+def body_html(article: CoverageArticle) -> str:
     parts = []
     for para in article.paragraphs:
         if para.startswith("## "):
@@ -82,6 +83,39 @@ def body_html(article: Article) -> str:
         else:
             parts.append(f"<p>{escape(para)}</p>")
     return "\n".join(parts)
+
+
+def generic_article_page(
+    article: CoverageArticle, url: str, publisher: str, extra_head: str = ""
+) -> str:
+    """An article page in no outlet's own shape, for sites a test or benchmark serves itself.
+
+    JSON-LD and OpenGraph metadata, a byline, an image caption, and the chrome the extractor
+    must leave out: menu, cookie banner, tracker script, related links, readers' comments
+    ("NATO should decide now."), footer. ``extra_head`` goes into ``<head>`` (an AMP link).
+    """
+    title = escape(article.title)
+    figure = (
+        f"<figure><img src='/i.jpg'><figcaption>{escape(article.caption)}</figcaption></figure>"
+        if article.caption
+        else ""
+    )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | {escape(publisher)}</title>'
+        f'{json_ld(article, url, publisher)}<meta property="og:type" content="article">'
+        f'<meta property="og:title" content="{title}">'
+        f'<meta property="article:published_time" content="{article.published.isoformat()}">'
+        f'<meta name="author" content="{escape(article.author)}"><link rel="canonical" href="{escape(url)}">'
+        f"{extra_head}{TRACKER_SCRIPT}</head><body><header>{menu(GENERIC_MENU, 'nav')}</header>"
+        f"{COOKIE_BANNER}<main><article><h1>{title}</h1>"
+        f'<div class="byline">By {escape(article.author)}</div>{figure}{body_html(article)}</article>'
+        '<aside class="related"><h3>Read also</h3><ul><li><a href="/world/">Zelensky meets Starmer '
+        'in London</a></li><li><a href="/politics/">EU approves new aid package</a></li></ul></aside>'
+        '<section class="comments"><h3>Comments</h3><div class="comment">Slava Ukraini! Great news.'
+        '</div><div class="comment">NATO should decide now.</div></section></main>'
+        f'<footer><p>© {escape(publisher)}. All rights reserved.</p><a href="/privacy">Privacy</a>'
+        "</footer></body></html>"
+    )
 
 
 def rss(title: str, link: str, items: list[str], updated: datetime) -> str:
@@ -99,13 +133,17 @@ def rss(title: str, link: str, items: list[str], updated: datetime) -> str:
     )
 
 
-def rss_item(article: Article, url: str, extra: str = "") -> str:
+def rss_item(article: CoverageArticle, url: str, extra: str = "") -> str:
     from email.utils import format_datetime
 
+    # an updated article says so, as feeds with Atom's <updated> do: the crawler re-fetches it
+    updated = (
+        f"<atom:updated>{article.modified.isoformat()}</atom:updated>" if article.modified else ""
+    )
     return (
         f"<item><title>{escape(article.title)}</title><link>{escape(url)}</link>"
         f'<guid isPermaLink="false">{escape(article.id)}</guid>'
-        f"<pubDate>{format_datetime(article.published, usegmt=True)}</pubDate>"
+        f"<pubDate>{format_datetime(article.published, usegmt=True)}</pubDate>{updated}"
         f"<dc:creator>{escape(article.author)}</dc:creator>"
         f"<description>{escape(article.lead)}</description>{extra}</item>"
     )
@@ -136,18 +174,20 @@ class Outlet:
     def url(self, path: str) -> str:
         return self.site.url(self.name, path)
 
-    def articles(self) -> list[Article]:
+    def articles(self) -> list[CoverageArticle]:
         """This outlet's published articles, newest first."""
         return self.site.articles_of(self.name)
 
-    def find(self, path: str) -> Article | None:
+    def find(self, path: str) -> CoverageArticle | None:
         return next((a for a in self.articles() if a.path == path), None)
 
     def listing(self, request: Request, body: str, content_type: str) -> Response:
         """A feed, sitemap or listing: validators from the outlet's last change."""
         data = body.encode("utf-8")
         etag = self.site.stuck_etag_for(self.name, request.path, data)
-        return conditional(request, data, content_type, self.site.changed_at(self.name), etag)
+        precedence = self.name in self.site.etag_precedence
+        changed = self.site.changed_at(self.name)
+        return conditional(request, data, content_type, changed, etag, etag_precedence=precedence)
 
-    def article_page(self, request: Request, article: Article, html: str) -> Response:
+    def article_page(self, request: Request, article: CoverageArticle, html: str) -> Response:
         return conditional(request, html.encode("utf-8"), HTML, article.updated)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from stancewatch.demo.coverage import Article
+from stancewatch.demo.coverage import CoverageArticle
 from stancewatch.demo.outlets.base import (
     COOKIE_BANNER,
     HTML,
@@ -32,7 +32,7 @@ SECTIONS = [
 COMMENTS = ["Слава Україні!", "When will they finally decide?", "Чекаємо на рішення.", "Good."]
 
 
-def _date(article: Article) -> str:
+def _date(article: CoverageArticle) -> str:
     return f"{article.published:%d.%m.%Y %H:%M}"
 
 
@@ -88,7 +88,7 @@ class Censor(Outlet):
         )
         return self.listing(request, html, HTML)
 
-    def _item(self, a: Article) -> str:
+    def _item(self, a: CoverageArticle) -> str:
         trend = (
             f'<div class="trend">Previously in trend: {escape(a.trend)}</div>' if a.trend else ""
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from stancewatch.demo.coverage import Article
+from stancewatch.demo.coverage import CoverageArticle
 from stancewatch.demo.outlets.base import (
     COOKIE_BANNER,
     RSS,
@@ -98,7 +98,7 @@ class Cnbc(Outlet):
             return not_found()
         return self.article_page(request, a, self.render(a, amp=bool(m[1])))
 
-    def render(self, a: Article, amp: bool) -> str:
+    def render(self, a: CoverageArticle, amp: bool) -> str:
         url = self.url(a.path)
         amp_link = f'<link rel="amphtml" href="{self.url("/amp" + a.path)}">' if not amp else ""
         image = self.url(f"/img/{a.slug}.jpg")

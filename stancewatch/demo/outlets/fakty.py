@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from stancewatch.demo.coverage import Article
+from stancewatch.demo.coverage import CoverageArticle
 from stancewatch.demo.outlets.base import (
     COOKIE_BANNER,
     RSS,
@@ -56,7 +56,7 @@ class Fakty(Outlet):
             return not_found()
         return self.article_page(request, a, self.render(a, amp=bool(m[2])))
 
-    def render(self, a: Article, amp: bool) -> str:
+    def render(self, a: CoverageArticle, amp: bool) -> str:
         url = self.url(a.path)
         amp_link = "" if amp else f'<link rel="amphtml" href="{self.url(a.path + "amp/")}">'
         return (

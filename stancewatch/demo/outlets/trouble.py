@@ -2,7 +2,8 @@
 
 Cases: ``error500``, ``slow`` (answers after ``slow_seconds``), ``huge`` (20 MB with a
 Content-Length), ``huge-stream`` (20 MB, no length), ``cp1251`` (windows-1251 bytes, no charset
-anywhere), ``nonarticle`` (a gallery page without body text), ``redirect`` (to
+anywhere), ``nonarticle`` (a gallery page without body text), ``gallery`` (the same, and its
+JSON-LD says ``ImageGallery``: not an article page), ``redirect`` (to
 ``localhost``: another host name), ``malformed`` (broken HTML around a real text), ``blocked``
 (a 403 bot-protection page) and ``empty`` (a feed without items). ``/feed/all.xml`` lists all.
 """
@@ -18,8 +19,8 @@ from stancewatch.demo.outlets.base import HTML, RSS, Outlet, Route, not_found, r
 from stancewatch.demo.server import Request, Response
 
 CASES = (
-    "error500", "slow", "huge", "huge-stream", "cp1251", "nonarticle", "redirect", "malformed",
-    "blocked", "empty",
+    "error500", "slow", "huge", "huge-stream", "cp1251", "nonarticle", "gallery", "redirect",
+    "malformed", "blocked", "empty",
 )  # fmt: skip
 HUGE_BYTES = 20 * 1024 * 1024
 _CHUNK = (b"<p>" + b"padding text of an endless page " * 2000 + b"</p>\n")[: 64 * 1024]
@@ -88,15 +89,19 @@ class Trouble(Outlet):
             )
         if case == "slow":
             self.site.stopping.wait(self.site.slow_seconds)
-            return text_response(_page("Slow page", ["This page took a long time."]), 200, HTML)
+            return text_response(
+                _plain_page("Slow page", ["This page took a long time."]), 200, HTML
+            )
         if case in ("huge", "huge-stream"):
             length = HUGE_BYTES if case == "huge" else None
             return Response(200, _huge(), {"Content-Type": HTML}, length)
         if case == "cp1251":
-            html = _page(CP1251_TITLE, list(CP1251_PARAGRAPHS), meta_charset=False)
+            html = _plain_page(CP1251_TITLE, list(CP1251_PARAGRAPHS), meta_charset=False)
             return Response(200, html.encode("windows-1251"), {"Content-Type": "text/html"})
         if case == "nonarticle":
             return text_response(_gallery(), 200, HTML)
+        if case == "gallery":
+            return text_response(_gallery(_GALLERY_LD), 200, HTML)
         if case == "redirect":
             target = f"http://localhost:{self.site.port(self.name)}/trouble/landed"
             return Response(301, b"", {"Location": target, "Content-Type": HTML})
@@ -109,10 +114,12 @@ class Trouble(Outlet):
         return not_found()
 
     def landed(self) -> Response:
-        return text_response(_page("Landed elsewhere", list(MALFORMED_PARAGRAPHS[:1])), 200, HTML)
+        return text_response(
+            _plain_page("Landed elsewhere", list(MALFORMED_PARAGRAPHS[:1])), 200, HTML
+        )
 
 
-def _page(title: str, paragraphs: list[str], meta_charset: bool = True) -> str:
+def _plain_page(title: str, paragraphs: list[str], meta_charset: bool = True) -> str:
     charset = '<meta charset="utf-8">' if meta_charset else ""
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     return (
@@ -131,14 +138,17 @@ def _huge() -> Iterator[bytes]:
         yield chunk
 
 
-def _gallery() -> str:
+_GALLERY_LD = '<script type="application/ld+json">{"@type": "ImageGallery"}</script>'
+
+
+def _gallery(head: str = "") -> str:
     figures = "".join(
         f'<figure><img src="/img/summit-{i}.jpg" alt="Фото {i}"><figcaption>Фото {i}</figcaption></figure>'
         for i in range(1, 13)
     )
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Photo gallery: NATO summit</title>'
-        "</head><body><nav><a href='/'>Home</a> <a href='/tag/nato'>NATO</a></nav>"
+        f"{head}</head><body><nav><a href='/'>Home</a> <a href='/tag/nato'>NATO</a></nav>"
         f'<h1>Photo gallery: NATO summit</h1><div class="gallery">{figures}</div>'
         "<div class='tags'><a href='/tag/nato'>NATO</a> <a href='/tag/ukraine'>Ukraine</a></div>"
         "</body></html>"
