@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
@@ -23,7 +25,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from stancewatch.crawl.canonical import canonical_url
 from stancewatch.crawl.entries import Entry, parse_feed_page, parse_sitemap
-from stancewatch.crawl.failures import failure_reason
+from stancewatch.crawl.failures import TOO_LARGE, failure_reason
 from stancewatch.crawl.items import ArticleItem
 from stancewatch.crawl.scope import SiteScope
 from stancewatch.crawl.store import ArticleStore
@@ -81,6 +83,17 @@ class NewsSpider(scrapy.Spider):
         # Links are checked by the scope below: LinkExtractor's allow_domains compares the
         # host with its port and knows nothing of schemes or registered domains.
         self._listing_links = LinkExtractor(unique=True)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._bytes_received, signal=signals.bytes_received)
+        return spider
+
+    def _bytes_received(self, data: bytes, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        """Counts a download's bytes: a body sent without a length that Scrapy cuts off at
+        ``max_download_size`` fails as a bare "cancelled", told apart by its count."""
+        request.meta["stancewatch_bytes"] = request.meta.get("stancewatch_bytes", 0) + len(data)
 
     # --- counters --------------------------------------------------------------------------
     def count(self, key: str, n: int = 1) -> None:
@@ -279,6 +292,12 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         reason = failure_reason(failure)
         request = getattr(failure, "request", None)
+        if reason == "cancelled" and request is not None:
+            maxsize = request.meta.get("download_maxsize") or self.crawler.settings.getint(
+                "DOWNLOAD_MAXSIZE"
+            )
+            if maxsize and request.meta.get("stancewatch_bytes", 0) > maxsize:
+                reason = TOO_LARGE
         where = "index" if request is not None and request.meta.get("index") else "article"
         self.count(f"errors/{where}/{reason}")
         self.logger.info("%s page failed: %s (%s)", where, reason, getattr(request, "url", "?"))

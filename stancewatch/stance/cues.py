@@ -158,7 +158,7 @@ def _text(value: Any, what: str) -> str:
     raise ValueError(f"{what}: expected a string or a list of strings")
 
 
-def _strings(entry: Mapping[str, Any], key: str, what: str) -> tuple[str, ...]:
+def _entry_strings(entry: Mapping[str, Any], key: str, what: str) -> tuple[str, ...]:
     value = entry.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ValueError(f"{what}: {key} must be a list of non-empty strings")
@@ -176,7 +176,7 @@ def _cue(entry: Any, n: int, parts: Mapping[str, str], where: str) -> Cue:
     polarity = entry.get("polarity")
     if polarity not in POLARITIES:
         raise ValueError(f"{what}: polarity must be support or oppose, not {polarity!r}")
-    props = _strings(entry, "properties", what)
+    props = _entry_strings(entry, "properties", what)
     for p in props:
         if p not in PROPERTIES:
             raise ValueError(f"{what}: unknown property {p!r} (known: {', '.join(PROPERTIES)})")
@@ -189,8 +189,8 @@ def _cue(entry: Any, n: int, parts: Mapping[str, str], where: str) -> Cue:
         raise ValueError(f"{what}: pattern does not compile: {exc}") from None
     if regex.search(""):
         raise ValueError(f"{what}: pattern matches the empty string")
-    examples = _strings(entry, "examples", what)
-    counter = _strings(entry, "counter_examples", what)
+    examples = _entry_strings(entry, "examples", what)
+    counter = _entry_strings(entry, "counter_examples", what)
     if not examples:
         raise ValueError(f"{what}: no examples (at least one sentence must match it)")
     for ex in examples:
@@ -200,7 +200,7 @@ def _cue(entry: Any, n: int, parts: Mapping[str, str], where: str) -> Cue:
         if m := regex.search(fold(ex)):
             raise ValueError(f"{what}: counter-example matches ({m.group()!r}): {ex!r}")
     if "triggers" in entry:
-        triggers = _strings(entry, "triggers", what)
+        triggers = _entry_strings(entry, "triggers", what)
         if not isinstance(entry.get("triggers_why"), str) or not entry["triggers_why"].strip():
             raise ValueError(f"{what}: triggers kept by hand need triggers_why (why not derived)")
         for ex in examples:
