@@ -9,12 +9,16 @@ from dataclasses import dataclass
 
 from stancewatch.stance.lexicon import (
     ATTRIBUTIVE,
+    BELIEF_FORMS,
     CLUB_TOPIC_AFTER,
     GROUP_BEFORE,
     LIST_JOIN,
     LIST_TAIL,
     OBJECT_BEFORE,
     ORG_BODY,
+    SAID_AFTER_NAME,
+    SAID_BEFORE_NAME,
+    SAID_IN_PLACE,
     SPEECH,
     STAFF,
     TITLE_WORDS,
@@ -32,9 +36,9 @@ _LEADING_COLON = re.compile(r"^(?P<who>[^:]{2,90}?):\s+\S")
 _ACCORDING = re.compile(r"\baccording to\b")
 _QUOTE_LINE = re.compile(r"^\s*[-–—]\s*(?P<who>.{2,80}?)\s*$")
 _SAID_AFTER = re.compile(
-    r"(?:,|[.!?,]?[\"”»’])\s*(?:(?:said|says|told|added|warned|stressed|noted|wrote|asked)\s+)?"
-    r"(?P<who>(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*)(?:\s+(?:said|says|told|added|warned|stressed|noted|wrote|"
-    r"believes|insisted|argued|asked|asks|replied|wondered)\b[^,]{0,40})?\s*[.!]?\s*$"
+    r"(?:,|[.!?,]?[\"”»’])\s*(?:(?:" + SAID_BEFORE_NAME + r")\s+)?"
+    r"(?P<who>(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*)(?:\s+(?:" + SAID_AFTER_NAME + r")"
+    r"\b[^,]{0,40})?\s*[.!]?\s*$"
 )
 #: "warns NATO against", "warned allies not to": someone addressed, then what not to do.
 _ADDRESSEE = re.compile(r"\s+(the\s+)?[\w.-]+(\s+[\w.-]+){0,2}?\s+(against|not to)\b")
@@ -56,13 +60,11 @@ _STATES_NOUN = re.compile(
 )
 #: "does not consider", "doesn't think": a belief denied right before its verb.
 _NOT_BEFORE = re.compile(r"(\bnot|n't|\bnever)\s+$")
-_BELIEFS = {"believe", "believes", "believed", "think", "thinks", "consider", "considers", "see",
-            "sees", "expect", "expects"}  # fmt: skip
 #: "In Hungary, they said": a country as the source of an impersonal statement.
 _IN_PLACE = re.compile(
     r"^(In (?P<who>[A-Z][^,]{1,40}),\s+(they|officials|the authorities|the government)|"
     r"(Officials|Diplomats|Sources|Lawmakers|Politicians|Authorities) in (?P<place>[A-Z][\w’' -]{1,40}?))\s+"
-    r"(said|say|says|believe|stated|announced|noted|stressed)\b(\s+that)?"
+    r"(" + SAID_IN_PLACE + r")\b(\s+that)?"
 )
 _S = re.compile(r"[’']s\b")
 _LAST_WORD = re.compile(r"(\b[a-z][\w-]*)\s+$")
@@ -185,7 +187,7 @@ def find_speaker(
                 content_lo += that.end()
             warns = m.group().startswith("warn") and bool(_ADDRESSEE.match(low, m.end()))
             joint = _joint(text, chosen, people)
-            denies = bool(_NOT_BEFORE.search(low, 0, m.start())) and m.group() in _BELIEFS
+            denies = bool(_NOT_BEFORE.search(low, 0, m.start())) and m.group() in BELIEF_FORMS
             speaker = Speaker(chosen, "speech", _staff(text, chosen), warns, joint, denies)
             return speaker, content_lo, hi
     return None, lo, hi

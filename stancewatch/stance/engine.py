@@ -35,6 +35,7 @@ from stancewatch.stance.lexicon import (
     REGISTRY,
     RELATIVE,
     REPORTED,
+    SAID_BY_PRONOUN,
     THANKED,
     TOPIC_BACK,
     WANTING,
@@ -113,7 +114,7 @@ _TOLD_TO_STOP = ci(
     r"\s+(\w+\s+)?(must|should|ought to|has to|have to|needs? to|to)\s+(stop|cease|end)\s+"
     r"(block|veto|obstruct|stall)\w*"
 )
-_SAYS = r"(he|she)\s+(also\s+|later\s+|then\s+|further\s+)?(said|says|told|added|adds|stressed|noted|warned|insisted|argued|wrote|explained|emphasi[sz]ed|believes|thinks|stated|declared)\b"
+_SAYS = r"(he|she)\s+(also\s+|later\s+|then\s+|further\s+)?(" + SAID_BY_PRONOUN + r")\b"
 _HIS = r"(according to (him|her)|in (his|her) (words|view|opinion)|as (he|she) (put it|said))"
 #: "He said Ukraine ...", "According to him, ...": the sentence opens with a pronoun speaker.
 PRONOUN_LEAD = ci(r"\W*(" + _SAYS + "|" + _HIS + r",?)")
