@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from stancewatch.actors import parse_actors
 from stancewatch.stance import classify, engine, lexicon
 from stancewatch.stance.cues import PROPERTIES, derive_triggers, load_cues, parse_cues
 from stancewatch.stance.folding import ci, fold
@@ -60,8 +61,9 @@ def test_the_packaged_registry_loads_and_every_cue_has_an_example():
             assert cue.regex.search(fold(ex)), (cue.name, ex)
         for ex in cue.counter_examples:
             assert not cue.regex.search(fold(ex)), (cue.name, ex)
-    # the parts are filled in: "{nato}" in the file is NATO by name or as the Alliance
-    assert "(NATO|the Alliance)" in reg["invite"].pattern
+    # the parts are filled in: "{nato}" in the file is NATO by the names actors.toml gives it
+    assert "{nato}" not in reg["invite"].pattern
+    assert r"|the\ Alliance|" in reg.parts["nato"] and reg.parts["nato"] in reg["invite"].pattern
 
 
 def test_the_rules_read_their_cue_properties_from_the_registry():
@@ -206,3 +208,90 @@ def test_every_property_says_what_it_means():
     assert all(text.strip() for text in PROPERTIES.values())
     used = {p for c in lexicon.REGISTRY.cues for p in c.properties}
     assert used == set(PROPERTIES)  # no property is left unused
+
+
+ACTORS = parse_actors(
+    """
+[[actors]]
+name = "Russia"
+kind = "country"
+aliases = ["Russia", "Росі*"]
+metonyms = ["Moscow", "the Kremlin"]
+
+[[actors]]
+name = "Vladimir Putin"
+kind = "person"
+aliases = ["Vladimir Putin", "Putin"]
+[[actors.roles]]
+title = "President of Russia"
+speaks_for = "Russia"
+
+[[actors]]
+name = "Sergey Lavrov"
+kind = "person"
+aliases = ["Lavrov"]
+[[actors.roles]]
+title = "Minister of Foreign Affairs of Russia"
+speaks_for = "Russia"
+""",
+    "test actors",
+)
+
+
+def with_russia(part, pattern=r"\bgift to {russia}\b", examples=("a gift to the Kremlin",)):
+    data = copy.deepcopy(GOOD)
+    data["parts"]["russia"] = part
+    data["cue"][0].update(pattern=pattern, examples=list(examples), counter_examples=[])
+    return data
+
+
+def test_an_actor_part_is_the_actors_names_metonyms_and_office_holders():
+    part = {"actor": "Russia", "metonyms": True, "office": "president"}
+    reg = parse_cues(with_russia(part), actors=ACTORS)
+    assert reg.parts["russia"] == r"(Vladimir\ Putin|the\ Kremlin|Moscow|Russia|Putin|Росі\w*)"
+    backs = reg["backs"]
+    for text in ("a gift to Moscow", "a gift to Putin", "a gift to Росії"):
+        assert backs.regex.search(fold(text)), text
+    assert not backs.regex.search(fold("a gift to Lavrov"))  # a minister, not the president
+    plain = parse_cues(
+        with_russia({"actor": "Russia"}, examples=["a gift to Russia"]), actors=ACTORS
+    )
+    assert plain.parts["russia"] == r"(Russia|Росі\w*)"
+
+
+def test_the_packaged_parts_take_russia_and_nato_from_actors_toml():
+    from stancewatch.actors import load_actors
+
+    actors = {a.name: a for a in load_actors()}
+    parts = lexicon.REGISTRY.parts
+    russia = re.compile(parts["russia"])
+    for name in (*actors["Russia"].aliases, *actors["Russia"].metonyms, "Putin", "Medvedev"):
+        assert russia.fullmatch(name.rstrip("*")), name
+    nato = re.compile(parts["nato"])
+    for name in actors["NATO"].aliases:
+        assert nato.fullmatch(name.rstrip("*")), name
+    assert not nato.fullmatch("Summit Declaration")  # a metonym is no name to join
+
+
+@pytest.mark.parametrize(
+    ("part", "message"),
+    [
+        ({"actor": "Rusia"}, "part 'russia': no actor 'Rusia' in actors.toml"),
+        ({"actor": "Russia", "capital": True}, "part 'russia': unknown key 'capital'"),
+        ({"actor": "Russia", "metonyms": "yes"}, "part 'russia': metonyms must be true or false"),
+        (
+            {"actor": "Russia", "office": "chancellor"},
+            "part 'russia': nobody in actors.toml held the office 'chancellor' for Russia",
+        ),
+    ],
+)
+def test_a_broken_actor_part_is_refused_naming_it(part, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_cues(with_russia(part), "cues.toml", actors=ACTORS)
+
+
+def test_an_example_an_actor_part_no_longer_names_is_refused():
+    """Without the office, "Putin" is no name of Russia's: the cue's example says so."""
+    data = with_russia({"actor": "Russia", "metonyms": True}, examples=["a gift to Putin"])
+    with pytest.raises(ValueError, match="example does not match: 'a gift to Putin'"):
+        parse_cues(data, actors=ACTORS)

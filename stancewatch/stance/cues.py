@@ -2,7 +2,10 @@
 
 Each cue is one entry: its name, its polarity, its pattern (built from the shared named parts
 of ``[parts]`` with ``{part}`` placeholders), its properties, and sentences that must match
-it (``examples``) and must not (``counter_examples``). The file is read and checked once, when
+it (``examples``) and must not (``counter_examples``). A part is a pattern, or the names of an
+actor of the packaged ``actors.toml`` (``{ actor = "Russia", metonyms = true, office =
+"president" }``: its name and aliases, its metonyms, and the people who have held that office
+for it), so a name added there reaches the cues. The file is read and checked once, when
 the rules are imported: an unknown key or property, a duplicate name, an unknown part, a
 pattern that does not compile, an example that does not match or a counter-example that does
 are refused with a ``ValueError`` that names the cue and the sentence.
@@ -17,13 +20,15 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from stancewatch.actors import Actor, load_actors
 from stancewatch.stance.folding import ci, fold
+from stancewatch.stance.offices import office_words
 
 try:  # the parser ``re`` itself uses; Python 3.11 names it re._parser
     import re._constants as _sre  # type: ignore[import-not-found]
@@ -88,8 +93,9 @@ class CueRegistry:
         raise KeyError(name)
 
 
-def load_cues(path: Path | None = None) -> CueRegistry:
-    """The packaged registry, or the one in ``path``."""
+def load_cues(path: Path | None = None, actors: Sequence[Actor] | None = None) -> CueRegistry:
+    """The packaged registry, or the one in ``path``; actor parts name ``actors`` (default: the
+    packaged actors.toml)."""
     if path is None:
         text = resources.files("stancewatch.data").joinpath("cues.toml").read_text("utf-8")
         where = "cues.toml"
@@ -99,15 +105,18 @@ def load_cues(path: Path | None = None) -> CueRegistry:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{where}: {exc}") from None
-    return parse_cues(data, where)
+    return parse_cues(data, where, actors)
 
 
-def parse_cues(data: Mapping[str, Any], where: str = "cues") -> CueRegistry:
-    """Build and check the registry from the parsed file."""
+def parse_cues(
+    data: Mapping[str, Any], where: str = "cues", actors: Sequence[Actor] | None = None
+) -> CueRegistry:
+    """Build and check the registry from the parsed file; actor parts name ``actors``
+    (default: the packaged actors.toml, read only when a part names an actor)."""
     unknown = set(data) - {"parts", "cue"}
     if unknown:
         raise ValueError(f"{where}: unknown table {sorted(unknown)[0]!r} (expected parts, cue)")
-    parts = _parts(data.get("parts", {}), where)
+    parts = _parts(data.get("parts", {}), where, actors)
     entries = data.get("cue", [])
     if not isinstance(entries, list) or not entries:
         raise ValueError(f"{where}: no [[cue]] entries")
@@ -122,7 +131,7 @@ def parse_cues(data: Mapping[str, Any], where: str = "cues") -> CueRegistry:
     return CueRegistry(tuple(cues), parts)
 
 
-def _parts(raw: Any, where: str) -> dict[str, str]:
+def _parts(raw: Any, where: str, actors: Sequence[Actor] | None) -> dict[str, str]:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: [parts] must be a table of strings")
     parts: dict[str, str] = {}
@@ -131,6 +140,11 @@ def _parts(raw: Any, where: str) -> dict[str, str]:
             raise ValueError(
                 f"{where}: part {name!r}: a name is lower-case letters, digits, - or _"
             )
+        if isinstance(value, dict):
+            if actors is None:
+                actors = load_actors()
+            parts[name] = _actor_part(value, actors, f"{where}: part {name!r}")
+            continue
         parts[name] = _text(value, f"{where}: part {name!r}")
     for name, value in parts.items():  # parts may use earlier parts, never themselves
         parts[name] = _expand(value, parts, f"{where}: part {name!r}", (name,))
@@ -147,6 +161,47 @@ def _expand(pattern: str, parts: Mapping[str, str], what: str, using: tuple[str,
         return _expand(parts[name], parts, what, using + (name,))
 
     return _PLACEHOLDER.sub(one, pattern)
+
+
+_ACTOR_PART_KEYS = {"actor", "metonyms", "office"}
+
+
+def _actor_part(value: Mapping[str, Any], actors: Sequence[Actor], what: str) -> str:
+    """The names of an actor as one group, longest first: its name and aliases, with
+    ``metonyms = true`` its metonyms ("Moscow", "the Kremlin"), with ``office`` the aliases of
+    every person who has held that office for it ("president": Putin, Medvedev). A trailing
+    ``*`` of an alias (inflected Cyrillic names) matches any ending, as in actors.toml."""
+    unknown = set(value) - _ACTOR_PART_KEYS
+    if unknown:
+        raise ValueError(f"{what}: unknown key {sorted(unknown)[0]!r} (expected actor, metonyms, office)")  # fmt: skip
+    by_name = {a.name: a for a in actors}
+    name = value.get("actor")
+    actor = by_name.get(name) if isinstance(name, str) else None
+    if actor is None:
+        raise ValueError(f"{what}: no actor {name!r} in actors.toml")
+    names = [actor.name, *actor.aliases]
+    if value.get("metonyms", False) not in (True, False):
+        raise ValueError(f"{what}: metonyms must be true or false")
+    if value.get("metonyms", False):
+        names += actor.metonyms
+    office = value.get("office")
+    if office is not None:
+        holders = [
+            p
+            for p in actors
+            if any(r.speaks_for == actor.name and office in office_words(r) for r in p.roles)
+        ]
+        if not holders:
+            raise ValueError(f"{what}: nobody in actors.toml held the office {office!r} for {actor.name}")  # fmt: skip
+        names += [a for p in holders for a in p.aliases]
+    forms = sorted(set(names), key=lambda n: (-len(n), n))
+    return "(" + "|".join(_name_pattern(n) for n in forms) + ")"
+
+
+def _name_pattern(name: str) -> str:
+    if name.endswith("*"):
+        return re.escape(name[:-1]) + r"\w*"
+    return re.escape(name)
 
 
 def _text(value: Any, what: str) -> str:
