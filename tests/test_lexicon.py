@@ -3,11 +3,17 @@ that every reader of speech builds from."""
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 import pytest
 
 from stancewatch.actors import load_actors
 from stancewatch.stance import StanceEngine, lexicon
 from stancewatch.stance.sentences import split
+
+STANCE = Path(__file__).resolve().parent.parent / "stancewatch" / "stance"
 
 
 def test_every_form_of_saying_belongs_to_one_verb():
@@ -56,3 +62,73 @@ def test_a_pronoun_speaker_reads_a_form_of_the_list(engine):
     text = "Zelensky spoke in Kyiv. He emphasized that Ukraine must be invited to join NATO."
     found = {s.actor: s.stance for s in engine.analyze(text)}
     assert found.get("Volodymyr Zelenskyy") == "support", found
+
+
+#: The regexes the stance modules may compile themselves: plumbing, not rules about language
+#: (tokens, cheap literal tests guarding a lexicon pattern, patterns built at run time from
+#: actors.toml, the reading of its titles, the sentence splitter's boundaries). Each entry is
+#: the module-level name (or function, class) that holds the call, once per call.
+PLUMBING = {
+    "engine": ["_GOAL_HINT", "_CONTRAST_HINT", "_REGION_HINT", "_JUDGED", "_FIVE_WORDS",
+               "_title_pattern", "StanceEngine"],
+    "attribution": ["_LAST_WORD", "find_speaker"],
+    "classify": [],
+    "matcher": ["_TOKEN", "_GAP", "_NAME_NEXT", "ActorMatcher"],
+    "offices": ["_OFFICES"] * 9,
+    "sentences": ["_BOUNDARY", "_ABBREV"],
+    "features": ["_WORD"],
+    "model": [],
+}  # fmt: skip
+_RE_CALLS = {"compile", "match", "search", "findall", "sub", "fullmatch", "finditer", "split"}
+
+
+def _regexes(path) -> list[str]:
+    """Who holds each ``re.compile``, ``ci`` or ``re.<fn>("literal", ...)`` call of a module."""
+    owners = []
+    for top in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(top, ast.Assign | ast.AnnAssign):
+            target = top.targets[0] if isinstance(top, ast.Assign) else top.target
+            owner = target.id if isinstance(target, ast.Name) else "?"
+        elif isinstance(top, ast.FunctionDef | ast.ClassDef):
+            owner = top.name
+        else:
+            continue
+        for node in ast.walk(top):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            is_re = isinstance(f, ast.Attribute) and getattr(f.value, "id", None) == "re"
+            if (isinstance(f, ast.Name) and f.id == "ci") or (
+                is_re
+                and f.attr in _RE_CALLS
+                and (f.attr == "compile" or isinstance(node.args[0], ast.Constant))
+            ):
+                owners.append(owner)
+    return owners
+
+
+@pytest.mark.parametrize("module", sorted(PLUMBING))
+def test_rule_regexes_live_in_the_lexicon(module):
+    """A pattern about language belongs in lexicon.py with a ``#:`` line saying what it reads;
+    only plumbing stays in the module that uses it."""
+    found = _regexes(STANCE / f"{module}.py")
+    assert sorted(found) == sorted(PLUMBING[module]), (
+        f"stance/{module}.py compiles {sorted(set(found) - set(PLUMBING[module]))}: "
+        "move a rule about language to lexicon.py (or list plumbing in PLUMBING)"
+    )
+
+
+def test_every_lexicon_pattern_says_what_it_reads():
+    lines = (STANCE / "lexicon.py").read_text(encoding="utf-8").splitlines()
+    tree = ast.parse("\n".join(lines))
+    bare = []
+    for top in tree.body:
+        if not isinstance(top, ast.Assign) or not isinstance(top.targets[0], ast.Name):
+            continue
+        name = top.targets[0].id
+        value = getattr(lexicon, name, None)
+        if not isinstance(value, re.Pattern) or name.startswith("_"):
+            continue
+        if not lines[top.lineno - 2].startswith("#:"):
+            bare.append(name)
+    assert not bare, f"lexicon patterns without a #: line: {bare}"

@@ -8,70 +8,42 @@ import re
 from dataclasses import dataclass
 
 from stancewatch.stance.lexicon import (
+    ACCORDING,
+    ACCORDING_PRONOUN,
+    ADDRESSEE,
     ATTRIBUTIVE,
     BELIEF_FORMS,
     CLUB_TOPIC_AFTER,
+    DETERMINER_BEFORE,
     GROUP_BEFORE,
+    IN_PLACE,
+    LEADING_COLON,
     LIST_JOIN,
     LIST_TAIL,
+    NOT_BEFORE,
     OBJECT_BEFORE,
     ORG_BODY,
-    SAID_AFTER_NAME,
-    SAID_BEFORE_NAME,
-    SAID_IN_PLACE,
+    PASSIVE_BEFORE,
+    POSSESSIVE_AFTER,
+    POSSESSIVE_BEFORE,
+    PRONOUN_SUBJECT,
+    QUOTE_LINE,
+    REPORTER,
+    SAID_AFTER,
     SPEECH,
     STAFF,
+    STATES_NOUN,
+    THAT_AFTER,
     TITLE_WORDS,
     TOPIC_AFTER,
+    TRAILING_COLON,
+    TRAILING_DASH,
     fold,
     low_of,
 )
 from stancewatch.stance.matcher import Mention
 
-_TRAILING_DASH = re.compile(
-    r"(?:,\s*)?\s[-–—]\s+(?P<who>(?:[^-–—]|(?<=\w)-(?=\w)){2,120}?)[.!]?\s*$"
-)
-_TRAILING_COLON = re.compile(r":\s+(?P<who>[^:]{2,60}?)[.!]?\s*$")
-_LEADING_COLON = re.compile(r"^(?P<who>[^:]{2,90}?):\s+\S")
-_ACCORDING = re.compile(r"\baccording to\b")
-_QUOTE_LINE = re.compile(r"^\s*[-–—]\s*(?P<who>.{2,80}?)\s*$")
-_SAID_AFTER = re.compile(
-    r"(?:,|[.!?,]?[\"”»’])\s*(?:(?:" + SAID_BEFORE_NAME + r")\s+)?"
-    r"(?P<who>(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*)(?:\s+(?:" + SAID_AFTER_NAME + r")"
-    r"\b[^,]{0,40})?\s*[.!]?\s*$"
-)
-#: "warns NATO against", "warned allies not to": someone addressed, then what not to do.
-_ADDRESSEE = re.compile(r"\s+(the\s+)?[\w.-]+(\s+[\w.-]+){0,2}?\s+(against|not to)\b")
-#: ", diplomats say": the speech verb's subject is no tracked actor.
-_REPORTER = re.compile(
-    r",\s*(?:(?:a|an|the|two|three|several|some|many|other|senior|western|european|us|u\.s\.|eu|nato|"
-    r"diplomatic|government|administration|military|anonymous|unnamed|kremlin)\s+){0,3}"
-    r"(?:diplomats?|officials?|sources?|analysts?|experts?|media|observers?|insiders?|reports?|people|"
-    r"spokes\w+|aides?|commentators|reporters|journalists|newspapers?|outlets?|polls?)\s+$"
-)
-#: '"Ukraine belongs in NATO," she said': the verb's subject is a pronoun, not a name before.
-_PRONOUN = re.compile(r"[,\"”»’]\s*(he|she|they|we|i)\s+(\w+\s+)?$")
-#: Before a word of saying, what makes it no verb with a subject: the passive ("were said to
-#: be"), or a noun ("the Baltic states", "member states").
-_PASSIVE = re.compile(r"\b(was|were|is|are|be|been|being)\s+$")
-_STATES_NOUN = re.compile(
-    r"\b(the|member|baltic|nordic|allied|western|frontline|european|neighbou?ring|other|some|several|many|"
-    r"all|these|those|eu|nato|g7|arab|gulf|small|big|key|partner|island|sovereign|nation)\s+$"
-)
-#: "does not consider", "doesn't think": a belief denied right before its verb.
-_NOT_BEFORE = re.compile(r"(\bnot|n't|\bnever)\s+$")
-#: "In Hungary, they said": a country as the source of an impersonal statement.
-_IN_PLACE = re.compile(
-    r"^(In (?P<who>[A-Z][^,]{1,40}),\s+(they|officials|the authorities|the government)|"
-    r"(Officials|Diplomats|Sources|Lawmakers|Politicians|Authorities) in (?P<place>[A-Z][\w’' -]{1,40}?))\s+"
-    r"(" + SAID_IN_PLACE + r")\b(\s+that)?"
-)
-_S = re.compile(r"[’']s\b")
 _LAST_WORD = re.compile(r"(\b[a-z][\w-]*)\s+$")
-_DETERMINERS = re.compile(r"(?<=\s)(the|a|an)\s+$")
-#: "Canada's Carney": a possessive right before a person's name.
-_POSSESSIVE = re.compile(r"\w[’']s\s+$")
-_THAT = re.compile(r"^\W*(that|,)\s+")
 
 
 @dataclass(frozen=True)
@@ -105,14 +77,14 @@ def find_speaker(
     # bounded in length): searching the whole sentence tries every position
     dash = max(sentence.rfind(" -"), sentence.rfind(" –"), sentence.rfind(" —"))
     # the speaker after the dash holds no spaced dash, so the match starts at the last one
-    m = _TRAILING_DASH.search(sentence, max(0, dash - 4)) if dash >= 0 else None
+    m = TRAILING_DASH.search(sentence, max(0, dash - 4)) if dash >= 0 else None
     if m and len(m.group("who").split()) <= 10:
         who_lo = lo + m.start("who")
         picked = _pick([x for x in mentions if x.start >= who_lo], text)
         if picked or _looks_like_source(m.group("who")):
             speaker = Speaker(picked[0], "dash", picked[1]) if picked else None
             return speaker, lo, lo + m.start()
-    m = _TRAILING_COLON.search(sentence, max(0, len(sentence) - 100)) if ":" in sentence else None
+    m = TRAILING_COLON.search(sentence, max(0, len(sentence) - 100)) if ":" in sentence else None
     if m and len(m.group("who").split()) <= 6:
         who_lo, who_hi = lo + m.start("who"), lo + m.end("who")
         picked = _pick([x for x in mentions if x.start >= who_lo], text)
@@ -121,13 +93,13 @@ def find_speaker(
         plain = all(TITLE_WORDS.search(fold(w) + " ") for w in re.findall(r"\b[a-z][\w-]*", lead))
         if picked and who_hi - picked[0].end <= 2 and plain:
             return Speaker(picked[0], "colon", picked[1]), lo, lo + m.start()
-    m = _IN_PLACE.match(sentence)
+    m = IN_PLACE.match(sentence)
     if m:  # "In Hungary, they said ...", "Officials in Kyiv said": the place speaks
         who_end = lo + (m.end("who") if m.group("who") else m.end("place"))
         inside = [x for x in mentions if x.end <= who_end]
         if inside:
             return Speaker(inside[-1], "speech"), lo + m.end(), hi
-    m = _LEADING_COLON.match(sentence)
+    m = LEADING_COLON.match(sentence)
     if m and len(m.group("who").split()) <= 12:
         inside = [x for x in mentions if x.end <= lo + m.end("who")]
         people = [x for x in inside if x.actor.kind == "person"]
@@ -139,8 +111,8 @@ def find_speaker(
                 hi,
             )
     low = low_of(text, lo, hi)
-    m = _ACCORDING.search(low) if "according to" in low else None
-    if m and re.match(r"\s+(him|her|them)\b", low[m.end() :]):
+    m = ACCORDING.search(low) if "according to" in low else None
+    if m and ACCORDING_PRONOUN.match(low[m.end() :]):
         return None, lo, (lo + m.start()) if m.start() > 20 else hi  # the engine resolves "him"
     if m:
         # "According to Politico, Washington and Berlin ...": the source ends at the comma
@@ -150,7 +122,7 @@ def find_speaker(
         if after:
             content_hi = lo + m.start()
             return Speaker(after[0], "according-to"), lo, content_hi if content_hi - lo > 20 else hi
-    m = _SAID_AFTER.search(sentence, max(0, len(sentence) - 250))
+    m = SAID_AFTER.search(sentence, max(0, len(sentence) - 250))
     if m:  # "..., Sybiha told reporters." / "..., said Sybiha." (not "... in Tallinn")
         inside = [x for x in mentions if lo + m.start() <= x.start < lo + m.end("who")]
         if inside:
@@ -165,8 +137,8 @@ def find_speaker(
             v
             for v in SPEECH.finditer(low)
             if not _inside(lo + v.start(), mentions)
-            and not _PASSIVE.search(low, 0, v.start())
-            and not (v.group() in ("states", "state") and _STATES_NOUN.search(low, 0, v.start()))
+            and not PASSIVE_BEFORE.search(low, 0, v.start())
+            and not (v.group() in ("states", "state") and STATES_NOUN.search(low, 0, v.start()))
         ),
         None,
     )  # "states" in "United States" or "the Baltic states", the passive "were said to", is no verb
@@ -176,18 +148,18 @@ def find_speaker(
         if before:
             people = [x for x in before if x.actor.kind == "person"]
             chosen = (people or before)[-1]
-            reporter = _REPORTER.search(low, chosen.end - lo, verb - lo) or _PRONOUN.search(
+            reporter = REPORTER.search(low, chosen.end - lo, verb - lo) or PRONOUN_SUBJECT.search(
                 low, chosen.end - lo, verb - lo
             )
             if reporter:  # "Germany and the US hold back, diplomats say", '"...," she said'
                 return None, lo, lo + reporter.start()
             content_lo = lo + m.end()
-            that = _THAT.match(low_of(text, content_lo, hi))
+            that = THAT_AFTER.match(low_of(text, content_lo, hi))
             if that:
                 content_lo += that.end()
-            warns = m.group().startswith("warn") and bool(_ADDRESSEE.match(low, m.end()))
+            warns = m.group().startswith("warn") and bool(ADDRESSEE.match(low, m.end()))
             joint = _joint(text, chosen, people)
-            denies = bool(_NOT_BEFORE.search(low, 0, m.start())) and m.group() in BELIEF_FORMS
+            denies = bool(NOT_BEFORE.search(low, 0, m.start())) and m.group() in BELIEF_FORMS
             speaker = Speaker(chosen, "speech", _staff(text, chosen), warns, joint, denies)
             return speaker, content_lo, hi
     return None, lo, hi
@@ -226,7 +198,7 @@ def _looks_like_source(who: str) -> bool:
 
 def quote_line_speaker(line: str, mentions: list[Mention], offset: int) -> Mention | None:
     """A paragraph that is only "– Name": it attributes the quote above it."""
-    m = _QUOTE_LINE.match(line)
+    m = QUOTE_LINE.match(line)
     if not m:
         return None
     inside = [x for x in mentions if offset <= x.start and x.end <= offset + len(line)]
@@ -237,7 +209,7 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
     """Could this mention be the one holding the clause (not an object or an attribute)?"""
     after = low_of(text, mention.end, mention.end + 60)
     body = mention.actor.kind == "organisation" and ORG_BODY.match(after)
-    possessive = after[:1] in "’'" and _S.match(after)
+    possessive = after[:1] in "’'" and POSSESSIVE_AFTER.match(after)
     staff = possessive and STAFF.match(after)  # "the alliance's leaders"
     if not staff and (possessive or (ATTRIBUTIVE.match(after) and not body)):
         return False
@@ -263,7 +235,7 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
         return False
     # a lower-case word right before a name is a verb or preposition ("see Ukraine"), unless it
     # is a title or a determiner ("the Kremlin", "former minister X")
-    last = _LAST_WORD.search(_DETERMINERS.sub("", before))  # "joining the alliance": "joining"
-    if mention.actor.kind == "person" and _POSSESSIVE.search(before):
+    last = _LAST_WORD.search(DETERMINER_BEFORE.sub("", before))  # "joining the alliance": "joining"
+    if mention.actor.kind == "person" and POSSESSIVE_BEFORE.search(before):
         return True  # "Lithuania's Nauseda", "Canada's Carney": the country names the person
     return last is None or bool(TITLE_WORDS.search(before_low[last.start() : last.end()]))

@@ -8,10 +8,10 @@ flipped again.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from stancewatch.stance.lexicon import (
+    CLAUSE_BREAK,
     CONDITION,
     CUES,
     EXCHANGE,
@@ -19,6 +19,7 @@ from stancewatch.stance.lexicon import (
     MEMBERSHIP_WORD,
     NEG_RAISING,
     NEGATOR,
+    NEW_CLAUSE,
     NO_FRAME,
     OTHER_OBJECT,
     REFORMS,
@@ -50,8 +51,6 @@ JUDGEMENTS = REGISTRY.having("judgement")
 PROGRESS = REGISTRY.having("progress")
 #: Cues that name the substitute themselves ("instead of membership").
 NAMES_SUBSTITUTE = REGISTRY.having("names-substitute")
-_NEW_CLAUSE = re.compile(r"[,;]\s*(?=(?:we|they|he|she|i|it|this|that)\b)")
-_BREAK = re.compile(r",|;|\band\b|\bwhile\b|\bbut\b")
 _STRONG = REGISTRY.having("strong")
 
 
@@ -113,7 +112,7 @@ def _composes(head: str, tail: str) -> bool:
 def _adjacent(clause: str, a: tuple[int, int, str, int], b: tuple[int, int, str, int]) -> bool:
     """Close enough, with no list or clause boundary between, for ``b`` to be ``a``'s object."""
     gap = clause[a[1] : b[0]]
-    return len(gap) <= 50 and not _BREAK.search(gap)
+    return len(gap) <= 50 and not CLAUSE_BREAK.search(gap)
 
 
 def _idle(lower: str, cue: tuple[int, int, str, int]) -> bool:
@@ -174,7 +173,7 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         # the words before the cue, but not into the cue before it ("never allow X to vote for")
         before = _window_before(lower[previous_end:], start - previous_end, 4)
         # a new subject after a comma starts a new clause: "has not changed, we are against"
-        before = _NEW_CLAUSE.split(before)[-1]
+        before = NEW_CLAUSE.split(before)[-1]
         stopped = bool(STOP_BEFORE.search(before))
         inner = lower[start:end] if name in GAPPED else ""  # "will never join"
         before = before + " " + inner

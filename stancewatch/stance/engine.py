@@ -17,6 +17,7 @@ from stancewatch.stance.lexicon import (
     BLOC,
     CONTRAST,
     DENIAL,
+    GROUPED,
     LIST_JOIN,
     LONE_MEMBERSHIP,
     MEMBERSHIP,
@@ -32,17 +33,27 @@ from stancewatch.stance.lexicon import (
     OWNED_ACT_END,
     PASSIVE_BY,
     PASSIVE_SAID,
+    PRONOUN_AFTER,
+    PRONOUN_LEAD,
     REGISTRY,
     RELATIVE,
     REPORTED,
-    SAID_BY_PRONOUN,
     THANKED,
     TOPIC_BACK,
     WANTING,
     Folded,
     Scan,
-    ci,
 )
+from stancewatch.stance.lexicon import CALLED_ON as _CALLED_ON
+from stancewatch.stance.lexicon import COUNTRY_TITLE as _TITLE
+from stancewatch.stance.lexicon import LEADING_WHILE as _LEADING_WHILE
+from stancewatch.stance.lexicon import LOOSE_TOPIC as _LOOSE_TOPIC
+from stancewatch.stance.lexicon import NATO_LOW as _NATO_LOW
+from stancewatch.stance.lexicon import NEW_SUBJECT as _NEW_SUBJECT
+from stancewatch.stance.lexicon import OBLIGED as _OBLIGED
+from stancewatch.stance.lexicon import TOLD_TO_STOP as _TOLD_TO_STOP
+from stancewatch.stance.lexicon import UKRAINE_NAMED as _UKRAINE
+from stancewatch.stance.lexicon import YES_NO as _YES_NO
 from stancewatch.stance.matcher import ActorMatcher, Mention
 from stancewatch.stance.model import StanceModel
 from stancewatch.stance.sentences import Span, split
@@ -59,37 +70,16 @@ OVERRIDE_CONFIDENCE = 0.8
 #: ``change_min_stories`` distinct stories ("Ukraine's NATO bid" named in passing the day after
 #: Ukraine gave it up must not flip it back).
 MODEL_MAX_CONFIDENCE = 0.8
-#: Words that make a sentence of a text about NATO worth the model's reading.
-_LOOSE_TOPIC = ci(
-    r"\b(join\w*|member\w*|accession|accede|bid|aspiration\w*|integrat\w*|invit\w*|alliance|"
-    r"nato\w*|neutral\w*|non-bloc|red line|MAP|enlarge\w*|expan\w*|open door)\b"
-)
 #: The club whose membership is the question: named in nearly every sentence, no speaker.
 CLUB = "NATO"
 #: The country whose membership is the question: in others' words it is the topic.
 CANDIDATE = "Ukraine"
-#: "Besides US and Germany, other countries that oppose": the list is part of the antecedent.
-_GROUPED = r"\b(besides|apart from|other|including|such as|like|among)\b"
-GROUPED = ci(_GROUPED)
 #: Cheap literal tests before the costlier patterns they guard.
 _GOAL_HINT = re.compile(r"nato|alliance|neutral|bloc|aligned|accession|membership")
 _CONTRAST_HINT = re.compile(r"but|however|yet|while|whereas|although")
 _ODD_SPACES = ("\u00a0", "\u2009", "\u202f", "\u2007")
-#: The words of a title that a country's name or adjective opens: "German Chancellor",
-#: "Russia's top diplomat", "Slovak Prime Minister", "Russian president-elect".
-_TITLE = (
-    r"(?:(?:former|then|acting|deputy|vice|top|foreign|defen[cs]e|prime|new|outgoing|"
-    r"incoming|interior|finance|security)[\s-]+){0,2}"
-    r"(?:president(?:-elect)?|prime minister|premier|prime|chancellor|minister|diplomat|"
-    r"ambassador|envoy|leader|king|queen|spokes(?:man|woman|person)|secretary|chief|pm|fm)\b"
-)
-#: A contrast clause with a subject of its own ("..., while a number of countries are against").
-_NEW_SUBJECT = ci(
-    r"^\W*(while|whereas)\b|^\W*(but|however|yet)\W+(a|the|some|other|others|many|several|most)\b"
-)
 
 
-_NATO_LOW = ci(NATO.pattern)
 _PRESENCE = Scan(NATO_PRESENCE, relax=True)
 
 
@@ -102,31 +92,8 @@ def _presence_only(low: str) -> bool:
     return not _NATO_LOW.search(rest) and not MEMBERSHIP_WORD.search(rest)
 
 
-#: "Nauseda: the Alliance must not ...": the one told what it must do is addressed.
-_OBLIGED = ci(r"\s+(\w+\s+)?(must|should|ought to|has to|have to|needs? to)\b")
-#: "called on NATO to ...", "urged the allies to": who is called on is addressed, right before.
-_CALLED_ON = ci(
-    r"\b(call(s|ed|ing)? (on|upon)|urg(e|es|ed|ing)|appeal(s|ed|ing)? to|implor\w+)\s+"
-    r"(the |its |his |her |their |all )?\W*\Z"
-)
-#: "... must stop blocking": the one told so is named as blocking it.
-_TOLD_TO_STOP = ci(
-    r"\s+(\w+\s+)?(must|should|ought to|has to|have to|needs? to|to)\s+(stop|cease|end)\s+"
-    r"(block|veto|obstruct|stall)\w*"
-)
-_SAYS = r"(he|she)\s+(also\s+|later\s+|then\s+|further\s+)?(" + SAID_BY_PRONOUN + r")\b"
-_HIS = r"(according to (him|her)|in (his|her) (words|view|opinion)|as (he|she) (put it|said))"
-#: "He said Ukraine ...", "According to him, ...": the sentence opens with a pronoun speaker.
-PRONOUN_LEAD = ci(r"\W*(" + _SAYS + "|" + _HIS + r",?)")
-#: '"...," he said', "..., according to her": a quote attributed to a pronoun.
-PRONOUN_AFTER = ci(r"[\"”»’,]\s*(" + _SAYS + "|" + _HIS + ")")
-
-
-_LEADING_WHILE = ci(r"\W*(while|whereas|although|though)\b[^,;]{8,}?,")
 _REGION_HINT = re.compile("asia|pacific|arctic|middle east|africa|caucasus|balkans")
-_UKRAINE = ci(r"\b(ukrain\w*|kyiv|kiev)\b")
 _JUDGED = re.compile(">(" + "|".join(sorted(map(re.escape, JUDGEMENTS))) + ")")
-_YES_NO = ci(r"\W*(yes|no)\b\W*")
 
 
 def _question(text: Folded, span: Span, on_topic: bool) -> Span | None:

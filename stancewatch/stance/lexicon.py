@@ -3,7 +3,10 @@ what opposes it, what negates, what reports someone else's words.
 
 Each cue has a name; the statement records it, so every label can be explained. The cues
 themselves are data, stancewatch/data/cues.toml (``cues`` reads and checks it); the patterns
-here are the rules' other words.
+here are the rules' other words, each with a ``#:`` line saying what it reads: the engine,
+attribution, classification, the matcher and the sentence splitter import them. What those
+modules compile themselves is plumbing: tokens, cheap literal tests that guard a pattern from
+here, patterns built at run time from actors.toml, and the reading of actors.toml's titles.
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ NATO_PRESENCE = ci(
     r"\b(NATO|Alliance)(’s|'s)? (troops|forces|soldiers|peacekeepers|contingents?|military|instructors|"
     r"weapons|bases|jets|aircraft|planes|infrastructure|presence|exercises?|drills|air defen[cs]e)\b"
 )
+#: A word about membership itself (MEMBERSHIP without "path", "future", "goal" ...): what
+#: NATO named only as troops, or a cue after "in exchange for", needs to be about the bid.
 MEMBERSHIP_WORD = ci(
     r"\b(memberships?|member|(?<!nato )(?<!nato's )(?<!alliance )(?<!fellow )(?<!other )(?<!eastern )(?<!european )members"
     r"(?! (of|in) (NATO|the Alliance))|join(s|ed|ing)?|accession|accede|admission|invit(e|es|ed|ing|ation)|bid|aspirations?|"
@@ -69,6 +74,7 @@ OTHER_REGION = ci(
 #: A lone sentence about "accession" with no NATO in it: read as NATO accession unless the
 #: EU (or another club) is named.
 OTHER_CLUB = re.compile(r"\b(EU|European Union|eurozone|Schengen|WTO|OECD|EU's)\b")
+#: ... the words that make such a lone sentence about accession ("admitted", "invitation").
 LONE_MEMBERSHIP = ci(
     r"\b(accession|membership|admission|aspirations?|become a member|join|joins|admit|admitted|admitting|invit(e|ed|ing|ation))\b"
 )
@@ -313,6 +319,7 @@ CONDITION = ci(
     r"\b(is|are|was|were|remains?|remain)\s+(\w+\s+){0,2}?(important|vital|crucial|essential|necessary|needed|"
     r"key|a prerequisite|a precondition|a condition|conditions?)\s+(for|to|of)\b"
 )
+#: ... but a condition of reforms is conditional backing, not an absent position.
 REFORMS = ci(r"\breforms?\b")
 #: "the countries that oppose it": a cue in a relative clause belongs to its antecedent.
 RELATIVE = ci(
@@ -427,6 +434,7 @@ STAFF = ci(
 #: What joins names into one list ("US, Germany, Hungary and Slovakia"): the whole gap between
 #: two names (fullmatch), or the end of the words before a name (LIST_TAIL).
 LIST_JOIN = ci(r"(\s*,\s*(and\s+)?|\s+(and|or)\s+|\s*&\s*)(the\s+)?")
+#: ... the end of the words before a name: it continues a list.
 LIST_TAIL = re.compile("(" + LIST_JOIN.pattern + ")$")
 #: "Trump's statement that Ukraine will not join": what follows is the owner's position.
 OWNED = ci(
@@ -441,6 +449,7 @@ OWNED = ci(
 OWNED_ACT = ci(
     r"[’']s (veto|opposition|refusal|support|backing|endorsement|rejection|blocking|resistance|reluctance)\b"
 )
+#: ... where that act's noun phrase ends: its verb, or a comma.
 OWNED_ACT_END = ci(
     r"\b(is|are|was|were|has|have|had|would|will|remains?|could|may|might|must)\b|,|;"
 )
@@ -484,3 +493,145 @@ PASSIVE_SAID = ci(
     r"\b(agreed|decided|stated|declared|announced|confirmed|said|stressed|perceived|seen|viewed|"
     r"regarded|considered|described|called|labell?ed|branded|deemed)\s+by\s+(the\s+)?$"
 )
+
+
+# -- the engine (engine.py): clauses, topic, who is addressed, pronoun speakers ------------------
+
+#: Words that make a sentence of a text about NATO worth the model's reading.
+LOOSE_TOPIC = ci(
+    r"\b(join\w*|member\w*|accession|accede|bid|aspiration\w*|integrat\w*|invit\w*|alliance|"
+    r"nato\w*|neutral\w*|non-bloc|red line|MAP|enlarge\w*|expan\w*|open door)\b"
+)
+#: "Besides US and Germany, other countries that oppose": the list is part of the antecedent.
+GROUPED = ci(r"\b(besides|apart from|other|including|such as|like|among)\b")
+#: The words of a title that a country's name or adjective opens: "German Chancellor",
+#: "Russia's top diplomat", "Slovak Prime Minister", "Russian president-elect".
+COUNTRY_TITLE = (
+    r"(?:(?:former|then|acting|deputy|vice|top|foreign|defen[cs]e|prime|new|outgoing|"
+    r"incoming|interior|finance|security)[\s-]+){0,2}"
+    r"(?:president(?:-elect)?|prime minister|premier|prime|chancellor|minister|diplomat|"
+    r"ambassador|envoy|leader|king|queen|spokes(?:man|woman|person)|secretary|chief|pm|fm)\b"
+)
+#: A contrast clause with a subject of its own ("..., while a number of countries are against").
+NEW_SUBJECT = ci(
+    r"^\W*(while|whereas)\b|^\W*(but|however|yet)\W+(a|the|some|other|others|many|several|most)\b"
+)
+#: NATO (by name or by description) in folded text: NATO compiled by ``ci``.
+NATO_LOW = ci(NATO.pattern)
+#: "Nauseda: the Alliance must not ...": the one told what it must do is addressed.
+OBLIGED = ci(r"\s+(\w+\s+)?(must|should|ought to|has to|have to|needs? to)\b")
+#: "called on NATO to ...", "urged the allies to": who is called on is addressed, right before.
+CALLED_ON = ci(
+    r"\b(call(s|ed|ing)? (on|upon)|urg(e|es|ed|ing)|appeal(s|ed|ing)? to|implor\w+)\s+"
+    r"(the |its |his |her |their |all )?\W*\Z"
+)
+#: "... must stop blocking": the one told so is named as blocking it.
+TOLD_TO_STOP = ci(
+    r"\s+(\w+\s+)?(must|should|ought to|has to|have to|needs? to|to)\s+(stop|cease|end)\s+"
+    r"(block|veto|obstruct|stall)\w*"
+)
+#: "he said", "she also added": a pronoun and a verb of saying.
+_PRONOUN_SAYS = r"(he|she)\s+(also\s+|later\s+|then\s+|further\s+)?(" + SAID_BY_PRONOUN + r")\b"
+#: "according to him", "in her view", "as he put it": a pronoun's words.
+_PRONOUN_WORDS = (
+    r"(according to (him|her)|in (his|her) (words|view|opinion)|as (he|she) (put it|said))"
+)
+#: "He said Ukraine ...", "According to him, ...": the sentence opens with a pronoun speaker.
+PRONOUN_LEAD = ci(r"\W*(" + _PRONOUN_SAYS + "|" + _PRONOUN_WORDS + r",?)")
+#: '"...," he said', "..., according to her": a quote attributed to a pronoun.
+PRONOUN_AFTER = ci(r"[\"”»’,]\s*(" + _PRONOUN_SAYS + "|" + _PRONOUN_WORDS + ")")
+#: "While Poland pushes for it, Germany urges caution": a concession that opens the
+#: sentence, up to its comma, is a clause of its own.
+LEADING_WHILE = ci(r"\W*(while|whereas|although|though)\b[^,;]{8,}?,")
+#: Ukraine named, or its capital: "NATO's expansion into the Arctic" is off the bid
+#: unless Ukraine is named too.
+UKRAINE_NAMED = ci(r"\b(ukrain\w*|kyiv|kiev)\b")
+#: "Will Ukraine ever join NATO? Rutte says yes": a bare yes or no as what is said.
+YES_NO = ci(r"\W*(yes|no)\b\W*")
+
+
+# -- attribution (attribution.py): who says it ---------------------------------------------------
+
+#: "Ukraine will be in NATO - Rutte": the speaker after a spaced dash at the end.
+TRAILING_DASH = re.compile(
+    r"(?:,\s*)?\s[-–—]\s+(?P<who>(?:[^-–—]|(?<=\w)-(?=\w)){2,120}?)[.!]?\s*$"
+)
+#: "... invitation: Estonian Foreign Ministry": the speaker after a colon at the end.
+TRAILING_COLON = re.compile(r":\s+(?P<who>[^:]{2,60}?)[.!]?\s*$")
+#: "Nauseda: Ukraine must be invited": the speaker before a colon that opens it.
+LEADING_COLON = re.compile(r"^(?P<who>[^:]{2,90}?):\s+\S")
+#: "according to X" (folded text): X is the speaker.
+ACCORDING = re.compile(r"\baccording to\b")
+#: "according to him": a pronoun source, resolved by the engine from the sentence before.
+ACCORDING_PRONOUN = re.compile(r"\s+(him|her|them)\b")
+#: "– Rutte" on a line of its own after a quoted paragraph: its speaker.
+QUOTE_LINE = re.compile(r"^\s*[-–—]\s*(?P<who>.{2,80}?)\s*$")
+#: '..., said Sybiha.', '..., Sybiha told reporters.': the speaker named at the end,
+#: after a comma or a closing quote.
+SAID_AFTER = re.compile(
+    r"(?:,|[.!?,]?[\"”»’])\s*(?:(?:" + SAID_BEFORE_NAME + r")\s+)?"
+    r"(?P<who>(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*)(?:\s+(?:" + SAID_AFTER_NAME + r")"
+    r"\b[^,]{0,40})?\s*[.!]?\s*$"
+)
+#: "warns NATO against", "warned allies not to": someone addressed, then what not to do.
+ADDRESSEE = re.compile(r"\s+(the\s+)?[\w.-]+(\s+[\w.-]+){0,2}?\s+(against|not to)\b")
+#: ", diplomats say": the speech verb's subject is no tracked actor.
+REPORTER = re.compile(
+    r",\s*(?:(?:a|an|the|two|three|several|some|many|other|senior|western|european|us|u\.s\.|eu|nato|"
+    r"diplomatic|government|administration|military|anonymous|unnamed|kremlin)\s+){0,3}"
+    r"(?:diplomats?|officials?|sources?|analysts?|experts?|media|observers?|insiders?|reports?|people|"
+    r"spokes\w+|aides?|commentators|reporters|journalists|newspapers?|outlets?|polls?)\s+$"
+)
+#: '"Ukraine belongs in NATO," she said': the verb's subject is a pronoun, not a name before.
+PRONOUN_SUBJECT = re.compile(r"[,\"”»’]\s*(he|she|they|we|i)\s+(\w+\s+)?$")
+#: Before a word of saying, what makes it no verb with a subject: the passive ("were said to
+#: be") ...
+PASSIVE_BEFORE = re.compile(r"\b(was|were|is|are|be|been|being)\s+$")
+#: ... and a noun "states" ("the Baltic states", "member states"): no verb of saying.
+STATES_NOUN = re.compile(
+    r"\b(the|member|baltic|nordic|allied|western|frontline|european|neighbou?ring|other|some|several|many|"
+    r"all|these|those|eu|nato|g7|arab|gulf|small|big|key|partner|island|sovereign|nation)\s+$"
+)
+#: "does not consider", "doesn't think": a belief denied right before its verb.
+NOT_BEFORE = re.compile(r"(\bnot|n't|\bnever)\s+$")
+#: "In Hungary, they said": a country as the source of an impersonal statement.
+IN_PLACE = re.compile(
+    r"^(In (?P<who>[A-Z][^,]{1,40}),\s+(they|officials|the authorities|the government)|"
+    r"(Officials|Diplomats|Sources|Lawmakers|Politicians|Authorities) in (?P<place>[A-Z][\w’' -]{1,40}?))\s+"
+    r"(" + SAID_IN_PLACE + r")\b(\s+that)?"
+)
+#: "Ukraine's": a possessive right after a mention makes it no holder (unless staff follow).
+POSSESSIVE_AFTER = re.compile(r"[’']s\b")
+#: "the", "a", "an" right before a mention: passed over to find the word before it.
+DETERMINER_BEFORE = re.compile(r"(?<=\s)(the|a|an)\s+$")
+#: "Canada's Carney": a possessive right before a person's name.
+POSSESSIVE_BEFORE = re.compile(r"\w[’']s\s+$")
+#: "said that ...", "said, ...": what opens the content after a verb of saying.
+THAT_AFTER = re.compile(r"^\W*(that|,)\s+")
+
+
+# -- classification (classify.py): how far a cue reaches -----------------------------------------
+
+#: "has not changed, we are against": a pronoun subject after a comma opens a new clause; a
+#: negator before it does not reach the cue after it.
+NEW_CLAUSE = re.compile(r"[,;]\s*(?=(?:we|they|he|she|i|it|this|that)\b)")
+#: What ends a clause or a list between two cues (a comma, "and", "while", "but"): the second
+#: is not the first's object across it ("rejects calls to abandon" composes; "rejects X, and
+#: abandons Y" does not).
+CLAUSE_BREAK = re.compile(r",|;|\band\b|\bwhile\b|\bbut\b")
+
+
+# -- the actor matcher (matcher.py) --------------------------------------------------------------
+
+#: An office named without its country ("the prime minister said"): the person named before
+#: who held it on the date is meant.
+BARE_OFFICE = re.compile(
+    r"\bthe (prime minister|premier|president|chancellor|foreign minister|defen[cs]e minister|"
+    r"secretary[- ]general)\b"
+)
+
+
+# -- the sentence splitter (sentences.py) --------------------------------------------------------
+
+#: '"Why not?" Kuleba asked.': a quoted question or exclamation and its speaker are one sentence.
+QUOTE_TAIL = re.compile(r"(?:[A-Z][\w’'.-]*\s+){1,4}(?:" + SAID_AFTER_QUESTION + r")\b")

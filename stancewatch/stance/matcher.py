@@ -18,19 +18,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from stancewatch.actors import Actor, Role, institution_aliases
-from stancewatch.stance.lexicon import Folded, fold
+from stancewatch.stance.lexicon import (
+    BARE_OFFICE,
+    Folded,
+    fold,
+)
 from stancewatch.stance.offices import holder, office_aliases, office_words
 
 _TOKEN = re.compile(r"\w+")
 _GAP = re.compile(r"[\s.\-’']{1,3}")  # what may stand between two words of one alias
 _NAME_NEXT = re.compile(r"[\s,]{1,3}")  # "Polish President Andrzej Duda": the office names him
 PREFIX_KEY = 4
-#: An office named without its country ("the prime minister said"): the person named before
-#: who held it on the date is meant.
-_BARE_OFFICE = re.compile(
-    r"\bthe (prime minister|premier|president|chancellor|foreign minister|defen[cs]e minister|"
-    r"secretary[- ]general)\b"
-)
 
 
 @dataclass(frozen=True)
@@ -214,7 +212,7 @@ def _bare_offices(
     before held stays unread ("Biden met Zelensky. The president said ...")."""
     added: list[Mention] = []
     k = 0  # found[:k] end before the office
-    for m in _BARE_OFFICE.finditer(lowered, start, stop):
+    for m in BARE_OFFICE.finditer(lowered, start, stop):
         a, b = m.start(1), m.end(1)
         while k < len(found) and found[k].end <= a:
             k += 1

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stancewatch.stance.lexicon import SAID_AFTER_QUESTION
+from stancewatch.stance.lexicon import (
+    QUOTE_TAIL,
+)
 
 # A sentence ends at . ! ? … (and closing quotes) before a space and an upper-case letter,
 # digit or opening quote; lines always end sentences (headlines have no full stop).
 _BOUNDARY = re.compile(r"""[.!?…]["'”»’)]*[ \t\u00a0]+(?=["'“«‘(]?[A-ZА-ЯІЇЄҐ0-9])""")
-#: '"Why not?" Kuleba asked.': a quoted question or exclamation and its speaker are one sentence.
-_QUOTE_TAIL = re.compile(r"(?:[A-Z][\w’'.-]*\s+){1,4}(?:" + SAID_AFTER_QUESTION + r")\b")
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sen|Rep|Gov|Prof|No|vs|etc|U\.S|U\.K|e\.g|i\.e)|\b[A-Z])\.$"
 )
@@ -42,7 +42,7 @@ def split(text: str) -> list[Span]:
             if (
                 line[m.start()] in "?!"
                 and m.group()[1:2] in ('"', "”", "’", "»")
-                and _QUOTE_TAIL.match(line, m.end())
+                and QUOTE_TAIL.match(line, m.end())
             ):
                 continue
             _add(spans, line, line_start, cut, end, paragraph)
