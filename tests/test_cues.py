@@ -248,15 +248,16 @@ def with_russia(part, pattern=r"\bgift to {russia}\b", examples=("a gift to the 
 def test_an_actor_part_is_the_actors_names_metonyms_and_office_holders():
     part = {"actor": "Russia", "metonyms": True, "office": "president"}
     reg = parse_cues(with_russia(part), actors=ACTORS)
-    assert reg.parts["russia"] == r"(Vladimir\ Putin|the\ Kremlin|Moscow|Russia|Putin|Росі\w*)"
+    assert reg.parts["russia"] == r"(Vladimir\ Putin|the\ Kremlin|Moscow|Russia|Putin)"
     backs = reg["backs"]
-    for text in ("a gift to Moscow", "a gift to Putin", "a gift to Росії"):
+    for text in ("a gift to Moscow", "a gift to Putin", "a gift to Russia"):
         assert backs.regex.search(fold(text)), text
     assert not backs.regex.search(fold("a gift to Lavrov"))  # a minister, not the president
+    assert not backs.regex.search(fold("a gift to Росії"))  # the cues are English phrases
     plain = parse_cues(
         with_russia({"actor": "Russia"}, examples=["a gift to Russia"]), actors=ACTORS
     )
-    assert plain.parts["russia"] == r"(Russia|Росі\w*)"
+    assert plain.parts["russia"] == "(Russia)"
 
 
 def test_the_packaged_parts_take_russia_and_nato_from_actors_toml():
@@ -265,11 +266,14 @@ def test_the_packaged_parts_take_russia_and_nato_from_actors_toml():
     actors = {a.name: a for a in load_actors()}
     parts = lexicon.REGISTRY.parts
     russia = re.compile(parts["russia"])
-    for name in (*actors["Russia"].aliases, *actors["Russia"].metonyms, "Putin", "Medvedev"):
-        assert russia.fullmatch(name.rstrip("*")), name
+    latin = re.compile(r"[\w '.-]+", re.ASCII)
+    names = (*actors["Russia"].aliases, *actors["Russia"].metonyms, "Putin", "Medvedev")
+    assert "Moscow" in names and "the Kremlin" in names
+    for name in names:
+        assert bool(russia.fullmatch(name)) == bool(latin.fullmatch(name)), name
     nato = re.compile(parts["nato"])
     for name in actors["NATO"].aliases:
-        assert nato.fullmatch(name.rstrip("*")), name
+        assert bool(nato.fullmatch(name)) == bool(latin.fullmatch(name)), name
     assert not nato.fullmatch("Summit Declaration")  # a metonym is no name to join
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -169,8 +170,9 @@ _ACTOR_PART_KEYS = {"actor", "metonyms", "office"}
 def _actor_part(value: Mapping[str, Any], actors: Sequence[Actor], what: str) -> str:
     """The names of an actor as one group, longest first: its name and aliases, with
     ``metonyms = true`` its metonyms ("Moscow", "the Kremlin"), with ``office`` the aliases of
-    every person who has held that office for it ("president": Putin, Medvedev). A trailing
-    ``*`` of an alias (inflected Cyrillic names) matches any ending, as in actors.toml."""
+    every person who has held that office for it ("president": Putin, Medvedev); those written
+    in the Latin script only. A trailing ``*`` of an alias matches any ending, as in
+    actors.toml."""
     unknown = set(value) - _ACTOR_PART_KEYS
     if unknown:
         raise ValueError(f"{what}: unknown key {sorted(unknown)[0]!r} (expected actor, metonyms, office)")  # fmt: skip
@@ -194,8 +196,13 @@ def _actor_part(value: Mapping[str, Any], actors: Sequence[Actor], what: str) ->
         if not holders:
             raise ValueError(f"{what}: nobody in actors.toml held the office {office!r} for {actor.name}")  # fmt: skip
         names += [a for p in holders for a in p.aliases]
-    forms = sorted(set(names), key=lambda n: (-len(n), n))
+    # the cues are English phrases: names in another script ("Москва", "Путін*") are left out
+    forms = sorted({n for n in names if _latin(n)}, key=lambda n: (-len(n), n))
     return "(" + "|".join(_name_pattern(n) for n in forms) + ")"
+
+
+def _latin(name: str) -> bool:
+    return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in name)
 
 
 def _name_pattern(name: str) -> str:
