@@ -299,3 +299,21 @@ def test_an_example_an_actor_part_no_longer_names_is_refused():
     data = with_russia({"actor": "Russia", "metonyms": True}, examples=["a gift to Putin"])
     with pytest.raises(ValueError, match="example does not match: 'a gift to Putin'"):
         parse_cues(data, actors=ACTORS)
+
+
+def test_derived_triggers_do_not_depend_on_the_hash_seed():
+    """The triggers are derived from the patterns by comparing costs; summed in set order, the
+    ties fell differently per ``PYTHONHASHSEED`` and the engine's speed varied by 10%."""
+    import os
+    import subprocess
+    import sys
+
+    script = "from stancewatch.stance import lexicon; print(lexicon.TRIGGER_RE.pattern)"
+    patterns = {
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }  # fmt: skip
+    assert len(patterns) == 1 and next(iter(patterns)).strip()

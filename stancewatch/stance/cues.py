@@ -18,6 +18,7 @@ match must then hold one of them.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 import unicodedata
@@ -352,9 +353,10 @@ def _cost(triggers: frozenset[str]) -> float:
     """How often a set of triggers would let its cue be tried, roughly: the sum over its
     strings of the product over their words (and commas) of how common each one is. A common
     word, or part of one ("withou", "nato"), is frequent; another is rarer the longer it is
-    (up to 8 characters; past that it hardly matters)."""
-    total = 0.0
-    for t in triggers:
+    (up to 8 characters; past that it hardly matters). Summed in sorted order with ``fsum``,
+    so that ties do not depend on the set's iteration order (``PYTHONHASHSEED``)."""
+    terms = []
+    for t in sorted(triggers):
         often = 0.5 ** sum(c in ",;:" for c in t)  # punctuation is rarer than a word
         for word in t.strip(_PUNCT).split():
             word = word.strip(_PUNCT)
@@ -362,8 +364,8 @@ def _cost(triggers: frozenset[str]) -> float:
                 often *= 0.3
             else:
                 often *= 1 / max(min(len(word), 8), 1) ** 3
-        total += often
-    return total
+        terms.append(often)
+    return math.fsum(terms)
 
 
 def _minimal(strings: Iterable[str]) -> frozenset[str]:
