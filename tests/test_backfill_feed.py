@@ -23,14 +23,13 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from test_backfill_command import counts
 from test_loop_real import FILLER, _real
 
 from stancewatch.db import make_engine
 from stancewatch.demo import CoverageArticle, new_article
 from stancewatch.demo.outlets.base import generic_article_page
 from stancewatch.demo.server import LocalServer, Request, Response, conditional
-from stancewatch.models import Article, Statement
 
 LINES = ["r0148a", "r0307a", "r0249a", "r0086a", "r0142a", "r0170a", "r0105a", "r0111a"]
 PER_PAGE = 2
@@ -170,17 +169,6 @@ def command(tmp_path: Path, *args: str) -> tuple[list[str], dict[str, str]]:
 def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     cmd, env = command(tmp_path, *args)
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
-
-
-def counts(tmp_path: Path) -> tuple[int, int]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'sw.db'}")
-    try:
-        with engine.connect() as conn:
-            articles = conn.scalar(select(func.count()).select_from(Article))
-            statements = conn.scalar(select(func.count()).select_from(Statement))
-    finally:
-        engine.dispose()
-    return int(articles or 0), int(statements or 0)
 
 
 def jobdir(tmp_path: Path) -> Path:
