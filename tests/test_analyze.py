@@ -9,10 +9,11 @@ import pytest
 from fixtures.stored import add_article, invoke
 from sqlalchemy import func, select
 
-from stancewatch.analyze.runner import analyze_pending
+from stancewatch.analyze.runner import AnalyzeSummary, analyze_pending
 from stancewatch.db import session_scope
 from stancewatch.flow import restance  # with the withdrawal of retracted alerts
 from stancewatch.models import (
+    ActorQueue,
     ActorState,
     Article,
     ArticleVersion,
@@ -375,3 +376,51 @@ def test_history_and_changes_mark_live_and_backfill(sessions, settings, stance_e
     ]
     exported = invoke(runner, db_url, "export", "--what", "changes", "--format", "json")
     assert [c["backfill"] for c in json.loads(exported.output)] == [True, False]
+
+
+def test_replays_at_once_on_sqlite_take_turns(sqlite_url, tmp_path):
+    """Two crawls finishing together replay at once: on SQLite each replay takes the write
+    lock before it reads, so the second reads what the first committed (it used to read an
+    actor's state as missing and fail inserting it: "UNIQUE constraint failed:
+    actor_states.actor", a crawl process dying under the scheduler)."""
+    import sqlite3
+    import threading
+    import time
+
+    from stancewatch.analyze.runner import _replay_queue
+    from stancewatch.analyze.statements import analyze_batch
+    from stancewatch.db import make_engine, session_factory
+    from stancewatch.settings import Settings
+
+    settings = Settings(database_url=sqlite_url)
+    engine = make_engine(sqlite_url)
+    sessions = session_factory(engine)
+    add_article(sessions, "Fico blocks strongly", D)
+    with session_scope(sessions) as s:  # statements and the actor queue, not yet replayed
+        analyze_batch(s, PhraseAnalyzer(), list(s.scalars(select(Article.id))))
+    other = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another replay holds the write lock ...
+    failed: list[BaseException] = []
+
+    def replay_now() -> None:
+        try:
+            _replay_queue(settings, sessions, AnalyzeSummary())
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failed.append(exc)
+
+    worker = threading.Thread(target=replay_now)
+    worker.start()
+    time.sleep(1.0)  # ... while this one starts
+    # ... and commits Fico's first state meanwhile
+    other.execute(
+        "INSERT INTO actor_states (actor, stance, since, updated_at) VALUES (?, ?, ?, ?)",
+        ("Fico", "oppose", D.isoformat(), D.isoformat()),
+    )
+    other.execute("COMMIT")
+    other.close()
+    worker.join(30)
+    assert not worker.is_alive() and failed == []
+    with session_scope(sessions) as s:
+        assert s.scalars(select(ActorState.actor)).all() == ["Fico"]
+        assert s.scalar(select(func.count()).select_from(ActorQueue)) == 0
+    engine.dispose()

@@ -123,10 +123,16 @@ def _replay_queue(
     settings: Settings, session_factory: sessionmaker[Session], summary: AnalyzeSummary
 ) -> None:
     with session_scope(session_factory) as session:
-        if session.get_bind().dialect.name == "postgresql":
-            # Analysis workers on several hosts replay one at a time: two replays of the same
-            # actor at once would both record its change.
+        # Replays take turns: two at once (two sources' crawls finishing together, analysis
+        # workers on several hosts) would both record an actor's change, or both insert its
+        # first state. PostgreSQL: an advisory lock; SQLite: the database's write lock, taken
+        # before the replay reads (a deferred transaction reads an actor's state as missing,
+        # then its insert fails once the other replay has committed one).
+        dialect = session.get_bind().dialect.name
+        if dialect == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REPLAY_LOCK_KEY})
+        elif dialect == "sqlite":
+            session.execute(text("BEGIN IMMEDIATE"))
         result = replay(session, ChangeRule.from_settings(settings))
     summary.actors_replayed = result.actors
     summary.changes_new = result.changes_new
