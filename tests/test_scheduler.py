@@ -827,3 +827,22 @@ def test_the_sqlite_lock_file_dies_with_a_killed_scheduler(sqlite_url):
     finally:
         holder.kill()
         holder.wait(10)
+
+
+def test_a_crashed_child_is_recorded_by_its_exception_not_a_stack_fragment():
+    """A run record said "crawl process exited with code 1:  line 1977, in
+    _exec_single_context ..." (the last 600 characters of a traceback); it names the exception."""
+    from stancewatch.scheduler.child import what_failed
+
+    stack = "".join(f'  File "/x/mod{i}.py", line {i}, in f{i}\n    call({i})\n' for i in range(40))
+    err = (
+        "Traceback (most recent call last):\n" + stack
+        + "sqlalchemy.exc.IntegrityError: (sqlite3.IntegrityError) UNIQUE constraint failed: "
+        "actor_states.actor\n"
+    )  # fmt: skip
+    assert what_failed(err.strip()) == (
+        "sqlalchemy.exc.IntegrityError: (sqlite3.IntegrityError) UNIQUE constraint failed: "
+        "actor_states.actor"
+    )
+    assert what_failed("Error: no such source: x") == "Error: no such source: x"
+    assert len(what_failed("y" * 5000)) == 600

@@ -8,6 +8,7 @@ settings through its environment (:func:`stancewatch.settings.settings_environ`)
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -21,6 +22,10 @@ from stancewatch.settings import Settings, settings_environ
 
 #: Seconds a child gets after SIGTERM before SIGKILL.
 KILL_AFTER = 5.0
+#: How much of a child's stderr a run record keeps.
+TAIL_CHARS = 600
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -111,11 +116,24 @@ def run_command(
     finally:
         stopped = children.discard(proc)
     secrets = [*settings.notify_urls, settings.database_url]
+    err = redact_text((err or "").strip(), secrets)
+    if proc.returncode and "Traceback (most recent call last)" in err:
+        log.warning("child %s failed (exit %d): %s", args[0] if args else "?", proc.returncode, err)
     return ChildResult(
         returncode=proc.returncode,
         stdout=out or "",
-        stderr_tail=redact_text((err or "").strip()[-600:], secrets),
+        stderr_tail=what_failed(err),
         duration=time.monotonic() - started,
         timed_out=timed_out,
         stopped=stopped,
     )
+
+
+def what_failed(stderr: str) -> str:
+    """What a run record says of a failed child: the exception of a traceback (its last line:
+    "sqlalchemy.exc.IntegrityError: ...", not the middle of a stack; the whole stderr goes to
+    the service log), else the end of what it printed."""
+    if "Traceback (most recent call last)" in stderr:
+        last = next((line for line in reversed(stderr.splitlines()) if line.strip()), "")
+        return last.strip()[-TAIL_CHARS:]
+    return stderr[-TAIL_CHARS:]
