@@ -162,6 +162,8 @@ class ActorNames:
 
     def __init__(self, actors: Iterable[Actor]) -> None:
         actors = list(actors)
+        #: the actors it was built from (build it once per actors list: ~7 ms for 400 actors)
+        self.actors: tuple[Actor, ...] = tuple(actors)
         self._exact: dict[str, str] = {a.name.casefold(): a.name for a in actors}
         self._plain: dict[str, str] = {}
         self._prefixes: list[tuple[str, str]] = []

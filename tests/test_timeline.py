@@ -23,6 +23,7 @@ import pytest
 from fixtures.stored import add_article, invoke
 from sqlalchemy import select
 
+from stancewatch.actors import ActorNames
 from stancewatch.analyze.runner import analyze_pending
 from stancewatch.db import session_scope
 from stancewatch.flow import restance
@@ -116,7 +117,7 @@ def test_zelenskyy_changes_once_support_to_oppose(sessions, settings, real_engin
     ids = seed_timeline(sessions)
     analyze_pending(settings, sessions, real_engine)
     with session_scope(sessions) as s:
-        name = queries.resolve_actor(s, "Zelenskyy", actors)
+        name = queries.resolve_actor(s, "Zelenskyy", ActorNames(actors))
         history = queries.history(s, name)
         changes = zelenskyy_changes(s, name)
         state = s.get(ActorState, name)
@@ -152,7 +153,7 @@ def test_copies_of_one_story_count_once(sessions, settings, real_engine, actors)
     weak_only = settings.replace(change_confidence=1.01)
     analyze_pending(weak_only, sessions, real_engine)
     with session_scope(sessions) as s:
-        name = queries.resolve_actor(s, "Zelenskyy", actors)
+        name = queries.resolve_actor(s, "Zelenskyy", ActorNames(actors))
         assert zelenskyy_changes(s, name) == []
     add_article(
         sessions,

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from stancewatch import flow
-from stancewatch.actors import Actor, load_actors
+from stancewatch.actors import Actor, ActorNames, load_actors
 from stancewatch.analyze.runner import AnalyzeSummary
 from stancewatch.cli.common import (
     App,
@@ -145,7 +145,7 @@ def history_cmd(app: App, actor: str, since: str | None, until: str | None, fmt:
     end = queries.parse_day("--until", until, end=True)
     actors = _load_actors(app)
     with session_scope(app.sessions()) as session:
-        name = queries.resolve_actor(session, actor, actors)
+        name = queries.resolve_actor(session, actor, ActorNames(actors))
         rows = queries.history(session, name, start, end)
     columns = ["date", "stance", "confidence", "outlet", "evidence", "url"]
     if fmt == "table":  # the statement that decided a change says so, and of which kind
@@ -193,7 +193,9 @@ def changes_cmd(
     end = queries.parse_day("--until", until, end=True)
     backfill = None if live is None else not live
     with session_scope(app.sessions()) as session:
-        name = queries.resolve_actor(session, actor, _load_actors(app)) if actor else None
+        name = (
+            queries.resolve_actor(session, actor, ActorNames(_load_actors(app))) if actor else None
+        )
         rows = queries.change_rows(session, start, end, name, include_retracted, backfill)
     columns = ["id", "changed_at", "actor", "change", "kind", "stories", "evidence"]
     short = _short(rows, fmt, "evidence", "previous_evidence")

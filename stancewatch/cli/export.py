@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from stancewatch.actors import load_actors
+from stancewatch.actors import ActorNames, load_actors
 from stancewatch.cli.common import App, one_line_errors, pass_app
 from stancewatch.history.export import (
     FORMATS,
@@ -105,7 +105,8 @@ def export(
     start, end = parse_day("--since", since), parse_day("--until", until, end=True)
     with app.sessions()() as session:
         # the resolver of `history` and the web: an alias exports its actor, a typo fails
-        name = resolve_actor(session, actor, load_actors(app.settings.actors)) if actor else None
+        names = ActorNames(load_actors(app.settings.actors)) if actor else None
+        name = resolve_actor(session, actor, names) if actor else None
         filters = ExportFilters(
             actor=name,
             stance=stance.strip().lower() if stance else None,

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Float, Integer, Select, func, literal_column, select, text
 from sqlalchemy.orm import Session, aliased
 
-from stancewatch.actors import Actor, ActorNames
+from stancewatch.actors import ActorNames
 from stancewatch.errors import BadDateError, SearchTooLongError, UnknownActorError
 from stancewatch.models import ActorState, Article, Source, StanceChange, Statement
 
@@ -501,16 +501,18 @@ def stored_actors(session: Session) -> list[str]:
     return sorted(found, key=str.casefold)
 
 
-def resolve_actor(session: Session, name: str, actors: list[Actor] | None) -> str:
+def resolve_actor(session: Session, name: str, names: ActorNames | None) -> str:
     """The canonical name for ``name``: one resolver for the CLI, the export and the web.
 
     In order: a configured canonical name; a name stored in the history; any other name of a
     configured actor (``ActorNames``: an alias or metonym, "Zelensky", "Зеленський", "Kremlin",
     the same without accents, "Orban"); all in any case. Else an
-    :class:`UnknownActorError` that suggests the closest names.
+    :class:`UnknownActorError` that suggests the closest names. ``names`` is built once by
+    the caller (the web app keeps one).
     """
     wanted = " ".join(name.split()).casefold()
-    configured = list(actors or [])
+    names = names or ActorNames(())
+    configured = list(names.actors)
     for actor in configured:
         if str(actor.name).casefold() == wanted:
             return str(actor.name)
@@ -518,7 +520,7 @@ def resolve_actor(session: Session, name: str, actors: list[Actor] | None) -> st
     for stored_name in stored:
         if stored_name.casefold() == wanted:
             return stored_name
-    found = ActorNames(configured).resolve(name)
+    found = names.resolve(name)
     if found is not None:
         return found
     raise UnknownActorError(name, closest_actors(wanted, configured, stored))

@@ -626,6 +626,8 @@ class StanceEngine:
         found: dict[str, _Holder] = {}
         low = text.low
         for a, b in clauses:
+            if " by " not in low[a:b]:
+                continue  # no passive agent (most clauses): no per-mention look-behind
             agents = [
                 m for m in inside if a <= m.start and m.end <= b and m.actor.name not in holders
             ]

@@ -19,7 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stancewatch import __version__
-from stancewatch.actors import Actor, load_actors
+from stancewatch.actors import Actor, ActorNames, load_actors
 from stancewatch.db import session_factory
 from stancewatch.errors import StancewatchError, UnknownActorError
 from stancewatch.settings import Settings
@@ -52,6 +52,7 @@ def create_app(
     app.state.gate = ConnectionGate(settings.web_db_connections, settings.web_db_wait)
     app.state.templates = TEMPLATES
     app.state.actors = load_actors(None) if actors is None else actors
+    app.state.actor_names = ActorNames(app.state.actors)  # built once, not per request
     app.include_router(api.router)
     app.include_router(pages.router)
     app.add_middleware(SecurityHeadersMiddleware)

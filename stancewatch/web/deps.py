@@ -98,7 +98,7 @@ def actor_name(request: Request, session: DB, name: str) -> str:
     """The ``{name}`` of the path as its canonical actor: the same resolver as the CLI's, so
     aliases and other cases work; unknown names raise ``UnknownActorError`` (a 404 that
     suggests the closest actors, see ``app.py``)."""
-    return resolve_actor(session, name, request.app.state.actors)
+    return resolve_actor(session, name, request.app.state.actor_names)
 
 
 ActorName = Annotated[str, Depends(actor_name)]
