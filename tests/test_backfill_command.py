@@ -66,24 +66,34 @@ class Archive:
 def archive(tmp_path):
     site = Archive()
     site.server.start()
-    (tmp_path / "sources.toml").write_text(
-        f'[[sources]]\nname = "archive"\nkind = "listing"\n'
-        f'start_urls = ["{site.server.url("/list/page/1")}"]\narticle_pattern = "/news/"\n',
-        encoding="utf-8",
-    )
+    write_source(tmp_path, "archive", "listing", site.server.url("/list/page/1"))
     yield site
     site.server.stop()
 
 
-def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def write_source(tmp_path: Path, name: str, kind: str, url: str) -> None:
+    """The test's sources.toml: one source of ``kind`` starting at ``url``."""
+    (tmp_path / "sources.toml").write_text(
+        f'[[sources]]\nname = "{name}"\nkind = "{kind}"\n'
+        f'start_urls = ["{url}"]\narticle_pattern = "/news/"\n',
+        encoding="utf-8",
+    )
+
+
+def command(tmp_path: Path, *args: str) -> tuple[list[str], dict[str, str]]:
+    """``stancewatch ARGS`` on the test's database and sources: a crawl reads one listing
+    page (the backfill is what walks further), politeness delays are short."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "STANCEWATCH_MAX_LISTING_PAGES": "1",
            "STANCEWATCH_AUTOTHROTTLE_START_DELAY": "0.05"}  # fmt: skip
     db = f"sqlite:///{tmp_path / 'sw.db'}"
-    return subprocess.run(
-        [sys.executable, "-m", "stancewatch", "--database-url", db,
-         "--sources", str(tmp_path / "sources.toml"), *args],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env,
-    )  # fmt: skip
+    cmd = [sys.executable, "-m", "stancewatch", "--database-url", db,
+           "--sources", str(tmp_path / "sources.toml"), *args]  # fmt: skip
+    return cmd, env
+
+
+def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    cmd, env = command(tmp_path, *args)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
 
 
 def counts(tmp_path: Path) -> tuple[int, int]:

@@ -14,27 +14,24 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 from html import escape
 from pathlib import Path
 
 import pytest
-from test_backfill_command import counts
+from test_backfill_command import cli, command, counts, write_source
 from test_loop_real import FILLER, _real
 
 from stancewatch.db import make_engine
 from stancewatch.demo import CoverageArticle, new_article
-from stancewatch.demo.outlets.base import generic_article_page
+from stancewatch.demo.outlets.base import generic_article_page, rss, rss_item
 from stancewatch.demo.server import LocalServer, Request, Response, conditional
 
 LINES = ["r0148a", "r0307a", "r0249a", "r0086a", "r0142a", "r0170a", "r0105a", "r0111a"]
 PER_PAGE = 2
 PAGES = len(LINES) // PER_PAGE
-ROOT = Path(__file__).resolve().parent.parent
 #: the oldest article's date; each newer one is 30 days later
 OLDEST = datetime(2024, 1, 10, 9, tzinfo=UTC)
 RSS, ATOM = "application/rss+xml", "application/atom+xml"
@@ -89,16 +86,8 @@ class PagedFeed:
                 for rel, href in (("next", older), ("previous", newer))
                 if href
             )
-            items = "".join(
-                f"<item><title>{escape(a.title)}</title>"
-                f"<link>{self.server.url('/news/' + a.slug)}</link>"
-                f"<pubDate>{format_datetime(_when(a))}</pubDate></item>"
-                for a in chunk
-            )
-            body = (
-                '<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">'
-                f"<channel><title>Paged</title>{links}{items}</channel></rss>"
-            )
+            items = [rss_item(a, self.server.url("/news/" + a.slug)) for a in chunk]
+            body = rss("Paged", self.server.url("/"), items, chunk[0].published, head=links)
             return body.encode(), RSS
         links = "".join(
             f'<link rel="{rel}" href="{href}"/>'
@@ -123,10 +112,6 @@ class PagedFeed:
         return self.gets[self.page_path(page)]
 
 
-def _when(a: CoverageArticle) -> datetime:
-    return a.published
-
-
 def _iso(a: CoverageArticle) -> str:
     return a.published.isoformat().replace("+00:00", "Z")
 
@@ -134,11 +119,7 @@ def _iso(a: CoverageArticle) -> str:
 def _serve(style: str, tmp_path: Path):
     site = PagedFeed(style)
     site.server.start()
-    (tmp_path / "sources.toml").write_text(
-        f'[[sources]]\nname = "paged"\nkind = "feed"\n'
-        f'start_urls = ["{site.server.url("/feed.xml")}"]\narticle_pattern = "/news/"\n',
-        encoding="utf-8",
-    )
+    write_source(tmp_path, "paged", "feed", site.server.url("/feed.xml"))
     return site
 
 
@@ -156,19 +137,6 @@ def atom_site(tmp_path):
     yield site
     site.release.set()
     site.server.stop()
-
-
-def command(tmp_path: Path, *args: str) -> tuple[list[str], dict[str, str]]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "STANCEWATCH_AUTOTHROTTLE_START_DELAY": "0.05"}
-    db = f"sqlite:///{tmp_path / 'sw.db'}"
-    cmd = [sys.executable, "-m", "stancewatch", "--database-url", db,
-           "--sources", str(tmp_path / "sources.toml"), *args]  # fmt: skip
-    return cmd, env
-
-
-def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd, env = command(tmp_path, *args)
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
 
 
 def jobdir(tmp_path: Path) -> Path:

@@ -189,19 +189,7 @@ def test_migration_0006_refolds_existing_rows_and_goes_back(empty_pg_url):
                 "SELECT count(*) FROM pg_proc WHERE proname = 'stancewatch_fold_diacritics'"
             )))  # fmt: skip
 
-    with engine.begin() as conn:
-        conn.execute(
-            text("insert into sources (name, kind, created_at) values ('old', 'feed', :now)"),
-            {"now": day(1, 1)},
-        )
-        conn.execute(
-            text(
-                "insert into articles (source_id, url, canonical_url, title, text, fetched_at, "
-                "content_hash, version) values (1, 'https://old.example/1', "
-                "'https://old.example/1', 'Orbán', 'Šefčovič o NATO', :now, 'h', 1)"
-            ),
-            {"now": day(1, 1)},
-        )
+    _store_before_migration(engine, "Orbán", "Šefčovič o NATO")
     assert (matches("orban"), matches("orbán")) == (0, 1)  # 0003: the marks kept
     upgrade(engine)
     assert (matches("orban"), matches("sefcovic"), matches("orbán")) == (1, 1, 0)
@@ -228,9 +216,8 @@ def empty_url(request, tmp_path) -> str:
     return request.getfixturevalue("empty_pg_url")
 
 
-def test_the_migration_indexes_articles_stored_before_it(empty_url):
-    engine = make_engine(empty_url)
-    upgrade(engine, "0002")
+def _store_before_migration(engine, title: str, body: str) -> None:
+    """An article written straight into the tables, as a database before the migration holds."""
     with engine.begin() as conn:
         conn.execute(
             text("insert into sources (name, kind, created_at) values ('old', 'feed', :now)"),
@@ -240,10 +227,16 @@ def test_the_migration_indexes_articles_stored_before_it(empty_url):
             text(
                 "insert into articles (source_id, url, canonical_url, title, text, fetched_at, "
                 "content_hash, version) values (1, 'https://old.example/1', "
-                "'https://old.example/1', 'Архів', 'Зеленський про НАТО', :now, 'h', 1)"
+                "'https://old.example/1', :title, :body, :now, 'h', 1)"
             ),
-            {"now": day(1, 1)},
+            {"now": day(1, 1), "title": title, "body": body},
         )
+
+
+def test_the_migration_indexes_articles_stored_before_it(empty_url):
+    engine = make_engine(empty_url)
+    upgrade(engine, "0002")
+    _store_before_migration(engine, "Архів", "Зеленський про НАТО")
     upgrade(engine)
     from stancewatch.db import session_factory
 

@@ -118,7 +118,9 @@ def generic_article_page(
     )
 
 
-def rss(title: str, link: str, items: list[str], updated: datetime) -> str:
+def rss(title: str, link: str, items: list[str], updated: datetime, head: str = "") -> str:
+    """An RSS 2.0 feed of ``items`` (``rss_item``); ``head`` goes into the channel before them
+    (``<atom:link rel="next">`` of a paged feed)."""
     from email.utils import format_datetime
 
     return (
@@ -127,7 +129,7 @@ def rss(title: str, link: str, items: list[str], updated: datetime) -> str:
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">'
         f"<channel><title>{escape(title)}</title><link>{escape(link)}</link>"
         f"<description>{escape(title)}</description><language>en</language>"
-        f"<lastBuildDate>{format_datetime(updated, usegmt=True)}</lastBuildDate>"
+        f"<lastBuildDate>{format_datetime(updated, usegmt=True)}</lastBuildDate>{head}"
         + "".join(items)
         + "</channel></rss>\n"
     )
