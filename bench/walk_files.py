@@ -3,8 +3,10 @@
 Crawls the demo site's phase 1 (untraced), publishes phase 2 (Zelenskyy drops the bid), then
 runs ``stancewatch crawl NAME`` in this process, with an apprise ``json://`` target on a port
 nothing listens on (the alert is rendered and attempted, and stays pending), and records which
-files of the package run, in order, with ``sys.setprofile``. Prints the distinct files, and
-how often the walk enters a file it had already left. The script uses only the CLI and the
+Python files of the package run, in order, with ``sys.setprofile``. Prints the distinct files,
+and how often the walk enters a file it had already left, twice: over every call ("traced"),
+and over each function's first call only ("reading": a newcomer reads a function once, in the
+order the flow first reaches it). The script uses only the CLI and the
 demo site, which every layout has, so it compares layouts (run it from an old checkout):
 
     python bench/walk_files.py [--source NAME ...] [--list]
@@ -30,13 +32,22 @@ def main() -> None:
     from stancewatch.cli import cli
 
     root = str(Path(stancewatch.__file__).resolve().parent) + os.sep
-    walk: list[str] = []
+    walk: list[str] = []  # every call, consecutive calls in one file collapsed
+    reading: list[str] = []  # the same, counting only each function's first call
+    read: set[tuple[str, int]] = set()
 
     def profile(frame, event, arg):  # type: ignore[no-untyped-def]
         if event == "call":
-            name = frame.f_code.co_filename
-            if name.startswith(root) and (not walk or walk[-1] != name):
+            code = frame.f_code
+            name = code.co_filename
+            if not name.startswith(root) or not name.endswith(".py"):
+                return
+            if not walk or walk[-1] != name:
                 walk.append(name)
+            if (name, code.co_firstlineno) not in read:
+                read.add((name, code.co_firstlineno))
+                if not reading or reading[-1] != name:
+                    reading.append(name)
 
     with DemoSite(phase=1) as site, tempfile.TemporaryDirectory() as tmp:
         sources = Path(tmp) / "sources.toml"
@@ -52,16 +63,23 @@ def main() -> None:
             cli.main(argv, standalone_mode=False)
         finally:
             sys.setprofile(None)
+    if args.list:
+        for name in reading:
+            print(" ", name[len(root) :])
+    for label, steps in (("traced", walk), ("reading", reading)):
+        files, returns = _returns(steps)
+        print(f"{label}: {files} files; {returns} entries into a file already visited, in "
+              f"{len(steps)} steps")  # fmt: skip
+
+
+def _returns(steps: list[str]) -> tuple[int, int]:
+    """The distinct files of a walk, and how often it enters one it had already left."""
     seen: set[str] = set()
     returns = 0
-    for name in walk:
+    for name in steps:
         returns += name in seen
         seen.add(name)
-    if args.list:
-        for name in walk:
-            print(" ", name[len(root) :])
-    print(f"{len(seen)} files; {returns} entries into a file already visited, in {len(walk)} "
-          "steps")  # fmt: skip
+    return len(seen), returns
 
 
 def _child(argv: list[str]) -> None:
