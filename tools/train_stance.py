@@ -6,7 +6,12 @@ into (sentence, holder) feature lists; a multinomial logistic regression with L2
 full-batch L-BFGS (numpy + scipy, training only; inference reads the JSON in pure Python).
 
 Deterministic: rows in file order, features sorted, fixed hyperparameters, weights rounded to 5
-significant digits, near-zero weights dropped, keys sorted.
+significant digits, near-zero weights dropped, keys sorted. The same bytes on any x86-64 machine
+with the numpy and scipy versions pinned in the ``test`` extra: L-BFGS amplifies the last bit of
+a sum into the fifth digit of a weight, and that bit depends on which kernels OpenBLAS and numpy
+pick for the CPU (AVX2, AVX-512, FMA) and on the thread count, so the script fixes both before
+numpy loads (``NUMERIC_ENV``). Imported by a process that already loaded numpy, it cannot: run
+it as a script to reproduce the shipped file.
 
     python tools/train_stance.py [--out stancewatch/data/stance_model.json] [--actors FILE]
 """
@@ -15,17 +20,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-from scipy import sparse
-from scipy.optimize import minimize
-
 from stancewatch.actors import Actor, ActorNames, load_actors
 from stancewatch.stance import StanceEngine
+
+#: One thread and the kernels every x86-64 CPU runs (SSE4.2, numpy's baseline; no FMA): the
+#: same floating-point operations in the same order on every machine.
+NUMERIC_ENV = {"OPENBLAS_NUM_THREADS": "1", "OPENBLAS_CORETYPE": "Nehalem",
+               "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR"}  # fmt: skip
+if platform.machine().lower() in ("x86_64", "amd64"):
+    os.environ.update(NUMERIC_ENV)
+
+import numpy as np  # noqa: E402  (after NUMERIC_ENV)
+from scipy import sparse  # noqa: E402
+from scipy.optimize import minimize  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "bench" / "corpus"
