@@ -536,12 +536,17 @@ def test_stance_command_contract(runner):
         "start",
         "end",
         "cue",
+        "trail",
     }
     assert (fico["actor"], fico["actor_kind"], fico["stance"]) == (
         "Robert Fico",
         "person",
         "oppose",
     )
+    # the cue line and the trail are one explanation: the trail names the cues the line shows
+    trail = fico["trail"]
+    assert fico["cue"].startswith(trail["how"] + ":")
+    assert trail["cues"] and all(c["name"] in fico["cue"] for c in trail["cues"])
 
 
 def test_stance_command_bad_line_is_reported_and_others_go_on(runner):

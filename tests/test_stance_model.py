@@ -10,6 +10,7 @@ from stancewatch.actors import Actor, load_actors
 from stancewatch.stance import StanceEngine
 from stancewatch.stance.features import SentenceTokens
 from stancewatch.stance.model import StanceModel
+from stancewatch.stance.trail import Reading, Trail
 
 ROOT = Path(__file__).resolve().parent.parent
 UA = Actor("Ukraine", "country")
@@ -27,7 +28,9 @@ def test_the_holder_and_others_become_placeholders():
     t = _tokens("Scholz says Ukraine is not ready", [("Scholz", SCHOLZ), ("Ukraine", UA)])
     f = t.shared + t.features(SCHOLZ, "named", None)  # plain n-grams are shared, scored once
     assert {"u:_h_", "u:_ua_", "b:_h_ says", "R1:says", "L1:<s>", "rule:none", "flag:neg"} <= set(f)
-    g = t.shared + t.features(UA, "named", ("oppose", "subject:not-ready"))
+    g = t.shared + t.features(
+        UA, "named", ("oppose", Trail("subject", reading=Reading.of("not-ready")))
+    )
     assert "u:_ua_" not in t.shared and "u:says" in t.shared
     assert {"u:_per_", "b:_per_ says", "rule:oppose", "rulecue:not-ready", "is:_ua_"} <= set(g)
 
@@ -46,7 +49,7 @@ def test_inference_sums_weights_and_explains():
     p = model.predict(["bias", "u:ready", "flag:neg"])
     assert p.stance == "oppose" and p.top == ("flag:neg",)
     assert 0.5 < p.confidence < 1
-    assert model.cue(p) == "model:t1[flag:neg]"
+    assert str(model.trail(p)) == "model:t1[flag:neg]"
 
 
 def test_the_packaged_model_is_plain_json_and_small():

@@ -8,7 +8,7 @@ flipped again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stancewatch.stance.lexicon import (
     CLAUSE_BREAK,
@@ -33,6 +33,7 @@ from stancewatch.stance.lexicon import (
     WITHHELD,
     low_of,
 )
+from stancewatch.stance.trail import Fired, Reading
 
 #: Cue properties (stancewatch/data/cues.toml; cues.PROPERTIES says what each one means).
 #: Cues that take another cue as their object.
@@ -57,7 +58,7 @@ _STRONG = REGISTRY.having("strong")
 @dataclass(frozen=True)
 class Verdict:
     stance: str
-    cue: str
+    reading: Reading  # the cues that decided it (their trail: ``trail.py``)
     confidence: float
     at: int  # offset of the deciding cue in the text
 
@@ -72,22 +73,26 @@ def _window_after(text: str, end: int, words: int) -> str:
     return " ".join(text[end:].split(None, words)[:words])
 
 
-def _compose(
-    clause: str,
-    kept: list[tuple[int, int, str, int]],
-    votes: list[tuple[int, str, float, int]],
-) -> list[tuple[int, str, float, int]]:
+#: A cue's vote: polarity, the cues it reads (one, or composed), confidence, offset.
+_Vote = tuple[int, tuple[Fired, ...], float, int]
+
+
+def _compose(clause: str, kept: list[tuple[int, int, str, int]], votes: list[_Vote]) -> list[_Vote]:
     """A verb of wanting or refusing takes the cue right after it as its object: "rejected
     calls to abandon the bid" is support, "backs dropping the bid" is oppose. The product of
     the polarities, folded from the right, is the stance."""
-    out: list[tuple[int, str, float, int]] = []
+    out: list[_Vote] = []
     i = len(kept) - 1
     while i >= 0:
         polarity, cue, confidence, at = votes[i]
-        while i > 0 and _composes(kept[i - 1][2], cue) and _adjacent(clause, kept[i - 1], kept[i]):
+        while (
+            i > 0
+            and _composes(kept[i - 1][2], cue[0].name)
+            and _adjacent(clause, kept[i - 1], kept[i])
+        ):
             i -= 1
             head = votes[i]
-            polarity, cue = head[0] * polarity, f"{head[1]}>{cue}"
+            polarity, cue = head[0] * polarity, head[1] + cue
             # a composed reading is more specific than either cue alone
             confidence, at = min(0.95, max(confidence, head[2]) + 0.02), head[3]
         out.append((polarity, cue, confidence, at))
@@ -96,10 +101,9 @@ def _compose(
     return out
 
 
-def _composes(head: str, tail: str) -> bool:
-    """``head`` takes ``tail`` as its object ("rejects calls to abandon"), or ``tail`` judges
-    ``head`` ("giving up on NATO would be a betrayal")."""
-    h, t = head.split("+")[0], tail.split(">")[0].split("+")[0]
+def _composes(h: str, t: str) -> bool:
+    """Cue ``h`` takes cue ``t`` (the head of what follows it) as its object ("rejects calls
+    to abandon"), or ``t`` judges ``h`` ("giving up on NATO would be a betrayal")."""
     if t in CHARGES:
         return False  # "blamed X for provoking the war": the charge is not blame's object
     if h in JUDGEMENTS or t in JUDGEMENTS:
@@ -134,9 +138,9 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
             # "ready to leave office in exchange for NATO membership": what is sought
             sought = classify(text, lo + exchange.end(), hi)
             if sought is not None:
-                return Verdict(sought.stance, f"sought:{sought.cue}", sought.confidence, sought.at)
+                return replace(sought, reading=replace(sought.reading, sought=True))
             if MEMBERSHIP_WORD.search(lower, exchange.end()):
-                return Verdict("support", "sought", 0.75, lo + exchange.end())
+                return Verdict("support", Reading(sought=True), 0.75, lo + exchange.end())
         return given
     clause = text[lo:hi]
     found: list[tuple[int, int, str, int]] = []  # start, end, name, polarity
@@ -150,7 +154,7 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         # a condition for progress: conditional backing when it is reforms, else no position
         if not REFORMS.search(lower):
             return None
-        return Verdict("support", "conditional", 0.7, lo + cond.start())
+        return Verdict("support", Reading.of("conditional"), 0.7, lo + cond.start())
     if not found:
         return None
     # Overlapping cues: the longer one wins ("not ready to" over "ready").
@@ -165,10 +169,10 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
     kept = [k for k in kept if not _idle(lower, k)]
     if not kept:
         return None
-    votes: list[tuple[int, str, float, int]] = []
+    votes: list[_Vote] = []
     previous_end = 0
     for start, end, name, polarity in kept:
-        tags = [name]
+        tags: list[str] = []
         confidence = 0.9 if name in _STRONG else 0.75
         # the words before the cue, but not into the cue before it ("never allow X to vote for")
         before = _window_before(lower[previous_end:], start - previous_end, 4)
@@ -198,7 +202,7 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         ):  # with "instead of membership" as a cue of its own, the composition decides
             polarity, confidence = -polarity, 0.8
             tags.append("substitute")
-        votes.append((polarity, "+".join(tags), confidence, lo + start))
+        votes.append((polarity, (Fired(name, tuple(tags)),), confidence, lo + start))
     votes = _compose(clause, kept, votes)
     total = sum(v[0] for v in votes)
     if total == 0:
@@ -210,6 +214,7 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
         polarity, cue, confidence, at = max(
             (v for v in votes if v[0] == sign), key=lambda v: (v[2], v[3])
         )
+    reading = Reading(cue)
     if "why" in lower and RHETORICAL.match(lower):
-        polarity, cue = -polarity, cue + "+rhetorical"  # "why should Ukraine not join?"
-    return Verdict("support" if polarity > 0 else "oppose", cue, round(confidence, 2), at)
+        polarity, reading = -polarity, reading.turned("rhetorical")  # "why should it not join?"
+    return Verdict("support" if polarity > 0 else "oppose", reading, round(confidence, 2), at)

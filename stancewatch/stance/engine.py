@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from stancewatch.actors import Actor
@@ -57,6 +57,7 @@ from stancewatch.stance.lexicon import YES_NO as _YES_NO
 from stancewatch.stance.matcher import ActorMatcher, Mention
 from stancewatch.stance.model import StanceModel
 from stancewatch.stance.sentences import Span, split
+from stancewatch.stance.trail import Reading, Trail
 
 #: Cues that state the speaker's own position whoever is named in them.
 SPEAKER_OWN = REGISTRY.having("speaker-own")
@@ -93,7 +94,6 @@ def _presence_only(low: str) -> bool:
 
 
 _REGION_HINT = re.compile("asia|pacific|arctic|middle east|africa|caucasus|balkans")
-_JUDGED = re.compile(">(" + "|".join(sorted(map(re.escape, JUDGEMENTS))) + ")")
 
 
 def _question(text: Folded, span: Span, on_topic: bool) -> Span | None:
@@ -160,18 +160,25 @@ class StatementResult:
     evidence: str
     start: int
     end: int
-    cue: str
+    trail: Trail  # why: the rules' attribution and reading, or the model's features
+
+    @property
+    def cue(self) -> str:
+        """The trail as one line: what the ``cue`` column, the CLI and alerts show."""
+        return str(self.trail)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "trail"}
+        return out | {"cue": self.cue, "trail": self.trail.as_dict()}
 
 
 @dataclass
 class _Holder:
     actor: Actor
     verdict: Verdict | None
-    cue_prefix: str
+    how: str  # how the holder was reached (``Trail.how``)
     confidence_delta: float = 0.0
+    role: str | None = None  # the part it plays when the reading is not its own (``Trail.role``)
 
 
 class StanceEngine:
@@ -330,7 +337,7 @@ class StanceEngine:
         for s in stated:
             if s.actor not in actors and s.actor in self.actors:
                 actors[s.actor] = self.actors[s.actor]
-                how[s.actor] = "via" if " (via " in s.cue else "rule"
+                how[s.actor] = "via" if s.trail.via is not None else "rule"
         # "German Chancellor Olaf Scholz": the adjective is part of his title, and what he
         # speaks for on the date is the rules' to say (the office resolves by date)
         titled = {r.speaks_for for m in inside if m.actor.kind == "person" for r in m.actor.roles}
@@ -350,7 +357,7 @@ class StanceEngine:
             others = [s.stance for s in stated if s.actor != name]
             sides = actor.speaks_for(published) if actor.kind == "person" else []
             feats = tokens.features(
-                actor, how.get(name, "demonym"), (rule.stance, rule.cue) if rule else None,
+                actor, how.get(name, "demonym"), (rule.stance, rule.trail) if rule else None,
                 others, sides, topic,
             )  # fmt: skip
             if sink is not None:
@@ -373,7 +380,7 @@ class StanceEngine:
             p = self.model.predict(tokens.shared + feats, scores=scores)
             confidence = min(p.confidence, MODEL_MAX_CONFIDENCE)
             out.append(StatementResult(name, actor.kind, p.stance, round(confidence, 2), evidence,
-                                       span.start, span.end, self.model.cue(p)))  # fmt: skip
+                                       span.start, span.end, self.model.trail(p)))  # fmt: skip
         return stated if sink is not None else self._carried(out, stated, original, span, published)
 
     def _carried(
@@ -399,7 +406,7 @@ class StanceEngine:
                     continue
                 carried = StatementResult(side, self.actors[side].kind, s.stance,
                                           round(s.confidence - 0.05, 2), s.evidence, s.start,
-                                          s.end, f"{s.cue} (via {s.actor})")  # fmt: skip
+                                          s.end, s.trail.carried(s.actor))  # fmt: skip
                 if mine is not None:
                     out.remove(mine)
                 out.append(carried)
@@ -463,7 +470,8 @@ class StanceEngine:
             return []
         if answer.group(1) == "no":
             stance = "oppose" if verdict.stance == "support" else "support"
-            verdict = Verdict(stance, f"{verdict.cue}+answered-no", verdict.confidence, verdict.at)
+            verdict = Verdict(stance, verdict.reading.turned("answered-no"), verdict.confidence,
+                              verdict.at)  # fmt: skip
         both = Span(asked.start, span.end, asked.paragraph)
         holder = _Holder(speaker.mention.actor, verdict, "answer")
         return self._statements(original, both, [holder], published)
@@ -573,7 +581,7 @@ class StanceEngine:
                 own = classify(text, span.start, speaker.mention.start)
             if own is not None and (
                 speaker.warns
-                or own.cue.split(">")[0].split("+")[0] in SPEAKER_OWN
+                or own.reading.head in SPEAKER_OWN
                 or any(_OBLIGED.match(text.low, m.end, c_hi) for m in first_subjects)
             ):
                 # "NATO must invite Ukraine, - Kuleba", "Kallas: Russia has no say on ...":
@@ -602,12 +610,13 @@ class StanceEngine:
             # Germany must stop blocking Ukraine's invitation"
             for m in first_subjects:
                 if m.actor.name not in said and _TOLD_TO_STOP.match(text.low, m.end, c_hi):
-                    blocks = Verdict("oppose", "told-to-stop", 0.8, m.end)
+                    blocks = Verdict("oppose", Reading.of("told-to-stop"), 0.8, m.end)
                     holders[m.actor.name] = _Holder(m.actor, blocks, "named-blocker")
             held = said.get(speaker.mention.actor.name)
             for m in speaker.joint:  # "Kushner and Witkoff say": each holds it
                 if held is not None:
-                    holders[m.actor.name] = _Holder(m.actor, held.verdict, held.cue_prefix)
+                    holders[m.actor.name] = _Holder(m.actor, held.verdict, held.how,
+                                                    role=held.role)  # fmt: skip
         for m in inside:
             if m.actor.name not in holders:
                 self._owned_or_thanked(text, m, c_lo, c_hi, holders)
@@ -679,14 +688,14 @@ class StanceEngine:
                 else c_hi
             )
             v = classify(text, owned.end(), end)
-            judged = v is not None and v.cue.split("+")[0] in JUDGEMENTS
+            judged = v is not None and v.reading.alone in JUDGEMENTS
             if (
                 (v is None or judged)
                 and WANTING.match(low, m.end)
                 and MEMBERSHIP_WORD.search(low, owned.end(), c_hi)
             ):
                 # "X's insistence on membership" (called "a problem" by the speaker)
-                v = Verdict("support", "wants", 0.75, owned.end())
+                v = Verdict("support", Reading.of("wants"), 0.75, owned.end())
             holders[m.actor.name] = _Holder(m.actor, v, "owns-statement")
         elif low.startswith(" for ", m.end) and THANKED.search(
             low, max(c_lo, m.start - 30), m.start
@@ -711,7 +720,7 @@ class StanceEngine:
             v is not None
             and RELATIVE.search(text.low, a, v.at)
             and not GROUPED.search(text.low, a, v.at)
-            and not _JUDGED.search(v.cue)  # "allies who block it are making a mistake"
+            and not v.reading.judged_by(JUDGEMENTS)  # "allies who block it are making a mistake"
         ):
             return None
         return v
@@ -740,30 +749,30 @@ class StanceEngine:
         if reported is not None and colon >= 0:
             # "X reacted to Trump's words about NATO: Ukraine will decide" is X's own answer
             v = classify(text, colon + 1, c_hi)
-            return {actor.name: _Holder(actor, v, f"{speaker.how}+answers")}
+            return {actor.name: _Holder(actor, v, speaker.how, role="answers")}
         if reported is not None:
             owner = [m for m in self.matcher.find(text, speaker.mention.end + reported.start("owner"),
                                                   speaker.mention.end + reported.end("owner"))]  # fmt: skip
-            result = {actor.name: _Holder(actor, None, f"{speaker.how}+comments-on")}
+            result = {actor.name: _Holder(actor, None, speaker.how, role="comments-on")}
             if owner:
                 v = classify(text, speaker.mention.end + reported.end(), c_hi)
                 result[owner[-1].actor.name] = _Holder(owner[-1].actor, v, "reported-statement")
             return result
         if DENIAL.search(content):
-            return {actor.name: _Holder(actor, None, f"{speaker.how}+denial")}
+            return {actor.name: _Holder(actor, None, speaker.how, role="denial")}
         own_side = self._side(actor)
         foreign = [h for h in others.values() if h.actor.name not in own_side | {CANDIDATE}]
         if foreign:
             if OWN_BID.search(content):
-                v = Verdict("support", "own-bid", 0.85, c_lo)
+                v = Verdict("support", Reading.of("own-bid"), 0.85, c_lo)
                 return {actor.name: _Holder(actor, v, speaker.how)}
-            return {actor.name: _Holder(actor, None, f"{speaker.how}+reports-others")}
+            return {actor.name: _Holder(actor, None, speaker.how, role="reports-others")}
         delta = -0.1 if speaker.how == "headline" else 0.0
         if speaker.denies and final is not None and final.at >= c_lo:
             # "does not consider membership realistic": the verb's own negation is not in the
             # content the verdict was read from
             flipped = "oppose" if final.stance == "support" else "support"
-            final = Verdict(flipped, f"{final.cue}+denied", final.confidence, final.at)
+            final = replace(final, stance=flipped, reading=final.reading.turned("denied"))
         return {actor.name: _Holder(actor, final, speaker.how, delta)}
 
     def _statements(
@@ -774,10 +783,10 @@ class StanceEngine:
         for h in holders:
             stance = h.verdict.stance if h.verdict else "neutral"
             confidence = (h.verdict.confidence if h.verdict else 0.5) + h.confidence_delta
-            cue = f"{h.cue_prefix}:{h.verdict.cue}" if h.verdict else h.cue_prefix
+            trail = Trail(h.how, h.role, h.verdict.reading if h.verdict else None)
             out[h.actor.name] = StatementResult(h.actor.name, h.actor.kind, stance,
                                                 round(max(0.0, min(1.0, confidence)), 2),
-                                                evidence, span.start, span.end, cue)  # fmt: skip
+                                                evidence, span.start, span.end, trail)  # fmt: skip
         for h in holders:
             if h.verdict is None:
                 continue
@@ -793,5 +802,5 @@ class StanceEngine:
                 base = out[h.actor.name]
                 out[side] = StatementResult(side, self.actors[side].kind, base.stance,
                                             round(base.confidence - drop, 2), evidence, span.start,
-                                            span.end, f"{base.cue} (via {h.actor.name})")  # fmt: skip
+                                            span.end, base.trail.carried(h.actor.name))  # fmt: skip
         return list(out.values())

@@ -30,6 +30,7 @@ import re
 from collections.abc import Sequence
 
 from stancewatch.actors import Actor
+from stancewatch.stance.trail import Trail
 
 _WORD = re.compile(r"\w+")
 #: Named placeholders: the candidate country and the club are the topic, Russia the usual
@@ -133,13 +134,13 @@ class SentenceTokens:
         self,
         holder: Actor,
         how: str,
-        rule: tuple[str, str] | None,
+        rule: tuple[str, Trail] | None,
         others: Sequence[str] = (),
         sides: Sequence[str] = (),
         topic: str = "rules",
     ) -> list[str]:
         """The pair's own features (with ``shared``, all of them): ``rule`` is the rule engine's
-        (stance, cue) for the holder,
+        (stance, trail) for the holder,
         ``others`` the stances the rules gave the sentence's other holders, ``sides`` what the
         holder speaks for on the date, ``topic`` whether the rules' topic test passed ("rules")
         or only the model's looser one ("loose")."""
@@ -166,16 +167,14 @@ class SentenceTokens:
         if rule is None:
             feats.append("rule:none")
         else:
-            stance, cue = rule
-            prefix, _, verdict = cue.partition(":")
-            head = verdict.split(">")[0].split("+")[0].split(" (")[0]
+            stance, trail = rule
             feats += [
                 f"rule:{stance}",
-                f"rulehow:{prefix.split('+')[0].split(' (')[0]}",
-                f"rulecue:{head}",
+                f"rulehow:{trail.how}",
+                f"rulecue:{trail.reading.label if trail.reading else ''}",
                 f"rulestance:{stance}&{holder.kind}",
             ]
-            if " (via " in cue:
+            if trail.via is not None:
                 feats.append("rule:via")
         # the n-grams that touch a mention (the plain ones are in ``shared``)
         last = len(words) - 1

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from stancewatch.stance.trail import Trail
+
 MODEL_FILE = "stance_model.json"
 
 
@@ -89,6 +91,6 @@ class StanceModel:
         top = heapq.nsmallest(explain, pushes, key=lambda f: (-pushes[f], f))
         return Prediction(self.labels[best], 1.0 / total, tuple(top))
 
-    def cue(self, prediction: Prediction) -> str:
-        """ "model:v1[rule:oppose, u:ready, ...]": the model, its version, what decided it."""
-        return f"model:{self.version}[{', '.join(prediction.top)}]"
+    def trail(self, prediction: Prediction) -> Trail:
+        """The model, its version and what decided it ("model:v1[rule:oppose, u:ready]")."""
+        return Trail.of_model(self.version, prediction.top)
