@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 import time
 import unicodedata
 from collections import Counter
@@ -48,6 +49,7 @@ from typing import Any
 from stance_cv import per_label  # bench/stance_cv.py, beside this script
 
 from stancewatch.actors import Actor, ActorNames, load_actors
+from stancewatch.errors import ConfigError
 from stancewatch.stance import StanceEngine
 from stancewatch.stance.lexicon import NEGATOR, SPEECH, fold
 
@@ -78,10 +80,53 @@ OFFICE = re.compile(
 )
 
 
+#: The fields every labelled line must give (``date``, ``id``, ``source_url`` are optional).
+REQUIRED = ("text", "actor", "stance")
+
+
+class InputError(Exception):
+    """A labelled file that cannot be scored: ``main`` prints it as one line and exits 2,
+    since a traceback for a mistyped path or a broken line hides what to fix."""
+
+
 def load(path: Path) -> list[dict[str, Any]]:
-    return [
-        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    """The labelled lines of ``path`` (JSON Lines, blank lines skipped), each checked: a JSON
+    object with a non-empty string for every REQUIRED field, a stance in LABELS and an ISO
+    ``date`` or none. Raises InputError naming the file and the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a JSON Lines file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    rows = [
+        _row(line, f"{path}:{n}") for n, line in enumerate(text.splitlines(), 1) if line.strip()
     ]
+    if not rows:
+        raise InputError(f"{path}: no labelled lines")
+    return rows
+
+
+def _row(line: str, where: str) -> dict[str, Any]:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: not JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(row, dict):
+        raise InputError(f"{where}: a line must be a JSON object, not {type(row).__name__}")
+    for name in REQUIRED:
+        if not isinstance(row.get(name), str) or not row[name].strip():
+            raise InputError(f"{where}: missing required field {name!r} (a non-empty string)")
+    if row["stance"] not in LABELS:
+        raise InputError(f"{where}: stance {row['stance']!r} is not one of {', '.join(LABELS)}")
+    if row.get("date") is not None:
+        try:
+            datetime.fromisoformat(str(row["date"]))
+        except ValueError:
+            raise InputError(f"{where}: date {row['date']!r} is not an ISO date") from None
+    return row
 
 
 def keys(rows: list[dict[str, Any]]) -> list[str]:
@@ -265,6 +310,16 @@ def _print(name: str, title: str, result: Result, examples: int, quiet: bool) ->
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Score the files; a file or an actors file that cannot be read is one line on stderr
+    and exit code 2 (argparse's code for bad arguments)."""
+    try:
+        _main(argv)
+    except (InputError, ConfigError) as exc:
+        print(f"eval_stance.py: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _main(argv: list[str] | None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("paths", nargs="*", type=Path, help="labelled JSON Lines files")
     ap.add_argument("--actors", default=None, help="actors file (default: the packaged one)")
@@ -323,6 +378,10 @@ def _cross_validate(sets: dict[str, list[dict[str, Any]]], args: argparse.Namesp
     actors = load_actors(args.actors)
     if args.full_actors:
         actors = full_actors(actors, [r for rows in sets.values() for r in rows])
+    for name, rows in sets.items():  # folds group lines by page: each needs one to go by
+        for n, r in enumerate(rows, 1):
+            if not (r.get("source_url") or r.get("id")):
+                raise InputError(f"{name}: labelled line {n}: --cv needs a source_url or an id")
     if args.pooled:
         sets = {"+".join(sets): [r for rows in sets.values() for r in rows]}
     for name, rows in sets.items():
