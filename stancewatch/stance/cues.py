@@ -169,25 +169,37 @@ _ACTOR_PART_KEYS = {"actor", "metonyms", "office"}
 
 
 def _actor_part(value: Mapping[str, Any], actors: Sequence[Actor], what: str) -> str:
-    """The names of an actor as one group, longest first: its name and aliases, with
-    ``metonyms = true`` its metonyms ("Moscow", "the Kremlin"), with ``office`` the aliases of
-    every person who has held that office for it ("president": Putin, Medvedev); those written
-    in the Latin script only. A trailing ``*`` of an alias matches any ending, as in
-    actors.toml."""
+    """An actor part: ``actor_names`` of the entry's keys as one ``names_group``."""
     unknown = set(value) - _ACTOR_PART_KEYS
     if unknown:
         raise ValueError(f"{what}: unknown key {sorted(unknown)[0]!r} (expected actor, metonyms, office)")  # fmt: skip
-    by_name = {a.name: a for a in actors}
+    if value.get("metonyms", False) not in (True, False):
+        raise ValueError(f"{what}: metonyms must be true or false")
     name = value.get("actor")
+    return names_group(
+        actor_names(actors, name, metonyms=value.get("metonyms", False),
+                    office=value.get("office"), what=what)
+    )  # fmt: skip
+
+
+def actor_names(
+    actors: Sequence[Actor],
+    name: Any,
+    metonyms: bool = False,
+    office: str | None = None,
+    what: str = "actor part",
+) -> list[str]:
+    """The names of actor ``name`` in ``actors``: its name and aliases, with ``metonyms`` its
+    metonyms ("Moscow", "the Kremlin"), with ``office`` the aliases of every person who has
+    held that office for it ("president": Putin, Medvedev). Every rule that names an actor
+    takes its names from here, so a name added to actors.toml reaches them all."""
+    by_name = {a.name: a for a in actors}
     actor = by_name.get(name) if isinstance(name, str) else None
     if actor is None:
         raise ValueError(f"{what}: no actor {name!r} in actors.toml")
     names = [actor.name, *actor.aliases]
-    if value.get("metonyms", False) not in (True, False):
-        raise ValueError(f"{what}: metonyms must be true or false")
-    if value.get("metonyms", False):
+    if metonyms:
         names += actor.metonyms
-    office = value.get("office")
     if office is not None:
         holders = [
             p
@@ -197,8 +209,14 @@ def _actor_part(value: Mapping[str, Any], actors: Sequence[Actor], what: str) ->
         if not holders:
             raise ValueError(f"{what}: nobody in actors.toml held the office {office!r} for {actor.name}")  # fmt: skip
         names += [a for p in holders for a in p.aliases]
-    # the cues are English phrases: names in another script ("Москва", "Путін*") are left out
-    forms = sorted({n for n in names if _latin(n)}, key=lambda n: (-len(n), n))
+    return names
+
+
+def names_group(names: Iterable[str], latin: bool = True) -> str:
+    """``names`` as one group, longest first, each escaped; a trailing ``*`` of a name
+    matches any ending, as in actors.toml. With ``latin`` (the cues are English phrases)
+    names in another script ("Москва", "Путін*") are left out."""
+    forms = sorted({n for n in names if not latin or _latin(n)}, key=lambda n: (-len(n), n))
     return "(" + "|".join(_name_pattern(n) for n in forms) + ")"
 
 
