@@ -153,6 +153,13 @@ def _parts(raw: Any, where: str, actors: Sequence[Actor] | None) -> dict[str, st
     return parts
 
 
+def fill_parts(pattern: str, parts: Mapping[str, str], what: str) -> str:
+    """``pattern`` with its ``{part}`` placeholders filled from ``parts`` (a ``ValueError``
+    naming ``what`` for an unknown part): how the cues, and lexicon's patterns that name an
+    actor, take the names of actors.toml."""
+    return _expand(pattern, parts, what)
+
+
 def _expand(pattern: str, parts: Mapping[str, str], what: str, using: tuple[str, ...] = ()) -> str:
     def one(m: re.Match[str]) -> str:
         name = m.group(1)
@@ -216,15 +223,15 @@ def names_group(names: Iterable[str], latin: bool = True) -> str:
     """``names`` as one group, longest first, each escaped; a trailing ``*`` of a name
     matches any ending, as in actors.toml. With ``latin`` (the cues are English phrases)
     names in another script ("Москва", "Путін*") are left out."""
-    forms = sorted({n for n in names if not latin or _latin(n)}, key=lambda n: (-len(n), n))
-    return "(" + "|".join(_name_pattern(n) for n in forms) + ")"
+    forms = sorted({n for n in names if not latin or latin_script(n)}, key=lambda n: (-len(n), n))
+    return "(" + "|".join(name_pattern(n) for n in forms) + ")"
 
 
-def _latin(name: str) -> bool:
+def latin_script(name: str) -> bool:
     return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in name)
 
 
-def _name_pattern(name: str) -> str:
+def name_pattern(name: str) -> str:
     if name.endswith("*"):
         return re.escape(name[:-1]) + r"\w*"
     return re.escape(name)
@@ -354,7 +361,9 @@ def _required(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
 
 
 #: Words so common that a trigger made of one would try its cue on most clauses: English
-#: function words, and the words of nearly every sentence about the bid.
+#: function words, and the words of nearly every sentence about the bid. The names here are
+#: estimates of how often a word occurs, for choosing triggers, not names the rules match: a
+#: name added to actors.toml reaches the cues through their parts without an entry here.
 _COMMON = frozenset(
     "a an the to of for in on at by with without from as is are was were be been and or but not "
     "no if it its that this will would can could may shall must has have had do does did we "

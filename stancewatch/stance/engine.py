@@ -46,6 +46,7 @@ from stancewatch.stance.lexicon import (
 )
 from stancewatch.stance.lexicon import CALLED_ON as _CALLED_ON
 from stancewatch.stance.lexicon import COUNTRY_TITLE as _TITLE
+from stancewatch.stance.lexicon import GOAL_HINT as _GOAL_HINT  # NATO named: from actors.toml
 from stancewatch.stance.lexicon import LEADING_WHILE as _LEADING_WHILE
 from stancewatch.stance.lexicon import LOOSE_TOPIC as _LOOSE_TOPIC
 from stancewatch.stance.lexicon import NATO_LOW as _NATO_LOW
@@ -76,7 +77,6 @@ CLUB = "NATO"
 #: The country whose membership is the question: in others' words it is the topic.
 CANDIDATE = "Ukraine"
 #: Cheap literal tests before the costlier patterns they guard.
-_GOAL_HINT = re.compile(r"nato|alliance|neutral|bloc|aligned|accession|membership")
 _CONTRAST_HINT = re.compile(r"but|however|yet|while|whereas|although")
 _ODD_SPACES = ("\u00a0", "\u2009", "\u202f", "\u2007")
 
