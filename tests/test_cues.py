@@ -6,11 +6,12 @@ from __future__ import annotations
 import copy
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from stancewatch.actors import parse_actors
+from stancewatch.actors import Actor, load_actors, parse_actors
 from stancewatch.stance import classify, engine, lexicon
 from stancewatch.stance.cues import PROPERTIES, derive_triggers, load_cues, parse_cues
 from stancewatch.stance.folding import ci, fold
@@ -317,3 +318,102 @@ def test_derived_triggers_do_not_depend_on_the_hash_seed():
         for seed in ("1", "2", "3")
     }  # fmt: skip
     assert len(patterns) == 1 and next(iter(patterns)).strip()
+
+
+# -- the names of NATO, Ukraine and Russia come from actors.toml, in the cues and the lexicon --
+
+
+def with_aliases(**extra: list[str]) -> list[Actor]:
+    """The packaged actors, with the ``extra`` aliases of each (by name) added."""
+    return [replace(a, aliases=(*a.aliases, *extra.get(a.name, ()))) for a in load_actors()]
+
+
+#: Spellings the packaged actors.toml does not know, one for each actor the rules name.
+EXTRA = with_aliases(Russia=["Rossiya"], Ukraine=["Ukrajina"], NATO=["OTAN"])
+
+
+@pytest.fixture(scope="module")
+def extra_registry():
+    return load_cues(actors=EXTRA)
+
+
+def test_the_packaged_ukraine_part_is_its_names_and_metonyms_from_actors_toml():
+    ukraine = {a.name: a for a in load_actors()}["Ukraine"]
+    part = re.compile(lexicon.REGISTRY.parts["ukraine"])
+    latin = re.compile(r"[\w '.-]+", re.ASCII)
+    names = (ukraine.name, *ukraine.aliases, *ukraine.metonyms)
+    assert {"Kyiv", "Kiev"} <= set(names)
+    for name in names:
+        assert bool(part.fullmatch(name)) == bool(latin.fullmatch(name)), name
+
+
+@pytest.mark.parametrize(
+    ("cue", "text"),
+    [
+        ("invite", "The allies should invite Ukrajina"),
+        ("invite", "Poland wants to bring Ukrajina into OTAN"),
+        ("see-in", "She sees a place for Ukrajina in OTAN"),
+        ("no-need", "OTAN is not for Ukrajina"),
+        ("neutrality", "Ukraine should stay out of OTAN"),
+        ("give-up", "Kyiv should forget about OTAN"),
+        ("russia-say", "We must not let Rossiya veto it"),
+        ("bad-eval", "That would be a gift to Rossiya"),
+        ("war-risk", "It would mean fighting Rossiya"),
+    ],
+)
+def test_an_alias_added_to_actors_toml_reaches_the_cues(extra_registry, cue, text):
+    """The packaged rules do not read the spelling; built from actors that know it, the cue
+    matches, and its derived triggers hold the match (else it would never be tried)."""
+    low = fold(text)
+    assert not lexicon.REGISTRY[cue].regex.search(low)
+    built = extra_registry[cue]
+    m = built.regex.search(low)
+    assert m, built.pattern
+    assert any(t in m.group() for t in built.triggers), (m.group(), built.triggers)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("NATO", "Ukraine wants to join OTAN"),
+        ("NATO_LOW", "Ukraine wants to join OTAN"),
+        ("GOAL_HINT", "Kyiv moves closer to OTAN"),
+        ("NATO_GOAL", "Kyiv moves closer to OTAN"),
+        ("NATO_PRESENCE", "OTAN troops in Ukraine"),
+        ("LOOSE_TOPIC", "the OTAN summit"),
+        ("TOPIC_BACK", "Orbán opposes Ukrajina's bid"),
+        ("OTHER_OBJECT", " for Ukrajina."),
+        ("UKRAINE_NAMED", "expansion into the Arctic and Ukrajina"),
+    ],
+)
+def test_an_alias_added_to_actors_toml_reaches_the_lexicon(extra_registry, pattern, text):
+    parts = lexicon.name_parts(EXTRA, extra_registry.parts)
+    low = text if pattern == "NATO" else fold(text)  # NATO alone reads the text as written
+    assert not getattr(lexicon, pattern).search(low)
+    assert lexicon.named_rebuilt(pattern, parts).search(low)
+
+
+def test_an_alias_added_to_actors_toml_reaches_the_look_behinds(extra_registry):
+    """ "NATO members" are no membership talk: nor are the members of NATO by another name."""
+    parts = lexicon.name_parts(EXTRA, extra_registry.parts)
+    for pattern in ("MEMBERSHIP", "MEMBERSHIP_WORD"):
+        for text in ("the otan members met", "the otan's members met"):
+            assert getattr(lexicon, pattern).search(text), (pattern, text)
+            assert not lexicon.named_rebuilt(pattern, parts).search(text), (pattern, text)
+
+
+def test_the_case_sensitive_nato_reads_names_as_the_actor_matcher_does(extra_registry):
+    """An all-capital name by its case ("OTAN", not "Otan"), the others in any case."""
+    more = with_aliases(NATO=["OTAN", "the Atlantic Alliance"])
+    nato = lexicon.named_rebuilt("NATO", lexicon.name_parts(more, load_cues(actors=more).parts))
+    assert nato.search("join OTAN") and not nato.search("join Otan")
+    assert nato.search("The Atlantic Alliance met") and nato.search("THE ATLANTIC ALLIANCE MET")
+    assert lexicon.NATO.search("the North Atlantic Treaty Organisation")  # the British spelling
+
+
+def test_the_lexicon_patterns_are_their_templates_filled_with_the_packaged_parts():
+    assert {k: lexicon.PARTS[k] for k in lexicon.REGISTRY.parts} == dict(lexicon.REGISTRY.parts)
+    assert {"NATO", "NATO_GOAL", "MEMBERSHIP", "TOPIC_BACK", "UKRAINE_NAMED"} <= set(lexicon.TEMPLATES)  # fmt: skip
+    for name in lexicon.TEMPLATES:
+        assert lexicon.named_rebuilt(name, lexicon.PARTS).pattern == getattr(lexicon, name).pattern
+    assert engine._GOAL_HINT is lexicon.GOAL_HINT
