@@ -69,7 +69,7 @@ def test_a_pronoun_speaker_reads_a_form_of_the_list(engine):
 #: actors.toml, the reading of its titles, the sentence splitter's boundaries). Each entry is
 #: the module-level name (or function, class) that holds the call, once per call.
 PLUMBING = {
-    "engine": ["_CONTRAST_HINT", "_REGION_HINT", "_JUDGED", "_FIVE_WORDS",
+    "engine": ["_CONTRAST_HINT", "_REGION_HINT", "_FIVE_WORDS",
                "_title_pattern", "StanceEngine"],
     "attribution": ["_LAST_WORD", "find_speaker"],
     "classify": [],
