@@ -81,12 +81,9 @@ def named_rebuilt(name: str, parts: Mapping[str, str]) -> re.Pattern[str]:
 
 #: The sentence is about NATO: by one of its names (``{nato-cased}``), or by a description that
 #: is no name of it (the lower-case "alliance", "Euro-Atlantic", its Membership Action Plan).
-#: The British "North Atlantic Treaty Organisation" is not in actors.toml yet: as an alias it
-#: would also make NATO a holder where it is named so, which changes statements (held-out
-#: n0093), a decision of its own; until then this pattern keeps reading it, as it did.
 NATO = named(
     "NATO",
-    r"\b({nato-cased}|North Atlantic Treaty Organisation|alliance|Euro-Atlantic|MAP|"
+    r"\b({nato-cased}|alliance|Euro-Atlantic|MAP|"
     r"[Mm]embership [Aa]ction [Pp]lan)\b",
     re.compile,
 )
