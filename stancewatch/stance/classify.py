@@ -88,7 +88,7 @@ def _compose(clause: str, kept: list[tuple[int, int, str, int]], votes: list[_Vo
         while (
             i > 0
             and _composes(kept[i - 1][2], cue[0].name)
-            and _adjacent(clause, kept[i - 1], kept[i])
+            and _adjacent(clause, kept[i - 1], kept[i], cue[0].name in JUDGEMENTS)
         ):
             i -= 1
             head = votes[i]
@@ -113,10 +113,18 @@ def _composes(h: str, t: str) -> bool:
     return h in COMPOSABLE
 
 
-def _adjacent(clause: str, a: tuple[int, int, str, int], b: tuple[int, int, str, int]) -> bool:
-    """Close enough, with no list or clause boundary between, for ``b`` to be ``a``'s object."""
+def _adjacent(
+    clause: str, a: tuple[int, int, str, int], b: tuple[int, int, str, int], judges: bool
+) -> bool:
+    """Close enough, with no list or clause boundary between, for ``b`` to be ``a``'s object;
+    and, unless ``b`` judges ``a`` with its object ("giving up on membership would be a
+    betrayal"), ``a`` has no object of its own before ``b``: in "will not abandon NATO
+    membership nor accept alternatives" membership is what is abandoned, the second act
+    stands apart."""
     gap = clause[a[1] : b[0]]
-    return len(gap) <= 50 and not CLAUSE_BREAK.search(gap)
+    if len(gap) > 50 or CLAUSE_BREAK.search(gap):
+        return False
+    return judges or not MEMBERSHIP_WORD.search(gap)
 
 
 def _idle(lower: str, cue: tuple[int, int, str, int]) -> bool:
