@@ -223,6 +223,13 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Peskov: a settlement must exclude Kyiv's accession to NATO", {"Dmitry Peskov": "oppose"}),
         ("Stubb: handing Moscow a veto over NATO enlargement would be a reward for aggression",
          {"Alexander Stubb": "support"}),
+        # dropping neutrality backs membership (convention 5); one act's object ends it
+        ("Ukraine's parliament has voted to drop the country's non-aligned status",
+         {"Verkhovna Rada": "support", "Ukraine": "support"}),
+        ("Kyiv will not abandon NATO membership nor accept alternative options, Sybiha says",
+         {"Andrii Sybiha": "support"}),
+        ("Zelensky dropped a hint that Ukraine does not expect to join NATO soon",
+         {"Volodymyr Zelenskyy": "oppose"}),
         ("Budanov: the Kremlin fears Ukraine joining NATO", {"Russia": "oppose", "Kyrylo Budanov": "neutral"}),
         ("Lithuanian FM: Ukraine must be a member of NATO", {"Lithuania": "support"}),
         ("Kyiv will get an invitation to the Alliance, though not this year – Rutte", {"Mark Rutte": "support"}),
