@@ -230,6 +230,9 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
          {"Andrii Sybiha": "support"}),
         ("Zelensky dropped a hint that Ukraine does not expect to join NATO soon",
          {"Volodymyr Zelenskyy": "oppose"}),
+        # the quote before "X said, asked whether ..." is what X said
+        ('"We value cooperation, but its NATO accession is not on the agenda," Demmer said, '
+         "asked whether Berlin understands Moscow's concerns", {"Ulrike Demmer": "oppose"}),
         ("Budanov: the Kremlin fears Ukraine joining NATO", {"Russia": "oppose", "Kyrylo Budanov": "neutral"}),
         ("Lithuanian FM: Ukraine must be a member of NATO", {"Lithuania": "support"}),
         ("Kyiv will get an invitation to the Alliance, though not this year – Rutte", {"Mark Rutte": "support"}),

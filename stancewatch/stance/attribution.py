@@ -28,6 +28,7 @@ from stancewatch.stance.lexicon import (
     POSSESSIVE_BEFORE,
     PRONOUN_SUBJECT,
     QUOTE_LINE,
+    QUOTE_SAID,
     REPORTER,
     SAID_AFTER,
     SPEECH,
@@ -132,6 +133,12 @@ def find_speaker(
                 lo,
                 lo + m.start(),
             )
+    m = QUOTE_SAID.search(sentence) if ('"' in sentence or "”" in sentence) else None
+    if m:  # '"...," Demmer said, asked whether ...': the quote is what was said
+        inside = [x for x in mentions if lo + m.start("who") <= x.start < lo + m.end("who")]
+        if inside:
+            chosen = inside[-1]
+            return Speaker(chosen, "speech", _staff(text, chosen)), lo, lo + m.start() + 1
     m = next(
         (
             v

@@ -644,6 +644,14 @@ SAID_AFTER = re.compile(
     r"(?P<who>(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*)(?:\s+(?:" + SAID_AFTER_NAME + r")"
     r"\b[^,]{0,40})?\s*[.!]?\s*$"
 )
+#: '"...," Demmer said, asked whether ...': a quote closing right before its speaker and the
+#: verb, with more after a comma (SAID_AFTER wants the sentence to end there): the quote is
+#: what was said.
+QUOTE_SAID = re.compile(
+    r"[.!?,][\"”»]\s*(?P<who>(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*)\s+(?:"
+    + SAID_AFTER_NAME
+    + r")\b[^,\"“”]{0,40},"
+)
 #: "warns NATO against", "warned allies not to": someone addressed, then what not to do.
 ADDRESSEE = re.compile(r"\s+(the\s+)?[\w.-]+(\s+[\w.-]+){0,2}?\s+(against|not to)\b")
 #: ", diplomats say": the speech verb's subject is no tracked actor. ("nato", "kremlin" are two
