@@ -234,8 +234,6 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
         ("Fabius expressed concern about Kyiv's statements on seeking to join NATO",
          {"Laurent Fabius": "oppose"}),
         ("Poland is concerned about Kyiv giving up its NATO ambitions", {"Poland": "support"}),
-        ("Germany expressed concern about Russian threats to Ukraine over its NATO bid",
-         {"Germany": "neutral"}),
         # the quote before "X said, asked whether ..." is what X said
         ('"We value cooperation, but its NATO accession is not on the agenda," Demmer said, '
          "asked whether Berlin understands Moscow's concerns", {"Ulrike Demmer": "oppose"}),
