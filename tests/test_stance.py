@@ -230,6 +230,12 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
          {"Andrii Sybiha": "support"}),
         ("Zelensky dropped a hint that Ukraine does not expect to join NATO soon",
          {"Volodymyr Zelenskyy": "oppose"}),
+        # a concession after the main clause grants; the main clause holds the position
+        ("Zelenskyy hopes Ukraine will receive an invitation to join NATO within months, "
+         "although full membership is not currently on the table",
+         {"Volodymyr Zelenskyy": "support"}),
+        ("Rutte said Ukraine's path to NATO is irreversible despite claims that it will not join",
+         {"Mark Rutte": "support"}),
         # concern about a step towards membership opposes it; about giving it up backs it
         ("Fabius expressed concern about Kyiv's statements on seeking to join NATO",
          {"Laurent Fabius": "oppose"}),

@@ -15,6 +15,7 @@ from stancewatch.stance.lexicon import (
     ACCUSED,
     AGENT_AFTER,
     BLOC,
+    CONCESSION,
     CONTRAST,
     DENIAL,
     GROUPED,
@@ -77,7 +78,7 @@ CLUB = "NATO"
 #: The country whose membership is the question: in others' words it is the topic.
 CANDIDATE = "Ukraine"
 #: Cheap literal tests before the costlier patterns they guard.
-_CONTRAST_HINT = re.compile(r"but|however|yet|while|whereas|although")
+_CONTRAST_HINT = re.compile(r"but|however|yet|while|whereas|though|despite|in spite")
 _ODD_SPACES = ("\u00a0", "\u2009", "\u202f", "\u2007")
 
 
@@ -528,9 +529,11 @@ class StanceEngine:
         lead = _LEADING_WHILE.match(text.low, lo, hi)
         if lead is not None:  # "While Poland pushes for X, Germany urges caution"
             cuts.append(lead.end())
-        for m in CONTRAST.finditer(text.low, lo, hi):
-            if m.start() - cuts[-1] > 8:
-                cuts.append(m.start())
+        found = [m.start() for m in CONTRAST.finditer(text.low, lo, hi)]
+        found += [m.start() for m in CONCESSION.finditer(text.low, lo, hi)]
+        for at in sorted(found):
+            if at - cuts[-1] > 8:
+                cuts.append(at)
         cuts.append(hi)
         return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
@@ -545,11 +548,15 @@ class StanceEngine:
     ) -> list[_Holder]:
         clauses = self._clauses(text, c_lo, c_hi)
         verdicts = [self._own_verdict(text, a, b) for a, b in clauses]
-        # A contrast hands the position to the clause after it ("not now, but our goal").
-        final = next((v for v in reversed(verdicts) if v is not None), None)
+        granted = [bool(CONCESSION.match(text.low, a)) for a, _ in clauses]
+        # A contrast hands the position to the clause after it ("not now, but our goal"); a
+        # concession after it does not ("hopes for an invitation, although ...").
+        standing = [v for v, g in zip(verdicts, granted, strict=True) if v is not None and not g]
+        standing = standing or [v for v in verdicts if v is not None]
+        final = standing[-1] if standing else None
         holders: dict[str, _Holder] = {}
         groups: list[tuple[list[Mention], list[Verdict]]] = []  # subjects and their clauses
-        for (a, b), verdict in zip(clauses, verdicts, strict=True):
+        for (a, b), verdict, conceded in zip(clauses, verdicts, granted, strict=True):
             first_cue = verdict.at if verdict is not None else b
             subjects = [
                 m for m in inside
@@ -561,7 +568,7 @@ class StanceEngine:
             fresh = bool(_NEW_SUBJECT.match(text.low[a : a + 40])) and bool(groups)
             if subjects or fresh or not groups:
                 groups.append((subjects, []))
-            if verdict is not None:
+            if verdict is not None and not (conceded and not subjects and groups[-1][1]):
                 groups[-1][1].append(verdict)
         for subjects, group_verdicts in groups:
             # the last clause of a subject's group decides: "not now, but our strategic goal"

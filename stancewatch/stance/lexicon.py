@@ -446,8 +446,12 @@ SUBSTITUTE = ci(
     r"\b(substitutes?|surrogates?|alternatives?|replacements?|instead of|in place of|in lieu of)\b"
 )
 #: A contrast: the clause after it carries the holder's position.
-CONTRAST = ci(
-    r"(?:,|;|\s[-–—])\s*(?:but|however|yet|while|whereas|although)\b,?|\bbut\b|;\s*however,?"
+CONTRAST = ci(r"(?:,|;|\s[-–—])\s*(?:but|however|yet|while|whereas)\b,?|\bbut\b|;\s*however,?")
+#: A concession after the main clause: what it grants is not the holder's position ("hopes for
+#: an invitation, although membership is not on the table"; "the path is irreversible despite
+#: the administration's claims that it will not join").
+CONCESSION = ci(
+    r"(?:,|;|\s[-–—])\s*(?:although|though)\b|\s(?:even though|although|despite|in spite of)\b"
 )
 #: Reporting a claim and denying it says nothing of the speaker's own position.
 DENIAL = ci(r"\b(is|are|was|were) (untrue|false|fake|not true)\b|\bden(y|ies|ied)\b|\brefuted\b")
