@@ -654,7 +654,7 @@ SAID_AFTER = re.compile(
 QUOTE_SAID = re.compile(
     r"[.!?,][\"”»]\s*(?P<who>(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*)\s+(?:"
     + SAID_AFTER_NAME
-    + r")\b[^,\"“”]{0,40},"
+    + r")\b[^,\"“”]{0,80},"
 )
 #: "warns NATO against", "warned allies not to": someone addressed, then what not to do.
 ADDRESSEE = re.compile(r"\s+(the\s+)?[\w.-]+(\s+[\w.-]+){0,2}?\s+(against|not to)\b")
