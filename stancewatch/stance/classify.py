@@ -17,6 +17,7 @@ from stancewatch.stance.lexicon import (
     EXCHANGE,
     FALSE_NEGATION,
     MEMBERSHIP_WORD,
+    NAMES_JOINED,
     NEG_RAISING,
     NEGATOR,
     NEW_CLAUSE,
@@ -122,7 +123,7 @@ def _adjacent(
     membership nor accept alternatives" membership is what is abandoned, the second act
     stands apart."""
     gap = clause[a[1] : b[0]]
-    if len(gap) > 50 or CLAUSE_BREAK.search(gap):
+    if len(gap) > 50 or CLAUSE_BREAK.search(NAMES_JOINED.sub(" ", gap)):
         return False
     return judges or not MEMBERSHIP_WORD.search(gap)
 

@@ -704,6 +704,8 @@ NEW_CLAUSE = re.compile(r"[,;]\s*(?=(?:we|they|he|she|i|it|this|that)\b)")
 #: is not the first's object across it ("rejects calls to abandon" composes; "rejects X, and
 #: abandons Y" does not).
 CLAUSE_BREAK = re.compile(r",|;|\band\b|\bwhile\b|\bbut\b")
+#: Two names joined ("Ukraine and Georgia"): one object, not two clauses (CLAUSE_BREAK's "and").
+NAMES_JOINED = re.compile(r"(?:\b[A-Z][\w’'-]* |^\s*)(?:and|or) [A-Z][\w’'-]*")
 
 
 # -- the actor matcher (matcher.py) --------------------------------------------------------------
