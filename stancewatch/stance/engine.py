@@ -14,6 +14,7 @@ from stancewatch.stance.features import SentenceTokens
 from stancewatch.stance.lexicon import (
     ACCUSED,
     AGENT_AFTER,
+    BID_AFTER,
     BLOC,
     CONCESSION,
     CONTRAST,
@@ -100,6 +101,17 @@ _REGION_HINT = re.compile("asia|pacific|arctic|middle east|africa|caucasus|balka
 def _question(text: Folded, span: Span, on_topic: bool) -> Span | None:
     """The span, when it is a question about the bid."""
     return span if on_topic and text[span.start : span.end].rstrip(" \"”’'").endswith("?") else None
+
+
+def _other_bid(text: Folded, span: Span, inside: list[Mention]) -> bool:
+    """The sentence is about another country's bid ("Merkel backs Georgia's bid to join NATO")
+    and does not name Ukraine: not about Ukraine's (convention 7)."""
+    return any(
+        m.actor.kind == "country"
+        and m.actor.name != CANDIDATE
+        and BID_AFTER.match(text.low, m.end, span.end)
+        for m in inside
+    ) and not _UKRAINE.search(text.low, span.start, span.end)
 
 
 def _first_person(inside: list[Mention]) -> Mention | None:
@@ -250,17 +262,20 @@ class StanceEngine:
         starts = [m.start for m in mentions]
         topic_before = False  # the sentence before was about the bid
         for span in spans:
+            lo, hi = bisect_left(starts, span.start), bisect_left(starts, span.end)
+            inside = [m for m in mentions[lo:hi] if m.end <= span.end]
             on_topic = self._on_topic(text, span, about_nato, lone, bloc)
             if not on_topic and topic_before and about_nato:
                 on_topic = self._refers_back(text, span)
+            if on_topic and _other_bid(text, span, inside):
+                on_topic = False
             topic_before = on_topic
-            lo, hi = bisect_left(starts, span.start), bisect_left(starts, span.end)
-            inside = [m for m in mentions[lo:hi] if m.end <= span.end]
             asked, question = question, _question(text, span, on_topic)
             loose = (
                 (self.model is not None or sink is not None)
                 and not on_topic
                 and self._model_topic(text, span, about_nato, lone, inside)
+                and not _other_bid(text, span, inside)
             )
             if loose:
                 results.extend(self._modelled(text, original, span, inside, [], sink, published,
