@@ -27,7 +27,7 @@ _OFFICES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"^Prime Minister of "), ("prime minister", "premier", "PM")),
     (
         re.compile(r"^(Minister of Foreign Affairs|Foreign Minister) of "),
-        ("foreign minister", "FM"),
+        ("foreign minister", "FM", "top diplomat", "minister of foreign affairs"),
     ),
     (
         re.compile(r"^(Minister of (National )?Defen[cs]e|Defen[cs]e Minister) of "),
