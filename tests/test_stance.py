@@ -230,9 +230,6 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
          {"Andrii Sybiha": "support"}),
         ("Zelensky dropped a hint that Ukraine does not expect to join NATO soon",
          {"Volodymyr Zelenskyy": "oppose"}),
-        # a quote over several sentences is its closing attribution's speaker's
-        ('"Ukraine\'s accession to NATO will cause a deep crisis. The West must choose," '
-         "Grigory Karasin said.", {"Grigory Karasin": "oppose"}),
         # another country's bid, Ukraine unnamed: not Ukraine's (convention 7)
         ("Merkel backs Georgia's bid to join NATO in visit to Tbilisi", {"Angela Merkel": "neutral"}),
         # a concession after the main clause grants; the main clause holds the position

@@ -5,8 +5,7 @@ Slovakia do not support ..." gives four holders)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from stancewatch.stance.lexicon import (
     ACCORDING,
@@ -27,7 +26,6 @@ from stancewatch.stance.lexicon import (
     PASSIVE_BEFORE,
     POSSESSIVE_AFTER,
     POSSESSIVE_BEFORE,
-    PRONOUN_AFTER,
     PRONOUN_SUBJECT,
     QUOTE_LINE,
     QUOTE_SAID,
@@ -45,7 +43,6 @@ from stancewatch.stance.lexicon import (
     low_of,
 )
 from stancewatch.stance.matcher import Mention
-from stancewatch.stance.sentences import Span
 
 _LAST_WORD = re.compile(r"(\b[a-z][\w-]*)\s+$")
 
@@ -53,7 +50,7 @@ _LAST_WORD = re.compile(r"(\b[a-z][\w-]*)\s+$")
 @dataclass(frozen=True)
 class Speaker:
     mention: Mention
-    how: str  # dash | colon | according-to | speech | quote-line | quote-run | headline
+    how: str  # dash | colon | according-to | speech | quote-line | headline
     staff: bool = False  # "Rutte's aide": the principal's side holds it
     warns: bool = False  # "X warns Y against ...": Y is addressed, X holds the position
     #: "Kushner and Witkoff say ...": the others who say it with the speaker
@@ -249,60 +246,3 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
     if mention.actor.kind == "person" and POSSESSIVE_BEFORE.search(before):
         return True  # "Lithuania's Nauseda", "Canada's Carney": the country names the person
     return last is None or bool(TITLE_WORDS.search(before_low[last.start() : last.end()]))
-
-
-#: Quotation marks: curly and guillemets open or close; a straight double quote toggles.
-_OPENS, _CLOSES = "“«„", "”»"
-
-
-def quote_runs(text: str, spans: Sequence[Span]) -> dict[int, tuple[int, int]]:
-    """Span index -> (the span its quote opens in, the span it closes in), for quotes that run
-    over several sentences of one paragraph ('"NATO will cause a crisis. The West must choose,"
-    Karasin said.'): the speaker named where the quote opens or closes said all of it.
-
-    Why: real coverage quotes several sentences and attributes them once; read sentence by
-    sentence, the one about the bid had nobody to hold it.
-    """
-    runs: dict[int, tuple[int, int]] = {}
-    start: int | None = None  # the span the open quote began in
-    paragraph = -1
-    for i, span in enumerate(spans):
-        if span.paragraph != paragraph:
-            start, paragraph = None, span.paragraph
-        for ch in text[span.start : span.end]:
-            if ch in _OPENS or (ch == '"' and start is None):
-                start = i
-            elif ch in _CLOSES or ch == '"':
-                if start is not None and start < i:
-                    for j in range(start, i + 1):
-                        runs[j] = (start, i)
-                start = None
-    return runs
-
-
-def run_speaker(
-    text: str,
-    spans: Sequence[Span],
-    run: tuple[int, int],
-    index: int,
-    mentions: list[Mention],
-    previous: Mention | None,
-) -> Speaker | None:
-    """Who said a quote that runs over several sentences: the speaker named in the sentence
-    where it closes ('... must choose," Karasin said', or "he said" for the person the text was
-    about) or where it opens ('Karasin said: "...')."""
-    for j in dict.fromkeys(run):
-        if j == index:
-            continue
-        span = spans[j]
-        inside = [m for m in mentions if span.start <= m.start and m.end <= span.end]
-        speaker, _, _ = find_speaker(text, span.start, span.end, inside)
-        if speaker is not None:
-            return replace(speaker, how="quote-run", denies=False)
-        if (
-            j == run[1]
-            and previous is not None
-            and PRONOUN_AFTER.search(low_of(text, span.start, span.end))
-        ):
-            return Speaker(previous, "quote-run")
-    return None

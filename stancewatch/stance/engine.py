@@ -8,14 +8,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from stancewatch.actors import Actor
-from stancewatch.stance.attribution import (
-    Speaker,
-    find_speaker,
-    is_subject,
-    quote_line_speaker,
-    quote_runs,
-    run_speaker,
-)
+from stancewatch.stance.attribution import Speaker, find_speaker, is_subject, quote_line_speaker
 from stancewatch.stance.classify import JUDGEMENTS, Verdict, classify
 from stancewatch.stance.features import SentenceTokens
 from stancewatch.stance.lexicon import (
@@ -88,7 +81,6 @@ CANDIDATE = "Ukraine"
 #: Cheap literal tests before the costlier patterns they guard.
 _CONTRAST_HINT = re.compile(r"but|however|yet|while|whereas|though|despite|in spite")
 _ODD_SPACES = ("\u00a0", "\u2009", "\u202f", "\u2007")
-_QUOTE_MARKS = ('"', "“", "«", "„")
 
 
 _PRESENCE = Scan(NATO_PRESENCE, relax=True)
@@ -263,14 +255,13 @@ class StanceEngine:
         # a lone sentence about "accession" with no club named is read as NATO accession
         lone = len(spans) == 1 and not about_nato and not OTHER_CLUB.search(text)
         quote_speakers = self._quote_lines(text, mentions)
-        runs = quote_runs(text, spans) if any(q in text for q in _QUOTE_MARKS) else {}
         results: list[StatementResult] = []
         headline: Speaker | None = None
         previous: Mention | None = None  # who the last sentence was about, for "he said"
         question: Span | None = None  # the sentence before, when it asked about the bid
         starts = [m.start for m in mentions]
         topic_before = False  # the sentence before was about the bid
-        for index, span in enumerate(spans):
+        for span in spans:
             lo, hi = bisect_left(starts, span.start), bisect_left(starts, span.end)
             inside = [m for m in mentions[lo:hi] if m.end <= span.end]
             on_topic = self._on_topic(text, span, about_nato, lone, bloc)
@@ -295,8 +286,6 @@ class StanceEngine:
             speaker, c_lo, c_hi = find_speaker(text, span.start, span.end, inside)
             if speaker is None and span.paragraph in quote_speakers:
                 speaker = Speaker(quote_speakers[span.paragraph], "quote-line")
-            if speaker is None and index in runs:
-                speaker = run_speaker(text, spans, runs[index], index, mentions, previous)
             if speaker is None and previous is not None:
                 speaker, c_lo, c_hi = _pronoun_speaker(text, span, previous, c_lo, c_hi)
             if speaker is not None and speaker.mention.actor.kind == "person":
