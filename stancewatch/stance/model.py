@@ -11,7 +11,6 @@ feature missing from ``weights`` weighs nothing (rare or near-zero weights are d
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 from collections.abc import Sequence
@@ -27,6 +26,15 @@ class Prediction:
     stance: str
     confidence: float  # the softmax probability of ``stance``
     top: tuple[str, ...]  # the features that pushed ``stance`` most over the runner-up
+
+
+def _top(pushes: dict[str, float], n: int) -> list[str]:
+    """The ``n`` features that push most, ties by name. The values are sorted in C first and
+    only those at or above the n-th largest are ranked by the Python key (a few, not ~40)."""
+    if len(pushes) > n:
+        floor = sorted(pushes.values(), reverse=True)[n - 1]
+        pushes = {f: v for f, v in pushes.items() if v >= floor}
+    return sorted(pushes, key=lambda f: (-pushes[f], f))[:n]
 
 
 class StanceModel:
@@ -86,8 +94,7 @@ class StanceModel:
                 if push > 0:
                     pushes[f] = pushes.get(f, 0.0) + push
         pushes.pop("bias", None)
-        top = heapq.nsmallest(explain, pushes, key=lambda f: (-pushes[f], f))
-        return Prediction(self.labels[best], 1.0 / total, tuple(top))
+        return Prediction(self.labels[best], 1.0 / total, tuple(_top(pushes, explain)))
 
     def cue(self, prediction: Prediction) -> str:
         """ "model:v1[rule:oppose, u:ready, ...]": the model, its version, what decided it."""
