@@ -101,6 +101,17 @@ def _question(text: Folded, span: Span, on_topic: bool) -> Span | None:
     return span if on_topic and text[span.start : span.end].rstrip(" \"”’'").endswith("?") else None
 
 
+def _addressed(text: Folded, span: Span, inside: list[Mention], name: str) -> bool:
+    """ "called on NATO member states to support ...": those called on are addressed. Asked
+    only for a holder the model would state: most are read as neutral."""
+    low = text.low
+    return any(
+        _CALLED_ON.search(low, max(span.start, m.start - 40), m.start)
+        for m in inside
+        if m.actor.name == name
+    )
+
+
 def _first_person(inside: list[Mention]) -> Mention | None:
     return next((m for m in inside if m.actor.kind == "person"), None)
 
@@ -315,12 +326,6 @@ class StanceEngine:
             self._demonyms,
         )  # fmt: skip
         how: dict[str, str] = {}
-        #: "called on NATO member states to support ...": those called on are addressed
-        addressed = {
-            m.actor.name
-            for m in inside
-            if _CALLED_ON.search(text.low, max(span.start, m.start - 40), m.start)
-        }
         for m in inside:
             how.setdefault(
                 m.actor.name, "office" if m.office else "metonym" if m.metonym else "named"
@@ -337,9 +342,6 @@ class StanceEngine:
         out: list[StatementResult] = []
         evidence = original[span.start : span.end]
         base: list[float] | None = None  # the sentence's shared n-grams, scored once
-        # someone outside the candidate's side is named: the candidate is the topic of their
-        # words, and its giving up the bid is the rules' to read (they read who acts)
-        foreign = any(CANDIDATE not in self._side(a) for a in actors.values() if a.name != CLUB)
         for name, actor in actors.items():
             rule = by_rule.get(name)
             if rule is None and name not in how and name in titled:
@@ -362,9 +364,9 @@ class StanceEngine:
             scores = self.model.scores(feats, base)
             stance, confidence = self.model.decide([], scores)
             needed = self.new_holder_confidence if rule is None else self.override_confidence
-            if rule is None and name in addressed:
+            if rule is None and stance != "neutral" and _addressed(text, span, inside, name):
                 needed = self.override_confidence  # the rules read it as addressed: neutral
-            if stance == "oppose" and foreign and CANDIDATE in self._side(actor):
+            if stance == "oppose" and CANDIDATE in self._side(actor) and self._foreign(actors):
                 stance = "neutral"  # "Biden says Ukraine is not ready": Biden's, not Ukraine's
             if stance == "neutral" or confidence < needed:
                 if rule is not None:
@@ -375,6 +377,11 @@ class StanceEngine:
             out.append(StatementResult(name, actor.kind, p.stance, round(confidence, 2), evidence,
                                        span.start, span.end, self.model.cue(p)))  # fmt: skip
         return stated if sink is not None else self._carried(out, stated, original, span, published)
+
+    def _foreign(self, actors: dict[str, Actor]) -> bool:
+        """Someone outside the candidate's side is named: the candidate is the topic of their
+        words, and its giving up the bid is the rules' to read (they read who acts)."""
+        return any(CANDIDATE not in self._side(a) for a in actors.values() if a.name != CLUB)
 
     def _carried(
         self,
