@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -140,15 +141,14 @@ def _phrase_end(low: str, pos: int, hi: int) -> int:
     return stop.start() if stop else hi
 
 
-def _nearest_list(text: Folded, subjects: list[Mention]) -> list[Mention]:
+def _nearest_list(text: Folded, subjects: Iterable[Mention]) -> list[Mention]:
     """The subject nearest the cue, with those listed with it ("US, Germany and Hungary do
     not support"); an earlier subject of another clause ("NATO should not be a war alliance,
-    Ukraine has no place in it") does not hold the cue."""
-    if len(subjects) < 2:
-        return subjects
-    kept = [subjects[-1]]
-    for m in reversed(subjects[:-1]):
-        if not LIST_JOIN.fullmatch(text.low, m.end, kept[-1].start):
+    Ukraine has no place in it") does not hold the cue. ``subjects`` come nearest first and
+    are taken only until the list ends: a lazy ``is_subject`` test reads no further."""
+    kept: list[Mention] = []
+    for m in subjects:
+        if kept and not LIST_JOIN.fullmatch(text.low, m.end, kept[-1].start):
             break
         kept.append(m)
     return kept[::-1]
@@ -550,13 +550,13 @@ class StanceEngine:
         groups: list[tuple[list[Mention], list[Verdict]]] = []  # subjects and their clauses
         for (a, b), verdict in zip(clauses, verdicts, strict=True):
             first_cue = verdict.at if verdict is not None else b
-            subjects = [
-                m for m in inside
+            nearest_first = (
+                m for m in reversed(inside)
                 if a <= m.start and m.end <= min(b, first_cue + 1)
                 and (speaker is None or m.actor is not speaker.mention.actor)
                 and is_subject(text, m, a, inside)
-            ]  # fmt: skip
-            subjects = _nearest_list(text, subjects)
+            )  # fmt: skip
+            subjects = _nearest_list(text, nearest_first)
             fresh = bool(_NEW_SUBJECT.match(text.low[a : a + 40])) and bool(groups)
             if subjects or fresh or not groups:
                 groups.append((subjects, []))
