@@ -26,8 +26,7 @@ from stancewatch.stance.lexicon import (
 )
 from stancewatch.stance.offices import holder, office_aliases, office_words
 
-_TOKEN = re.compile(r"\w+")
-_SPLIT = re.compile(r"(\w+)")  # split() keeps the words, between the gaps
+_TOKEN = re.compile(r"(\w+)")  # a group: split() keeps the words between the gaps
 _GAP = re.compile(r"[\s.\-’']{1,3}")  # what may stand between two words of one alias
 _NAME_NEXT = re.compile(r"[\s,]{1,3}")  # "Polish President Andrzej Duda": the office names him
 PREFIX_KEY = 4
@@ -111,7 +110,7 @@ class ActorMatcher:
         lowered = text.low if isinstance(text, Folded) else fold(text)
         # the words as strings in one C-level pass, and the few that may start an alias picked
         # by a comprehension: no Python-level step per word of an 800-word article
-        pieces = _SPLIT.split(lowered[start:stop])  # gap, word, gap, ..., word, gap
+        pieces = _TOKEN.split(lowered[start:stop])  # gap, word, gap, ..., word, gap
         words = pieces[1::2]
         first, prefix = self._firsts, self._by_prefix
         starts = [k for k, w in enumerate(words) if w in first or w[:PREFIX_KEY] in prefix]

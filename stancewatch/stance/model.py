@@ -35,7 +35,7 @@ def _best(scores: list[float]) -> tuple[int, float]:
     return scores.index(top), 1.0 / sum([math.exp(x - top) for x in scores])
 
 
-def _top(pushes: dict[str, float], n: int) -> list[str]:
+def _strongest(pushes: dict[str, float], n: int) -> list[str]:
     """The ``n`` features that push most, ties by name. The values are sorted in C first and
     only those at or above the n-th largest are ranked by the Python key (a few, not ~40)."""
     if len(pushes) > n:
@@ -97,7 +97,7 @@ class StanceModel:
                 if push > 0:
                     pushes[f] = pushes.get(f, 0.0) + push
         pushes.pop("bias", None)
-        return Prediction(self.labels[best], probability, tuple(_top(pushes, explain)))
+        return Prediction(self.labels[best], probability, tuple(_strongest(pushes, explain)))
 
     def cue(self, prediction: Prediction) -> str:
         """ "model:v1[rule:oppose, u:ready, ...]": the model, its version, what decided it."""
