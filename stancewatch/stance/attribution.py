@@ -151,10 +151,9 @@ def find_speaker(
     )  # "states" in "United States" or "the Baltic states", the passive "were said to", is no verb
     if m:
         verb = lo + m.start()
-        before = [x for x in mentions if x.end <= verb and is_subject(text, x, lo, mentions)]
-        if before:
-            people = [x for x in before if x.actor.kind == "person"]
-            chosen = (people or before)[-1]
+        subject = _subject_before(text, lo, verb, mentions)
+        if subject is not None:
+            chosen, joint = subject
             reporter = REPORTER.search(low, chosen.end - lo, verb - lo) or PRONOUN_SUBJECT.search(
                 low, chosen.end - lo, verb - lo
             )
@@ -165,23 +164,43 @@ def find_speaker(
             if that:
                 content_lo += that.end()
             warns = m.group().startswith("warn") and bool(ADDRESSEE.match(low, m.end()))
-            joint = _joint(text, chosen, people)
             denies = bool(NOT_BEFORE.search(low, 0, m.start())) and m.group() in BELIEF_FORMS
             speaker = Speaker(chosen, "speech", _staff(text, chosen), warns, joint, denies)
             return speaker, content_lo, hi
     return None, lo, hi
 
 
-def _joint(text: str, chosen: Mention, people: list[Mention]) -> tuple[Mention, ...]:
-    """The people listed with the speaker right before the verb ("Kushner and Witkoff say")."""
-    out: list[Mention] = []
+def _subject_before(
+    text: str, lo: int, verb: int, mentions: list[Mention]
+) -> tuple[Mention, tuple[Mention, ...]] | None:
+    """The subject of a verb of saying: the last person before it that may be a subject, else
+    the last mention that may be; with the people listed with it ("Kushner and Witkoff say").
+    Read from the verb back, so ``is_subject`` runs only on the mentions that decide, not on
+    every mention before the verb."""
+    before = [x for x in mentions if x.end <= verb]
+    people = (
+        x
+        for x in reversed(before)
+        if x.actor.kind == "person" and is_subject(text, x, lo, mentions)
+    )
+    chosen = next(people, None)
+    if chosen is None:
+        # no person may be the subject: the last mention of another kind that may
+        others = (
+            x
+            for x in reversed(before)
+            if x.actor.kind != "person" and is_subject(text, x, lo, mentions)
+        )
+        last = next(others, None)
+        return None if last is None else (last, ())
+    joint: list[Mention] = []
     nxt = chosen
-    for x in reversed(people[:-1]):
+    for x in people:  # the people before the speaker that may be subjects, nearest first
         if not LIST_JOIN.fullmatch(text, x.end, nxt.start) or x.actor is chosen.actor:
             break
-        out.append(x)
+        joint.append(x)
         nxt = x
-    return tuple(out)
+    return chosen, tuple(joint)
 
 
 def _staff(text: str, mention: Mention) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
@@ -114,6 +115,17 @@ def _other_bid(text: Folded, span: Span, inside: list[Mention]) -> bool:
     ) and not _UKRAINE.search(text.low, span.start, span.end)
 
 
+def _addressed(text: Folded, span: Span, inside: list[Mention], name: str) -> bool:
+    """ "called on NATO member states to support ...": those called on are addressed. Asked
+    only for a holder the model would state: most are read as neutral."""
+    low = text.low
+    return any(
+        _CALLED_ON.search(low, max(span.start, m.start - 40), m.start)
+        for m in inside
+        if m.actor.name == name
+    )
+
+
 def _first_person(inside: list[Mention]) -> Mention | None:
     return next((m for m in inside if m.actor.kind == "person"), None)
 
@@ -142,15 +154,14 @@ def _phrase_end(low: str, pos: int, hi: int) -> int:
     return stop.start() if stop else hi
 
 
-def _nearest_list(text: Folded, subjects: list[Mention]) -> list[Mention]:
+def _nearest_list(text: Folded, subjects: Iterable[Mention]) -> list[Mention]:
     """The subject nearest the cue, with those listed with it ("US, Germany and Hungary do
     not support"); an earlier subject of another clause ("NATO should not be a war alliance,
-    Ukraine has no place in it") does not hold the cue."""
-    if len(subjects) < 2:
-        return subjects
-    kept = [subjects[-1]]
-    for m in reversed(subjects[:-1]):
-        if not LIST_JOIN.fullmatch(text.low, m.end, kept[-1].start):
+    Ukraine has no place in it") does not hold the cue. ``subjects`` come nearest first and
+    are taken only until the list ends: a lazy ``is_subject`` test reads no further."""
+    kept: list[Mention] = []
+    for m in subjects:
+        if kept and not LIST_JOIN.fullmatch(text.low, m.end, kept[-1].start):
             break
         kept.append(m)
     return kept[::-1]
@@ -338,12 +349,6 @@ class StanceEngine:
             self._demonyms,
         )  # fmt: skip
         how: dict[str, str] = {}
-        #: "called on NATO member states to support ...": those called on are addressed
-        addressed = {
-            m.actor.name
-            for m in inside
-            if _CALLED_ON.search(text.low, max(span.start, m.start - 40), m.start)
-        }
         for m in inside:
             how.setdefault(
                 m.actor.name, "office" if m.office else "metonym" if m.metonym else "named"
@@ -360,9 +365,6 @@ class StanceEngine:
         out: list[StatementResult] = []
         evidence = original[span.start : span.end]
         base: list[float] | None = None  # the sentence's shared n-grams, scored once
-        # someone outside the candidate's side is named: the candidate is the topic of their
-        # words, and its giving up the bid is the rules' to read (they read who acts)
-        foreign = any(CANDIDATE not in self._side(a) for a in actors.values() if a.name != CLUB)
         for name, actor in actors.items():
             rule = by_rule.get(name)
             if rule is None and name not in how and name in titled:
@@ -385,9 +387,9 @@ class StanceEngine:
             scores = self.model.scores(feats, base)
             stance, confidence = self.model.decide([], scores)
             needed = self.new_holder_confidence if rule is None else self.override_confidence
-            if rule is None and name in addressed:
+            if rule is None and stance != "neutral" and _addressed(text, span, inside, name):
                 needed = self.override_confidence  # the rules read it as addressed: neutral
-            if stance == "oppose" and foreign and CANDIDATE in self._side(actor):
+            if stance == "oppose" and CANDIDATE in self._side(actor) and self._foreign(actors):
                 stance = "neutral"  # "Biden says Ukraine is not ready": Biden's, not Ukraine's
             if stance == "neutral" or confidence < needed:
                 if rule is not None:
@@ -398,6 +400,11 @@ class StanceEngine:
             out.append(StatementResult(name, actor.kind, p.stance, round(confidence, 2), evidence,
                                        span.start, span.end, self.model.trail(p)))  # fmt: skip
         return stated if sink is not None else self._carried(out, stated, original, span, published)
+
+    def _foreign(self, actors: dict[str, Actor]) -> bool:
+        """Someone outside the candidate's side is named: the candidate is the topic of their
+        words, and its giving up the bid is the rules' to read (they read who acts)."""
+        return any(CANDIDATE not in self._side(a) for a in actors.values() if a.name != CLUB)
 
     def _carried(
         self,
@@ -573,13 +580,13 @@ class StanceEngine:
         groups: list[tuple[list[Mention], list[Verdict]]] = []  # subjects and their clauses
         for (a, b), verdict, conceded in zip(clauses, verdicts, granted, strict=True):
             first_cue = verdict.at if verdict is not None else b
-            subjects = [
-                m for m in inside
+            nearest_first = (
+                m for m in reversed(inside)
                 if a <= m.start and m.end <= min(b, first_cue + 1)
                 and (speaker is None or m.actor is not speaker.mention.actor)
                 and is_subject(text, m, a, inside)
-            ]  # fmt: skip
-            subjects = _nearest_list(text, subjects)
+            )  # fmt: skip
+            subjects = _nearest_list(text, nearest_first)
             fresh = bool(_NEW_SUBJECT.match(text.low[a : a + 40])) and bool(groups)
             if subjects or fresh or not groups:
                 groups.append((subjects, []))

@@ -117,7 +117,7 @@ class SentenceTokens:
         pieces: list[str | tuple[Actor]], low: str, a: int, b: int, demonyms: dict[str, Actor]
     ) -> None:
         words = _WORD.findall(low, a, b)
-        if demonyms and any(w in demonyms for w in words):
+        if demonyms and not demonyms.keys().isdisjoint(words):  # in C: most gaps hold none
             pieces.extend((demonyms[w],) if w in demonyms else w for w in words)
         else:
             pieces.extend(words)

@@ -11,7 +11,6 @@ feature missing from ``weights`` weighs nothing (rare or near-zero weights are d
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 from collections.abc import Sequence
@@ -29,6 +28,22 @@ class Prediction:
     stance: str
     confidence: float  # the softmax probability of ``stance``
     top: tuple[str, ...]  # the features that pushed ``stance`` most over the runner-up
+
+
+def _best(scores: list[float]) -> tuple[int, float]:
+    """The first label of highest score and its softmax probability (built-ins on the three
+    scores, no key function: the engine asks this for every holder)."""
+    top = max(scores)
+    return scores.index(top), 1.0 / sum([math.exp(x - top) for x in scores])
+
+
+def _strongest(pushes: dict[str, float], n: int) -> list[str]:
+    """The ``n`` features that push most, ties by name. The values are sorted in C first and
+    only those at or above the n-th largest are ranked by the Python key (a few, not ~40)."""
+    if len(pushes) > n:
+        floor = sorted(pushes.values(), reverse=True)[n - 1]
+        pushes = {f: v for f, v in pushes.items() if v >= floor}
+    return sorted(pushes, key=lambda f: (-pushes[f], f))[:n]
 
 
 class StanceModel:
@@ -64,10 +79,8 @@ class StanceModel:
     ) -> tuple[str, float]:
         """The most probable label and its probability, without the explanation (cheap: the
         engine asks for every holder and explains only the statements it keeps)."""
-        s = self.scores(features, base)
-        best = max(range(3), key=s.__getitem__)
-        top_s = s[best]
-        return self.labels[best], 1.0 / sum(math.exp(x - top_s) for x in s)
+        best, probability = _best(self.scores(features, base))
+        return self.labels[best], probability
 
     def predict(
         self, features: list[str], explain: int = 3, scores: list[float] | None = None
@@ -75,10 +88,8 @@ class StanceModel:
         """The most probable label, its probability and the ``explain`` features that decided
         it (largest weight for it over the runner-up's); ``scores`` when already known."""
         s = self.scores(features) if scores is None else scores
-        best = max(range(3), key=s.__getitem__)
+        best, probability = _best(s)
         second = max((i for i in range(3) if i != best), key=s.__getitem__)
-        top_s = s[best]
-        total = sum(math.exp(x - top_s) for x in s)
         pushes: dict[str, float] = {}
         get = self.weights.get
         for f in features:
@@ -88,8 +99,7 @@ class StanceModel:
                 if push > 0:
                     pushes[f] = pushes.get(f, 0.0) + push
         pushes.pop("bias", None)
-        top = heapq.nsmallest(explain, pushes, key=lambda f: (-pushes[f], f))
-        return Prediction(self.labels[best], 1.0 / total, tuple(top))
+        return Prediction(self.labels[best], probability, tuple(_strongest(pushes, explain)))
 
     def trail(self, prediction: Prediction) -> Trail:
         """The model, its version and what decided it ("model:v1[rule:oppose, u:ready]")."""
