@@ -230,6 +230,8 @@ def stances(engine: StanceEngine, text: str, published: datetime | None = None) 
          {"Andrii Sybiha": "support"}),
         ("Zelensky dropped a hint that Ukraine does not expect to join NATO soon",
          {"Volodymyr Zelenskyy": "oppose"}),
+        # a verb of opposing between "will" and "joining" is no will-join
+        ("Fico says he will oppose Ukraine joining NATO", {"Robert Fico": "oppose"}),
         # another country's bid, Ukraine unnamed: not Ukraine's (convention 7)
         ("Merkel backs Georgia's bid to join NATO in visit to Tbilisi", {"Angela Merkel": "neutral"}),
         # a concession after the main clause grants; the main clause holds the position
