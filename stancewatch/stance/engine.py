@@ -278,7 +278,8 @@ class StanceEngine:
             on_topic = self._on_topic(text, span, about_nato, lone, bloc)
             if not on_topic and topic_before and about_nato:
                 on_topic = self._refers_back(text, span)
-            if on_topic and _other_bid(text, span, inside):
+            other_bid = on_topic and _other_bid(text, span, inside)
+            if other_bid:
                 on_topic = False
             topic_before = on_topic
             asked, question = question, _question(text, span, on_topic)
@@ -286,7 +287,7 @@ class StanceEngine:
                 (self.model is not None or sink is not None)
                 and not on_topic
                 and self._model_topic(text, span, about_nato, lone, inside)
-                and not _other_bid(text, span, inside)
+                and not (other_bid or _other_bid(text, span, inside))
             )
             if loose:
                 results.extend(self._modelled(text, original, span, inside, [], sink, published,

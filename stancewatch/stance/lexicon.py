@@ -644,20 +644,25 @@ ACCORDING = re.compile(r"\baccording to\b")
 ACCORDING_PRONOUN = re.compile(r"\s+(him|her|them)\b")
 #: "– Rutte" on a line of its own after a quoted paragraph: its speaker.
 QUOTE_LINE = re.compile(r"^\s*[-–—]\s*(?P<who>.{2,80}?)\s*$")
+#: A speaker's name as attribution after a quote writes it: up to six capitalised words.
+_NAMED_WHO = r"(?P<who>(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*)"
 #: '..., said Sybiha.', '..., Sybiha told reporters.': the speaker named at the end,
 #: after a comma or a closing quote.
 SAID_AFTER = re.compile(
-    r"(?:,|[.!?,]?[\"”»’])\s*(?:(?:" + SAID_BEFORE_NAME + r")\s+)?"
-    r"(?P<who>(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*)(?:\s+(?:" + SAID_AFTER_NAME + r")"
+    r"(?:,|[.!?,]?[\"”»’])\s*(?:(?:"
+    + SAID_BEFORE_NAME
+    + r")\s+)?"
+    + _NAMED_WHO
+    + r"(?:\s+(?:"
+    + SAID_AFTER_NAME
+    + r")"
     r"\b[^,]{0,40})?\s*[.!]?\s*$"
 )
 #: '"...," Demmer said, asked whether ...': a quote closing right before its speaker and the
 #: verb, with more after a comma (SAID_AFTER wants the sentence to end there): the quote is
 #: what was said.
 QUOTE_SAID = re.compile(
-    r"[.!?,][\"”»]\s*(?P<who>(?:[A-Z][\w.’'-]*\s+){0,5}?[A-Z][\w.’'-]*)\s+(?:"
-    + SAID_AFTER_NAME
-    + r")\b[^,\"“”]{0,80},"
+    r"[.!?,][\"”»]\s*" + _NAMED_WHO + r"\s+(?:" + SAID_AFTER_NAME + r")\b[^,\"“”]{0,80},"
 )
 #: "warns NATO against", "warned allies not to": someone addressed, then what not to do.
 ADDRESSEE = re.compile(r"\s+(the\s+)?[\w.-]+(\s+[\w.-]+){0,2}?\s+(against|not to)\b")
