@@ -89,3 +89,16 @@ def test_retraining_reproduces_the_shipped_file(tmp_path):
     subprocess.run([sys.executable, str(ROOT / "tools" / "train_stance.py"), "--out", str(out)],
                    check=True, cwd=ROOT, capture_output=True)  # fmt: skip
     assert out.read_bytes() == (ROOT / "stancewatch" / "data" / "stance_model.json").read_bytes()
+
+
+def test_the_training_script_refuses_a_missing_actors_file_in_one_line(tmp_path):
+    script = str(ROOT / "tools" / "train_stance.py")
+    for args in (
+        ["--actors", str(tmp_path / "none.toml")],
+        ["--out", str(tmp_path / "no" / "m.json")],
+    ):
+        done = subprocess.run(
+            [sys.executable, script, *args], cwd=ROOT, capture_output=True, text=True
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr

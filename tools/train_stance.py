@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from stancewatch.actors import Actor, ActorNames, load_actors
+from stancewatch.errors import ConfigError
 from stancewatch.stance import StanceEngine
 
 #: One thread and the kernels every x86-64 CPU runs (SSE4.2, numpy's baseline; no FMA): the
@@ -153,8 +154,15 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--actors", default=None, help="actors file (default: the packaged one)")
     args = ap.parse_args()
-    model = train(real_rows(), read_rows(WRITTEN), load_actors(args.actors))
-    args.out.write_text(dumps(model), encoding="utf-8")
+    try:
+        actors = load_actors(args.actors)
+    except ConfigError as exc:
+        ap.exit(2, f"train_stance.py: error: {exc}\n")
+    model = train(real_rows(), read_rows(WRITTEN), actors)
+    try:
+        args.out.write_text(dumps(model), encoding="utf-8")
+    except OSError as exc:
+        ap.exit(2, f"train_stance.py: error: cannot write {args.out}: {exc.strerror}\n")
     print(f"wrote {args.out}: {len(model['weights'])} features")
 
 
