@@ -49,11 +49,12 @@ REAL = sorted(CORPUS.glob("stance_real*.jsonl"))
 WRITTEN = CORPUS / "stance_written.jsonl"
 OUT = ROOT / "stancewatch" / "data" / "stance_model.json"
 LABELS = ("support", "oppose", "neutral")
-VERSION = "v2"
+VERSION = "v3"
 #: Fixed hyperparameters (chosen by grouped CV pooled over the real files, see the README
 #: figures; the written sentences weigh 0.25: at 1.0 they cost 0.02 of CV macro-F1, at 0 the
-#: seed dev set drops below 0.90).
-L2 = 1.0
+#: seed dev set drops below 0.90; L2 0.5: CV +0.01 over 1.0 and held-out pages level, while
+#: below it CV still rises but the held-out pages do not and the seed dev set drops under 0.90).
+L2 = 0.5
 MIN_COUNT = 2
 REAL_WEIGHT = 2.0
 WRITTEN_WEIGHT = 0.25

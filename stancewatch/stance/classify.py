@@ -137,8 +137,41 @@ def _idle(lower: str, cue: tuple[int, int, str, int]) -> bool:
     return bool(WITHHELD.search(_window_before(lower, start, 4)))
 
 
-def classify(text: str, lo: int, hi: int) -> Verdict | None:
-    """The stance ``text[lo:hi]`` expresses, or None when no cue is there."""
+def _matches(lower: str) -> list[tuple[int, int, str, int]]:
+    """(start, end, name, polarity) of every match of every cue in ``lower``, in CUES order
+    (self-negated cues first); only the cues one of whose triggers is there are tried."""
+    found: list[tuple[int, int, str, int]] = []
+    wanted: set[int] = set()
+    for trigger in set(TRIGGER_RE.findall(lower)):
+        wanted |= TRIGGERED[trigger]
+    for i in sorted(wanted):
+        name, regex, polarity, _ = CUES[i]
+        found.extend((m.start(), m.end(), name, polarity) for m in regex.finditer(lower))
+    return found
+
+
+def read_sentence(text: str, lo: int, hi: int) -> tuple[Verdict | None, list[tuple[str, int]]]:
+    """What the rules read in ``text[lo:hi]`` as a whole, whoever holds it: its verdict, and
+    every cue that matches there with its polarity, as (``name``, p) or (``name~``, -p) when
+    a negator is in the three words before it, whether or not it was composed, idle or
+    attributed. The learned model reads both in a sentence where the rules found some holder
+    no position (``features.reading_features``); the cues are matched once for both."""
+    lower = low_of(text, lo, hi)
+    found = _matches(lower)
+    cues = set()
+    for start, _, name, polarity in found:
+        if name not in SELF_NEGATED and NEGATOR.search(_window_before(lower, start, 3)):
+            cues.add((name + "~", -polarity))
+        else:
+            cues.add((name, polarity))
+    return classify(text, lo, hi, found), sorted(cues)
+
+
+def classify(
+    text: str, lo: int, hi: int, found: list[tuple[int, int, str, int]] | None = None
+) -> Verdict | None:
+    """The stance ``text[lo:hi]`` expresses, or None when no cue is there; ``found``: the
+    cues' matches in it (``_matches``), when the caller has them already."""
     lower = low_of(text, lo, hi)
     exchange = EXCHANGE.search(lower) if "for" in lower else None
     if exchange is not None and exchange.start() > 0:
@@ -152,13 +185,7 @@ def classify(text: str, lo: int, hi: int) -> Verdict | None:
                 return Verdict("support", Reading(sought=True), 0.75, lo + exchange.end())
         return given
     clause = text[lo:hi]
-    found: list[tuple[int, int, str, int]] = []  # start, end, name, polarity
-    wanted: set[int] = set()
-    for trigger in set(TRIGGER_RE.findall(lower)):
-        wanted |= TRIGGERED[trigger]
-    for i in sorted(wanted):  # CUES order: self-negated cues first
-        name, regex, polarity, _ = CUES[i]
-        found.extend((m.start(), m.end(), name, polarity) for m in regex.finditer(lower))
+    found = _matches(lower) if found is None else found.copy()
     if all(f[2] in PROGRESS for f in found) and (cond := CONDITION.search(lower)):
         # a condition for progress: conditional backing when it is reforms, else no position
         if not REFORMS.search(lower):
