@@ -409,7 +409,8 @@ class StanceEngine:
                     continue  # the model is sure the words are not the holder's position
             needed = self.new_holder_confidence if rule is None else self.override_confidence
             if rule is None and stance != "neutral" and _addressed(text, span, inside, name):
-                needed = self.override_confidence  # the rules read it as addressed: neutral
+                # the rules read it as addressed ("called on NATO to"): as sure as to overturn
+                needed = self.overturn_confidence
             if stance == "oppose" and CANDIDATE in self._side(actor) and self._foreign(actors):
                 stance = "neutral"  # "Biden says Ukraine is not ready": Biden's, not Ukraine's
             if stance == "neutral" or confidence < needed:
