@@ -103,6 +103,7 @@ NATO_GOAL = named(
     "NATO_GOAL",
     r"\b(towards?|closer to|without( an?| the)?)\s+{nato}\b|"
     r"\b(way|road|path|journey|progress|door|doors) (to|into|towards?) {nato}\b|"
+    r"\b{nato}(’s|'s) (open )?doors?\b|"
     r"\b(give up|gives up|gave up|given up|giving up|abandon\w*|drop\w*|renounc\w*|renunciation|forgo\w*)( on| of)? "
     r"{nato}\b|"
     r"\bpart of {nato}\b|\b({nato}|Alliance)( that| which)? includ\w+ {ukraine}\b|"
