@@ -614,3 +614,40 @@ def test_every_match_of_a_cue_holds_one_of_its_triggers():
         for text in texts:
             for m in scan.exact.finditer(text):
                 assert any(t in m.group() for t in triggers), (name, m.group())
+
+
+@pytest.fixture(scope="module")
+def rules() -> StanceEngine:
+    return StanceEngine(load_actors(), use_model=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "stance"),
+    [
+        # the plain phrasings the rules used not to read (written here, after real coverage)
+        ("Hungary has opposed the inclusion of Ukraine in NATO", "Hungary", "oppose"),
+        ("Macron would welcome Ukraine's accession to NATO", "Emmanuel Macron", "support"),
+        ("Zelensky signals willingness to pause the NATO bid", "Volodymyr Zelenskyy", "oppose"),
+        ("Ukraine is asking for an invitation to NATO", "Ukraine", "support"),
+        ("Trump took Ukraine's NATO membership off the agenda", "Donald Trump", "oppose"),
+        ("It is too soon for NATO to offer Ukraine a membership plan, Merkel said", "Angela Merkel", "oppose"),
+        ("Merkel said it is not too early to invite Ukraine to join NATO", "Angela Merkel", "support"),
+        ("Macron wants Ukraine in NATO", "Emmanuel Macron", "support"),
+        ("Macron is pushing for Ukraine's NATO membership", "Emmanuel Macron", "support"),
+        ("Macron said he was open to Ukraine joining NATO", "Emmanuel Macron", "support"),
+        ("Stubb said the question is not if, but when Ukraine joins NATO", "Alexander Stubb", "support"),
+        ("Orbán is unwilling to back Ukraine's NATO bid", "Viktor Orbán", "oppose"),
+        ("Orbán is a fierce critic of Ukraine's NATO bid", "Viktor Orbán", "oppose"),
+        ("Orbán said Ukraine joining NATO is unthinkable", "Viktor Orbán", "oppose"),
+        ("Orbán said NATO's doors should stay closed to Ukraine", "Viktor Orbán", "oppose"),
+        ("Stoltenberg said NATO's door remains open to Ukraine", "Jens Stoltenberg", "support"),
+    ],
+)  # fmt: skip
+def test_the_rules_read_plain_phrasings(rules, text, actor, stance):
+    assert stances(rules, text).get(actor) == stance
+
+
+def test_too_early_to_say_is_no_position(rules):
+    assert stances(rules, "Merkel said it is too early to say whether Ukraine will join NATO") == {
+        "Angela Merkel": "neutral"
+    }
