@@ -641,6 +641,8 @@ def rules() -> StanceEngine:
         ("Orbán said Ukraine joining NATO is unthinkable", "Viktor Orbán", "oppose"),
         ("Orbán said NATO's doors should stay closed to Ukraine", "Viktor Orbán", "oppose"),
         ("Stoltenberg said NATO's door remains open to Ukraine", "Jens Stoltenberg", "support"),
+        ("Ukraine decided not to join NATO, Witkoff said", "Ukraine", "oppose"),
+        ("Bush pushed hard for a membership action plan for Ukraine", "George W. Bush", "support"),
     ],
 )  # fmt: skip
 def test_the_rules_read_plain_phrasings(rules, text, actor, stance):
