@@ -649,6 +649,14 @@ def test_the_rules_read_plain_phrasings(rules, text, actor, stance):
     assert stances(rules, text).get(actor) == stance
 
 
+@pytest.mark.parametrize(
+    "text", ["Putin said Finland's NATO membership was a mistake.", "Merkel backs Georgia's NATO bid"]
+)
+def test_another_country_s_nato_bid_is_not_ukraine_s(engine, text):
+    """Convention 7: another country's bid, Ukraine unnamed, is no position on Ukraine's."""
+    assert all(s == "neutral" for s in stances(engine, text).values())
+
+
 def test_too_early_to_say_is_no_position(rules):
     assert stances(rules, "Merkel said it is too early to say whether Ukraine will join NATO") == {
         "Angela Merkel": "neutral"

@@ -548,7 +548,7 @@ AGENT_AFTER = ci(
 )
 #: After a country's name: its own bid ("Georgia's aspirations to join NATO"); a sentence about
 #: another country's bid that does not name Ukraine is not about Ukraine's (convention 7).
-BID_AFTER = ci(r"(’s|'s)?\s+(bid|aspirations?|ambitions?|membership|accession|application)\b")
+BID_AFTER = ci(r"(’s|'s)?\s+(NATO\s+)?(bid|aspirations?|ambitions?|membership|accession|application)\b")
 #: Statements about one's own bid: "our NATO membership", "our accession".
 OWN_BID = ci(r"\bour\b(?:\W+\w+){0,2}?\W+(membership|accession|bid|invitation|aspirations?|path)\b")
 #: A sentence that refers back to the bid the sentence before was about: "Orbán said he
