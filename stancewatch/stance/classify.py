@@ -32,6 +32,7 @@ from stancewatch.stance.lexicon import (
     TRIGGER_RE,
     TRIGGERED,
     WITHHELD,
+    Folded,
     low_of,
 )
 from stancewatch.stance.trail import Fired, Reading
@@ -150,6 +151,17 @@ def _matches(lower: str) -> list[tuple[int, int, str, int]]:
     return found
 
 
+def _matches_in(text: str, lo: int, hi: int, lower: str) -> list[tuple[int, int, str, int]]:
+    """``_matches(lower)`` for ``lower``, the fold of ``text[lo:hi]``: memoized on a folded
+    text, for the caller to copy before changing it."""
+    if not isinstance(text, Folded):
+        return _matches(lower)
+    found = text.cue_matches.get((lo, hi))
+    if found is None:
+        found = text.cue_matches[lo, hi] = _matches(lower)
+    return found
+
+
 def read_sentence(text: str, lo: int, hi: int) -> tuple[Verdict | None, list[tuple[str, int]]]:
     """What the rules read in ``text[lo:hi]`` as a whole, whoever holds it: its verdict, and
     every cue that matches there with its polarity, as (``name``, p) or (``name~``, -p) when
@@ -157,7 +169,7 @@ def read_sentence(text: str, lo: int, hi: int) -> tuple[Verdict | None, list[tup
     attributed. The learned model reads both in a sentence where the rules found some holder
     no position (``features.reading_features``); the cues are matched once for both."""
     lower = low_of(text, lo, hi)
-    found = _matches(lower)
+    found = _matches_in(text, lo, hi, lower)
     cues = set()
     for start, _, name, polarity in found:
         if name not in SELF_NEGATED and NEGATOR.search(_window_before(lower, start, 3)):
@@ -171,7 +183,22 @@ def classify(
     text: str, lo: int, hi: int, found: list[tuple[int, int, str, int]] | None = None
 ) -> Verdict | None:
     """The stance ``text[lo:hi]`` expresses, or None when no cue is there; ``found``: the
-    cues' matches in it (``_matches``), when the caller has them already."""
+    cues' matches in it (``_matches``), when the caller has them already. A folded text
+    remembers the verdict of each span it was asked for (``Folded.verdicts``)."""
+    if not isinstance(text, Folded):
+        return _classify(text, lo, hi, found)
+    key = (lo, hi)
+    if key in text.verdicts:
+        verdict: Verdict | None = text.verdicts[key]
+        return verdict
+    verdict = text.verdicts[key] = _classify(text, lo, hi, found)
+    return verdict
+
+
+def _classify(
+    text: str, lo: int, hi: int, found: list[tuple[int, int, str, int]] | None
+) -> Verdict | None:
+    """``classify`` without the memo."""
     lower = low_of(text, lo, hi)
     exchange = EXCHANGE.search(lower) if "for" in lower else None
     if exchange is not None and exchange.start() > 0:
@@ -185,7 +212,7 @@ def classify(
                 return Verdict("support", Reading(sought=True), 0.75, lo + exchange.end())
         return given
     clause = text[lo:hi]
-    found = _matches(lower) if found is None else found.copy()
+    found = (_matches_in(text, lo, hi, lower) if found is None else found).copy()
     if all(f[2] in PROGRESS for f in found) and (cond := CONDITION.search(lower)):
         # a condition for progress: conditional backing when it is reforms, else no position
         if not REFORMS.search(lower):
