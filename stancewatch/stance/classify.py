@@ -19,6 +19,7 @@ from stancewatch.stance.lexicon import (
     MEMBERSHIP_WORD,
     NAMES_JOINED,
     NEG_RAISING,
+    NEG_RAISING_HINTS,
     NEGATOR,
     NEW_CLAUSE,
     NO_FRAME,
@@ -33,6 +34,7 @@ from stancewatch.stance.lexicon import (
     TRIGGERED,
     WITHHELD,
     Folded,
+    Scan,
     low_of,
 )
 from stancewatch.stance.trail import Fired, Reading
@@ -55,6 +57,10 @@ PROGRESS = REGISTRY.having("progress")
 #: Cues that name the substitute themselves ("instead of membership").
 NAMES_SUBSTITUTE = REGISTRY.having("names-substitute")
 _STRONG = REGISTRY.having("strong")
+#: Patterns with a leading word boundary, scanned through a relaxed copy (``lexicon.Scan``):
+#: the same matches, found 1.5-4x faster on the bench's clauses.
+_CONDITION = Scan(CONDITION, relax=True)
+_NO_FRAME = Scan(NO_FRAME, relax=True)
 
 
 @dataclass(frozen=True)
@@ -138,6 +144,12 @@ def _idle(lower: str, cue: tuple[int, int, str, int]) -> bool:
     return bool(WITHHELD.search(_window_before(lower, start, 4)))
 
 
+def _neg_raising(span: str) -> bool:
+    """A negated belief or a doubt in ``span``; its literal hints are tested first, in C: the
+    pattern's look-behinds make its scan slow."""
+    return any(hint in span for hint in NEG_RAISING_HINTS) and bool(NEG_RAISING.search(span))
+
+
 def _matches(lower: str) -> list[tuple[int, int, str, int]]:
     """(start, end, name, polarity) of every match of every cue in ``lower``, in CUES order
     (self-negated cues first); only the cues one of whose triggers is there are tried."""
@@ -213,7 +225,7 @@ def _classify(
         return given
     clause = text[lo:hi]
     found = (_matches_in(text, lo, hi, lower) if found is None else found).copy()
-    if all(f[2] in PROGRESS for f in found) and (cond := CONDITION.search(lower)):
+    if all(f[2] in PROGRESS for f in found) and (cond := _CONDITION.search(lower)):
         # a condition for progress: conditional backing when it is reforms, else no position
         if not REFORMS.search(lower):
             return None
@@ -254,7 +266,7 @@ def _classify(
             or "n't" in span_before
             or "never" in span_before
             or "doubt" in span_before
-        ) and (bool(NEG_RAISING.search(span_before)) or bool(NO_FRAME.search(span_before)))
+        ) and (_neg_raising(span_before) or bool(_NO_FRAME.search(span_before)))
         negated = stopped or bool(NEGATOR.search(before)) or far
         previous_end = end if name in COMPOSABLE else previous_end
         if name not in SELF_NEGATED and negated:
