@@ -19,6 +19,7 @@ from stancewatch.stance.lexicon import (
     MEMBERSHIP_WORD,
     NAMES_JOINED,
     NEG_RAISING,
+    NEG_RAISING_HINTS,
     NEGATOR,
     NEW_CLAUSE,
     NO_FRAME,
@@ -32,6 +33,8 @@ from stancewatch.stance.lexicon import (
     TRIGGER_RE,
     TRIGGERED,
     WITHHELD,
+    Folded,
+    Scan,
     low_of,
 )
 from stancewatch.stance.trail import Fired, Reading
@@ -54,6 +57,10 @@ PROGRESS = REGISTRY.having("progress")
 #: Cues that name the substitute themselves ("instead of membership").
 NAMES_SUBSTITUTE = REGISTRY.having("names-substitute")
 _STRONG = REGISTRY.having("strong")
+#: Patterns with a leading word boundary, scanned through a relaxed copy (``lexicon.Scan``):
+#: the same matches, found 1.5-4x faster on the bench's clauses.
+_CONDITION = Scan(CONDITION, relax=True)
+_NO_FRAME = Scan(NO_FRAME, relax=True)
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,12 @@ def _idle(lower: str, cue: tuple[int, int, str, int]) -> bool:
     return bool(WITHHELD.search(_window_before(lower, start, 4)))
 
 
+def _neg_raising(span: str) -> bool:
+    """A negated belief or a doubt in ``span``; its literal hints are tested first, in C: the
+    pattern's look-behinds make its scan slow."""
+    return any(hint in span for hint in NEG_RAISING_HINTS) and bool(NEG_RAISING.search(span))
+
+
 def _matches(lower: str) -> list[tuple[int, int, str, int]]:
     """(start, end, name, polarity) of every match of every cue in ``lower``, in CUES order
     (self-negated cues first); only the cues one of whose triggers is there are tried."""
@@ -150,6 +163,17 @@ def _matches(lower: str) -> list[tuple[int, int, str, int]]:
     return found
 
 
+def _matches_in(text: str, lo: int, hi: int, lower: str) -> list[tuple[int, int, str, int]]:
+    """``_matches(lower)`` for ``lower``, the fold of ``text[lo:hi]``: memoized on a folded
+    text, for the caller to copy before changing it."""
+    if not isinstance(text, Folded):
+        return _matches(lower)
+    found = text.cue_matches.get((lo, hi))
+    if found is None:
+        found = text.cue_matches[lo, hi] = _matches(lower)
+    return found
+
+
 def read_sentence(text: str, lo: int, hi: int) -> tuple[Verdict | None, list[tuple[str, int]]]:
     """What the rules read in ``text[lo:hi]`` as a whole, whoever holds it: its verdict, and
     every cue that matches there with its polarity, as (``name``, p) or (``name~``, -p) when
@@ -157,7 +181,7 @@ def read_sentence(text: str, lo: int, hi: int) -> tuple[Verdict | None, list[tup
     attributed. The learned model reads both in a sentence where the rules found some holder
     no position (``features.reading_features``); the cues are matched once for both."""
     lower = low_of(text, lo, hi)
-    found = _matches(lower)
+    found = _matches_in(text, lo, hi, lower)
     cues = set()
     for start, _, name, polarity in found:
         if name not in SELF_NEGATED and NEGATOR.search(_window_before(lower, start, 3)):
@@ -171,7 +195,22 @@ def classify(
     text: str, lo: int, hi: int, found: list[tuple[int, int, str, int]] | None = None
 ) -> Verdict | None:
     """The stance ``text[lo:hi]`` expresses, or None when no cue is there; ``found``: the
-    cues' matches in it (``_matches``), when the caller has them already."""
+    cues' matches in it (``_matches``), when the caller has them already. A folded text
+    remembers the verdict of each span it was asked for (``Folded.verdicts``)."""
+    if not isinstance(text, Folded):
+        return _classify(text, lo, hi, found)
+    key = (lo, hi)
+    if key in text.verdicts:
+        verdict: Verdict | None = text.verdicts[key]
+        return verdict
+    verdict = text.verdicts[key] = _classify(text, lo, hi, found)
+    return verdict
+
+
+def _classify(
+    text: str, lo: int, hi: int, found: list[tuple[int, int, str, int]] | None
+) -> Verdict | None:
+    """``classify`` without the memo."""
     lower = low_of(text, lo, hi)
     exchange = EXCHANGE.search(lower) if "for" in lower else None
     if exchange is not None and exchange.start() > 0:
@@ -185,8 +224,8 @@ def classify(
                 return Verdict("support", Reading(sought=True), 0.75, lo + exchange.end())
         return given
     clause = text[lo:hi]
-    found = _matches(lower) if found is None else found.copy()
-    if all(f[2] in PROGRESS for f in found) and (cond := CONDITION.search(lower)):
+    found = (_matches_in(text, lo, hi, lower) if found is None else found).copy()
+    if all(f[2] in PROGRESS for f in found) and (cond := _CONDITION.search(lower)):
         # a condition for progress: conditional backing when it is reforms, else no position
         if not REFORMS.search(lower):
             return None
@@ -227,7 +266,7 @@ def classify(
             or "n't" in span_before
             or "never" in span_before
             or "doubt" in span_before
-        ) and (bool(NEG_RAISING.search(span_before)) or bool(NO_FRAME.search(span_before)))
+        ) and (_neg_raising(span_before) or bool(_NO_FRAME.search(span_before)))
         negated = stopped or bool(NEGATOR.search(before)) or far
         previous_end = end if name in COMPOSABLE else previous_end
         if name not in SELF_NEGATED and negated:

@@ -36,6 +36,7 @@ from stancewatch.stance.lexicon import (
     OWNED_ACT_END,
     PASSIVE_BY,
     PASSIVE_SAID,
+    PRESENCE_HINTS,
     PRONOUN_AFTER,
     PRONOUN_LEAD,
     REGISTRY,
@@ -94,7 +95,7 @@ _PRESENCE = Scan(NATO_PRESENCE, relax=True)
 def _presence_only(low: str) -> bool:
     """NATO is named only as troops or bases ("will not accept NATO troops in Ukraine") and
     no word is about membership: the sentence is not about the bid."""
-    if not _PRESENCE.search(low):
+    if not any(hint in low for hint in PRESENCE_HINTS) or not _PRESENCE.search(low):
         return False
     rest = NATO_PRESENCE.sub(lambda m: " " * len(m.group()), low)
     return not _NATO_LOW.search(rest) and not MEMBERSHIP_WORD.search(rest)

@@ -4,6 +4,7 @@ compiled (``ci``) to run on it."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 
 def fold(text: str) -> str:
@@ -17,13 +18,22 @@ def fold(text: str) -> str:
 
 
 class Folded(str):
-    """An article's text that carries its ``fold``, computed once for all the rules."""
+    """An article's text that carries its ``fold``, computed once for all the rules, and what
+    ``classify`` read in its spans: a span read by several steps (a clause that is the whole
+    sentence, read again for the model) is read once. Both are pure functions of the text and
+    the span's offsets, so the memo cannot change a reading; it lives as long as the text."""
 
     low: str
+    #: ``classify``'s verdict of a span, by (start, end)
+    verdicts: dict[tuple[int, int], Any]
+    #: the cues' matches in a span (``classify._matches``), by (start, end)
+    cue_matches: dict[tuple[int, int], Any]
 
     def __new__(cls, text: str) -> Folded:
         obj = super().__new__(cls, text)
         obj.low = fold(text)
+        obj.verdicts = {}
+        obj.cue_matches = {}
         return obj
 
 

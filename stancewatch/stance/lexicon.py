@@ -120,13 +120,32 @@ NATO_GOAL = named(
 #: A cheap literal test before NATO_GOAL (engine.py): the text names NATO (``{nato}``) or a word
 #: of its goal; without one, NATO_GOAL is not read.
 GOAL_HINT = named("GOAL_HINT", r"{nato}|alliance|neutral|bloc|aligned|accession|membership")
+
+
+def _literal_start(piece: str) -> str:
+    """The literal text every match of the pattern ``piece`` starts with: up to its first
+    special character, less a character a quantifier may drop ("contingents?": "contingent")."""
+    special = re.search(r"[][(){}?*+|\\.^$]", piece)
+    if special is None:
+        return piece
+    cut = special.start()
+    return piece[: cut - 1] if piece[cut] in "?*{" else piece[:cut]
+
+
 #: NATO named as a military presence ("NATO troops in Ukraine"), not as a club to join: such a
 #: mention alone puts a sentence on topic only with a word that is about membership itself.
+_PRESENCE_NOUNS = (
+    "troops", "forces", "soldiers", "peacekeepers", "contingents?", "military", "instructors",
+    "weapons", "bases", "jets", "aircraft", "planes", "infrastructure", "presence", "exercises?",
+    "drills", "air defen[cs]e",
+)  # fmt: skip
 NATO_PRESENCE = named(
     "NATO_PRESENCE",
-    r"\b({nato}|Alliance)(’s|'s)? (troops|forces|soldiers|peacekeepers|contingents?|military|instructors|"
-    r"weapons|bases|jets|aircraft|planes|infrastructure|presence|exercises?|drills|air defen[cs]e)\b",
+    r"\b({nato}|Alliance)(’s|'s)? (" + "|".join(_PRESENCE_NOUNS) + r")\b",
 )
+#: Every match of NATO_PRESENCE holds one of these (a space and the literal start of a noun
+#: of presence): a test in C before the pattern, which most sentences fail.
+PRESENCE_HINTS = tuple(" " + _literal_start(noun) for noun in _PRESENCE_NOUNS)
 #: A word about membership itself (MEMBERSHIP without "path", "future", "goal" ...): what
 #: NATO named only as troops, or a cue after "in exchange for", needs to be about the bid.
 MEMBERSHIP_WORD = named(
@@ -400,6 +419,8 @@ NEG_RAISING = ci(
     r"(\bnot|n't|\bnever) (" + "|".join(BELIEVING) + r")\b|"
     r"(?<!no )(?<!no one )(?<!nobody )(?<!without )(?<!little )\bdoubt(s|ed|ing)?\b(?! about)"
 )
+#: Every match of NEG_RAISING holds one of these: a test in C before the pattern.
+NEG_RAISING_HINTS = ("not ", "n't ", "never ", "doubt")
 #: "There will be no deal in which Ukraine renounces ...": what the frame excludes is negated.
 NO_FRAME = ci(
     r"\b(no|never an?|not an?|not any)\s+(\w+\s+){0,2}?(deal|agreement|settlement|scenario|plan|peace|solution|"

@@ -74,6 +74,20 @@ class ActorMatcher:
                 entries.sort(key=lambda a: -len(a.words))
         self._firsts = set(self._by_first) | {k[0] for k in self._by_pair}
         self._triple_starts = {k[:2] for k in self._by_pair if len(k) == 3}
+        self._pair_starts = {k[0] for k in self._by_pair}
+        self._sure = self._sure_words()
+
+    def _sure_words(self) -> dict[str, _Alias]:
+        """Words that match a one-word alias whatever follows them: no longer alias starts
+        with them, and the first (longest) of their one-word aliases ignores case and is no
+        prefix, so it fits the word it is keyed on. Most mentions ("nato", "ukraine" when no
+        "ukraine's ..." title follows) are found here without trying their aliases in turn."""
+        sure = {}
+        for word, entries in self._by_first.items():
+            top = entries[0]
+            if len(top.words) == 1 and not top.exact and not top.prefix:
+                sure[word] = top
+        return sure
 
     def _add(
         self,
@@ -152,11 +166,15 @@ class ActorMatcher:
         folded = words[i]
         n = len(tokens)
         groups: list[list[_Alias]] = []
-        if i + 1 < n:
+        if i + 1 < n and folded in self._pair_starts:
             pair = (folded, words[i + 1])
             if i + 2 < n and pair in self._triple_starts:
                 groups.append(self._by_pair.get((*pair, words[i + 2]), []))
             groups.append(self._by_pair.get(pair, []))
+        if not any(groups):
+            sure = self._sure.get(folded)
+            if sure is not None:
+                return sure, i  # the first one-word alias tried, and it fits
         groups.append(self._by_first.get(folded, []))
         groups.append(self._by_prefix.get(folded[:PREFIX_KEY], []))
         for group in groups:

@@ -51,6 +51,9 @@ class StanceModel:
         self.version: str = data["version"]
         self.labels: tuple[str, ...] = tuple(data["labels"])
         self.weights: dict[str, list[float]] = data["weights"]
+        #: by (label, runner-up): each feature's weight for the label over the runner-up's,
+        #: where it is positive (``predict`` explains with them), filled when first asked
+        self._pushes: dict[tuple[int, int], dict[str, float]] = {}
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> StanceModel:
@@ -91,15 +94,22 @@ class StanceModel:
         best, probability = _best(s)
         second = max((i for i in range(3) if i != best), key=s.__getitem__)
         pushes: dict[str, float] = {}
-        get = self.weights.get
+        over = self._pushes_over(best, second)
         for f in features:
-            w = get(f)
-            if w is not None:
-                push = w[best] - w[second]
-                if push > 0:
-                    pushes[f] = pushes.get(f, 0.0) + push
+            push = over.get(f)
+            if push is not None:
+                pushes[f] = pushes.get(f, 0.0) + push
         pushes.pop("bias", None)
         return Prediction(self.labels[best], probability, tuple(_strongest(pushes, explain)))
+
+    def _pushes_over(self, best: int, second: int) -> dict[str, float]:
+        """The positive pushes of label ``best`` over ``second``, computed once per pair: the
+        explanation looks up one number per feature, not three and a subtraction."""
+        table = self._pushes.get((best, second))
+        if table is None:
+            table = {f: w[best] - w[second] for f, w in self.weights.items()}
+            table = self._pushes[best, second] = {f: p for f, p in table.items() if p > 0}
+        return table
 
     def trail(self, prediction: Prediction) -> Trail:
         """The model, its version and what decided it ("model:v1[rule:oppose, u:ready]")."""
