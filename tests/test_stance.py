@@ -650,7 +650,8 @@ def test_the_rules_read_plain_phrasings(rules, text, actor, stance):
 
 
 @pytest.mark.parametrize(
-    "text", ["Putin said Finland's NATO membership was a mistake.", "Merkel backs Georgia's NATO bid"]
+    "text",
+    ["Putin said Finland's NATO membership was a mistake.", "Merkel backs Georgia's NATO bid"],
 )
 def test_another_country_s_nato_bid_is_not_ukraine_s(engine, text):
     """Convention 7: another country's bid, Ukraine unnamed, is no position on Ukraine's."""

@@ -132,13 +132,14 @@ def _literal_start(piece: str) -> str:
     return piece[: cut - 1] if piece[cut] in "?*{" else piece[:cut]
 
 
-#: NATO named as a military presence ("NATO troops in Ukraine"), not as a club to join: such a
-#: mention alone puts a sentence on topic only with a word that is about membership itself.
+#: The nouns of a military presence (NATO_PRESENCE, PRESENCE_HINTS).
 _PRESENCE_NOUNS = (
     "troops", "forces", "soldiers", "peacekeepers", "contingents?", "military", "instructors",
     "weapons", "bases", "jets", "aircraft", "planes", "infrastructure", "presence", "exercises?",
     "drills", "air defen[cs]e",
 )  # fmt: skip
+#: NATO named as a military presence ("NATO troops in Ukraine"), not as a club to join: such a
+#: mention alone puts a sentence on topic only with a word that is about membership itself.
 NATO_PRESENCE = named(
     "NATO_PRESENCE",
     r"\b({nato}|Alliance)(’s|'s)? (" + "|".join(_PRESENCE_NOUNS) + r")\b",
@@ -569,7 +570,9 @@ AGENT_AFTER = ci(
 )
 #: After a country's name: its own bid ("Georgia's aspirations to join NATO"); a sentence about
 #: another country's bid that does not name Ukraine is not about Ukraine's (convention 7).
-BID_AFTER = ci(r"(’s|'s)?\s+(NATO\s+)?(bid|aspirations?|ambitions?|membership|accession|application)\b")
+BID_AFTER = ci(
+    r"(’s|'s)?\s+(NATO\s+)?(bid|aspirations?|ambitions?|membership|accession|application)\b"
+)
 #: Statements about one's own bid: "our NATO membership", "our accession".
 OWN_BID = ci(r"\bour\b(?:\W+\w+){0,2}?\W+(membership|accession|bid|invitation|aspirations?|path)\b")
 #: A sentence that refers back to the bid the sentence before was about: "Orbán said he
