@@ -662,3 +662,24 @@ def test_too_early_to_say_is_no_position(rules):
     assert stances(rules, "Merkel said it is too early to say whether Ukraine will join NATO") == {
         "Angela Merkel": "neutral"
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the speaker named after the quote closes (written here, after real coverage)
+        '"Ukraine must never join NATO. It goes beyond our red lines," Peskov said.',
+        "“Ukraine must never join NATO. It goes beyond our red lines,” Peskov said.",
+        # and before it opens
+        'Peskov said: "The talks went on for hours. Ukraine must never join NATO."',
+    ],
+)
+def test_a_quote_of_several_sentences_is_its_speakers(rules, text):
+    got = {s.actor: s for s in rules.analyze(text)}
+    assert got["Dmitry Peskov"].stance == "oppose"
+    assert got["Dmitry Peskov"].cue.startswith("quote:")
+
+
+def test_a_quote_s_speaker_does_not_reach_past_its_closing_mark(rules):
+    text = 'Peskov spoke. "The talks went on," he said. Ukraine must never join NATO, Orbán said.'
+    assert "Dmitry Peskov" not in {s.actor for s in rules.analyze(text) if s.stance != "neutral"}

@@ -102,3 +102,27 @@ def test_the_training_script_refuses_a_missing_actors_file_in_one_line(tmp_path)
         )
         assert done.returncode == 2, done.stderr
         assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def _leaning_support() -> StanceModel:
+    """A model that reads every holder as support, 0.6 sure (between the thresholds)."""
+    return StanceModel({"version": "t2", "labels": ["support", "oppose", "neutral"],
+                        "weights": {"u:_h_": [1.1, 0, 0]}})  # fmt: skip
+
+
+def test_the_model_reads_where_the_rules_read_nothing():
+    engine = StanceEngine(load_actors(), model=_leaning_support())
+    got = {s.actor: s for s in engine.analyze("Scholz spoke in Berlin about Ukraine's NATO bid.")}
+    assert got["Olaf Scholz"].stance == "support"
+    assert got["Olaf Scholz"].cue.startswith("model:t2")
+
+
+def test_the_model_needs_its_surest_reading_where_the_rules_read_something():
+    engine = StanceEngine(load_actors(), model=_leaning_support())
+    for text in (
+        "Scholz declined to back Ukraine's NATO bid.",  # a cue the rules set aside
+        "Scholz questioned Hungary's stance on Ukraine's NATO bid.",  # someone's position
+        "Scholz on Ukraine's NATO bid: we are waiting for Washington",  # a headline's topic
+    ):
+        got = {s.actor: s.stance for s in engine.analyze(text)}
+        assert got.get("Olaf Scholz", "neutral") == "neutral", text

@@ -50,7 +50,7 @@ _LAST_WORD = re.compile(r"(\b[a-z][\w-]*)\s+$")
 @dataclass(frozen=True)
 class Speaker:
     mention: Mention
-    how: str  # dash | colon | according-to | speech | quote-line | headline
+    how: str  # dash | colon | according-to | speech | quote-line | quote | headline
     staff: bool = False  # "Rutte's aide": the principal's side holds it
     warns: bool = False  # "X warns Y against ...": Y is addressed, X holds the position
     #: "Kushner and Witkoff say ...": the others who say it with the speaker
@@ -265,3 +265,70 @@ def is_subject(text: str, mention: Mention, lo: int, mentions: list[Mention]) ->
     if mention.actor.kind == "person" and POSSESSIVE_BEFORE.search(before):
         return True  # "Lithuania's Nauseda", "Canada's Carney": the country names the person
     return last is None or bool(TITLE_WORDS.search(before_low[last.start() : last.end()]))
+
+
+#: Quotation marks: curly ones open or close, a straight one does whichever is due.
+_OPENING, _CLOSING, _EITHER = "“«„", "”»", '"'
+
+
+def quotations(line: str) -> list[tuple[int, int]]:
+    """(opening, closing) offsets of each quotation in a line; one left open runs to the end
+    of the line (the next paragraph of the same quote reopens it, by newspaper custom)."""
+    found: list[tuple[int, int]] = []
+    opened = -1
+    for i, ch in enumerate(line):
+        if opened < 0 and (ch in _OPENING or ch in _EITHER):
+            opened = i
+        elif opened >= 0 and (ch in _CLOSING or ch in _EITHER):
+            found.append((opened, i))
+            opened = -1
+    if opened >= 0:
+        found.append((opened, len(line)))
+    return found
+
+
+def quoted_speakers(
+    text: str, spans: list[tuple[int, int]], mentions: list[Mention]
+) -> dict[int, Mention]:
+    """Span index -> speaker, for the sentences of a quotation of several sentences whose
+    speaker is named where it opens or closes ('"Ukraine's membership would be the worst case.
+    It goes beyond our red lines," Peskov said.': the first sentence is Peskov's too)."""
+    found: dict[int, Mention] = {}
+    offset = 0
+    for line in text.split("\n"):
+        if any(ch in line for ch in _OPENING + _CLOSING + _EITHER):
+            for qs, qe in quotations(line):
+                _attribute(text, offset + qs, offset + qe, spans, mentions, found)
+        offset += len(line) + 1
+    return found
+
+
+def _attribute(
+    text: str,
+    qs: int,
+    qe: int,
+    spans: list[tuple[int, int]],
+    mentions: list[Mention],
+    found: dict[int, Mention],
+) -> None:
+    """Give the sentences inside the quotation [qs, qe] the speaker named in the sentence
+    where it closes (after the closing mark) or else where it opens (before the opening)."""
+    within = [i for i, (lo, hi) in enumerate(spans) if lo >= qs and hi <= qe + 2]
+    closing = next((i for i, (lo, hi) in enumerate(spans) if lo <= qe < hi - 2), None)
+    opening = next((i for i, (lo, hi) in enumerate(spans) if lo < qs < hi), None)
+    if len(within) + (closing is not None) + (opening is not None) < 2:
+        return  # one sentence: its own attribution reads it
+    speaker = None
+    for i, after in ((closing, True), (opening, False)):
+        if i is None:
+            continue
+        lo, hi = spans[i]
+        inside = [m for m in mentions if lo <= m.start and m.end <= hi]
+        who, _, _ = find_speaker(text, lo, hi, inside)
+        if who is not None and (who.mention.start > qe if after else who.mention.end <= qs):
+            speaker = who.mention
+            break
+    if speaker is None:
+        return
+    for i in within + [j for j in (closing, opening) if j is not None]:
+        found.setdefault(i, speaker)

@@ -445,6 +445,9 @@ OTHER_OBJECT = named(
     r"\W+(the\W+)?[\w-]+[’']s\W+(\w+\W+)?(position|stance|policy|approach)\b|"
     r"\W+(for |of |to )?({ukraine}|the Ukrainian people|Ukrainians)(?=\s*($|[,;.]|but\b|and\b|while\b))",
 )
+#: "questioned Hungary's stance on ...": a sentence about someone's position on the bid; with no
+#: cue in it, it states nobody's own (the learned model needs its surest reading there).
+POSITION_OF = ci(r"\b[\w-]+['’]s (stance|position|policy|approach|views?|line) (on|towards?)\b")
 #: "stopped short of endorsing", "declined to back": no position is given.
 WITHHELD = ci(
     r"\b(stop(s|ped)? short of|f[ae]ll(s)? short of|declin(e|es|ed|ing) to|refrain(s|ed|ing)? from|"
